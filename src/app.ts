@@ -1,0 +1,93 @@
+// Assembles the application: dependencies, yoga, graphql-ws and health endpoints on one HTTP server.
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Config } from './config.ts'
+import type { AppDeps } from './context.ts'
+import { openDatabase } from './db/client.ts'
+import { createLogger, type Logger } from './logger.ts'
+import { createPubSub } from './pubsub/index.ts'
+import { attachWebSocket } from './ws.ts'
+import { createYogaServer, type Yoga } from './yoga.ts'
+
+export interface App {
+  deps: AppDeps
+  yoga: Yoga
+  server: http.Server
+  /** Starts listening; resolves with the bound port (PORT=0 picks a free one). */
+  listen(): Promise<number>
+  /** Graceful stop: refuse new work, drain in-flight requests, close sockets with 1001, release resources. */
+  stop(): Promise<void>
+}
+
+/** Builds the app from config; nothing listens until listen(). */
+export async function buildApp(config: Config, opts: { logger?: Logger } = {}): Promise<App> {
+  const logger = opts.logger ?? createLogger(config)
+  const db = await openDatabase(config, logger)
+  const pubsub = createPubSub(config, logger)
+  const deps: AppDeps = { config, logger, db, pubsub }
+  const yoga = createYogaServer(deps)
+  let stopping = false
+
+  const server = http.createServer((req, res) => {
+    const path = req.url?.split('?')[0]
+    if (path === '/health/live') return sendJson(res, 200, { status: 'ok' })
+    if (path === '/health/ready') {
+      void readiness(deps, stopping).then(({ ok, checks }) => sendJson(res, ok ? 200 : 503, { status: ok ? 'ok' : 'unavailable', checks }))
+      return
+    }
+    if (stopping) res.setHeader('Connection', 'close')
+    void yoga.requestListener(req, res)
+  })
+  server.removeAllListeners('clientError')
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n')
+  })
+  const ws = attachWebSocket(server, yoga, deps)
+
+  let stopped: Promise<void> | undefined
+  return {
+    deps,
+    yoga,
+    server,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject)
+        server.listen(config.port, config.host, () => resolve((server.address() as AddressInfo).port))
+      }),
+    stop: () =>
+      (stopped ??= (async () => {
+        stopping = true
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+        await ws.close()
+        server.closeIdleConnections()
+        const timeout = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownTimeoutMs).unref())
+        await Promise.race([closed, timeout])
+        server.closeAllConnections()
+        await pubsub.close()
+        await db.close()
+      })()),
+  }
+}
+
+async function readiness(deps: AppDeps, stopping: boolean) {
+  const check = (p: Promise<void>) =>
+    withTimeout(p, 1_000).then(() => 'ok' as const, () => 'unavailable' as const)
+  const [database, redis] = await Promise.all([
+    check(deps.db.ping()),
+    deps.pubsub.kind === 'redis' ? check(deps.pubsub.ping()) : Promise.resolve('not configured' as const),
+  ])
+  const ok = !stopping && database === 'ok' && redis !== 'unavailable'
+  return { ok, checks: { database, redis, ...(stopping && { shutdown: 'in progress' }) } }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error('timeout')), ms)
+    p.then(resolve, reject).finally(() => clearTimeout(t))
+  })
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' })
+  res.end(JSON.stringify(body))
+}

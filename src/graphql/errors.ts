@@ -1,0 +1,81 @@
+// The single place that decides what an error looks like to a client, for HTTP and WebSocket alike.
+import { GraphQLError, type GraphQLFormattedError } from 'graphql'
+import { AppError, httpStatusFor, type ErrorCode } from '../errors.ts'
+
+const publicCodes = new Set<string>([
+  'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'VALIDATION_FAILED', 'CONFLICT', 'TOOL_IN_USE', 'INVALID_MODEL',
+  'PROMPT_TOO_LONG', 'RATE_LIMITED', 'QUOTA_EXCEEDED', 'IDEMPOTENCY_KEY_REUSED', 'QUERY_TOO_COMPLEX',
+  'SERVICE_UNAVAILABLE', 'INTERNAL_SERVER_ERROR',
+] satisfies ErrorCode[])
+
+interface HttpExtension {
+  status?: number
+  headers?: Record<string, string>
+}
+
+function root(error: unknown): unknown {
+  let e = error
+  while (e instanceof GraphQLError && e.originalError) e = e.originalError
+  return e
+}
+
+/**
+ * Maps any error to its public form. AppErrors keep their code, message and details; GraphQL request errors
+ * (syntax, validation, variable values, malformed HTTP requests) become VALIDATION_FAILED with HTTP 400 unless they
+ * carry their own code; anything else is masked as INTERNAL_SERVER_ERROR. Never carries originalError or a stack.
+ * Errors without a path refused the whole request, so they also set the HTTP status.
+ */
+export function toPublicError(error: unknown, opts: { production: boolean }): GraphQLError {
+  const outer = error instanceof GraphQLError ? error : undefined
+  const cause = root(error)
+  const where = (e: GraphQLError | undefined) => ({ nodes: e?.nodes, source: e?.source, positions: e?.positions, path: e?.path })
+  const wholeRequest = !outer?.path
+
+  if (cause instanceof AppError) {
+    const status = wholeRequest ? httpStatusFor[cause.code] : undefined
+    const retryAfter = typeof cause.details.retryAfter === 'number' ? { 'Retry-After': String(cause.details.retryAfter) } : undefined
+    return new GraphQLError(cause.message, {
+      ...where(outer),
+      extensions: { ...cause.details, code: cause.code, ...(status && { http: { status, headers: retryAfter } }) },
+    })
+  }
+  if (cause instanceof GraphQLError) {
+    const ext = cause.extensions ?? {}
+    const code = typeof ext.code === 'string' && publicCodes.has(ext.code) ? ext.code : 'VALIDATION_FAILED'
+    const http = ext.http as HttpExtension | undefined
+    const status = wholeRequest ? (http?.status && http.status >= 400 ? http.status : 400) : undefined
+    const message = opts.production ? cause.message.replace(/ Did you mean .*\?$/, '') : cause.message
+    return new GraphQLError(message, {
+      ...where(cause.nodes || cause.positions ? cause : outer),
+      extensions: {
+        ...pick(ext, ['fields', 'retryAfter', 'limit', 'actual']),
+        code,
+        ...(code === 'VALIDATION_FAILED' && !ext.fields && { fields: [] }),
+        ...(status && { http: { status, headers: http?.headers } }),
+      },
+    })
+  }
+  return new GraphQLError('Unexpected error.', { ...where(outer), extensions: { code: 'INTERNAL_SERVER_ERROR' } })
+}
+
+/** True when the error was masked (so the original deserves a log line). */
+export const isMasked = (e: GraphQLError) => e.extensions.code === 'INTERNAL_SERVER_ERROR'
+
+/** The same error with `extensions.requestId` (the contract's correlation id on every error). */
+export function addRequestId(e: GraphQLError, requestId: string): GraphQLError {
+  return new GraphQLError(e.message, {
+    nodes: e.nodes, source: e.source, positions: e.positions, path: e.path,
+    extensions: { ...e.extensions, requestId },
+  })
+}
+
+/** Serialised for a transport that does not strip server-only extensions itself (graphql-ws). */
+export function toWire(e: GraphQLError): GraphQLFormattedError {
+  const json = e.toJSON()
+  const { http: _http, ...extensions } = json.extensions ?? {}
+  return { ...json, extensions }
+}
+
+function pick(o: Record<string, unknown>, keys: string[]) {
+  return Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]]))
+}

@@ -1,0 +1,26 @@
+// ioredis connections tuned to fail fast: during an outage commands reject at once instead of queueing, so callers
+// (limiter, pub/sub) can degrade deliberately. Reconnection continues in the background.
+import { Redis, type RedisOptions } from 'ioredis'
+import type { Logger } from './logger.ts'
+
+export function createRedis(url: string, name: string, logger: Logger, overrides: RedisOptions = {}): Redis {
+  const redis = new Redis(url, {
+    connectionName: `agent-platform:${name}`,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    connectTimeout: 2_000,
+    commandTimeout: 1_000,
+    retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2_000),
+    ...overrides,
+  })
+  let down = false
+  redis.on('error', (err) => {
+    if (!down) logger.warn({ err: err.message, connection: name }, 'redis connection error')
+    down = true
+  })
+  redis.on('ready', () => {
+    if (down) logger.info({ connection: name }, 'redis connection restored')
+    down = false
+  })
+  return redis
+}
