@@ -15,7 +15,7 @@ const redact = [
 export function createLogger(config: Pick<Config, 'log'>): Logger {
   return pino({
     level: config.log.level,
-    base: { service: 'agent-platform-api' },
+    base: { service: 'agent-platform-api', pid: process.pid },
     redact: { paths: redact, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
   })

@@ -3,7 +3,7 @@
 // for that operation id; the socket (and every other subscription on it) stays open.
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, Server } from 'node:http'
-import { GraphQLError, type ExecutionArgs } from 'graphql'
+import type { ExecutionArgs, GraphQLError } from 'graphql'
 import { useServer } from 'graphql-ws/use/ws'
 import { WebSocketServer } from 'ws'
 import type { AppDeps, Context } from './context.ts'

@@ -1,0 +1,36 @@
+// What the harness provides, and the test configuration built from it.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { inject } from 'vitest'
+import { loadConfig, type Config } from '../../src/config.ts'
+
+export const services = {
+  postgresUrl: inject('postgresUrl'),
+  postgresAdminUrl: inject('postgresAdminUrl'),
+  postgresMissing: inject('postgresMissing'),
+  redisUrl: inject('redisUrl'),
+  redisBin: inject('redisBin'),
+  redisMissing: inject('redisMissing'),
+  databaseTarget: inject('databaseTarget'),
+}
+
+/** A fresh directory under the OS temp dir, removed by the caller (or left for the OS). */
+export const tempDir = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), `agent-platform-${prefix}-`))
+
+/** Environment for a test app: the harness's PostgreSQL (or a fresh PGlite directory) and Redis when available. */
+export function testEnv(overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  const database = services.databaseTarget === 'postgres' ? { DATABASE_URL: services.postgresUrl } : { DATA_DIR: tempDir('data') }
+  return {
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    JWT_SECRET: 'test-secret-test-secret-test-secret-0123456789',
+    ...database,
+    REDIS_URL: services.redisUrl,
+    ...overrides,
+  }
+}
+
+export const testConfig = (overrides: Record<string, string | undefined> = {}): Config => loadConfig(testEnv(overrides))
