@@ -2,12 +2,15 @@
 // injected clock, exact Retry-After/Reset values, cost, refusals not counted, and exactness under concurrency.
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { createMemoryLimitStore } from '../../src/limits/memory-store.ts'
+import { createRedisLimitStore } from '../../src/limits/redis-store.ts'
 import type { LimitStore } from '../../src/limits/store.ts'
-import { manualClock, uniqueKey } from './support.ts'
+import { services } from '../helpers/env.ts'
+import { manualClock, silentLogger, uniqueKey } from './support.ts'
 
 type Factory = (now?: () => number) => LimitStore
 const stores: [string, Factory | undefined][] = [
   ['memory', (now) => createMemoryLimitStore({ now })],
+  ['redis', services.redisUrl ? (now) => createRedisLimitStore(services.redisUrl!, silentLogger, { now }) : undefined],
 ]
 // Long enough that Redis's real-time PEXPIRE never drops a key while the fake clock stands still.
 const W = 60_000

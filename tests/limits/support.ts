@@ -1,7 +1,10 @@
-// Shared pieces of the rate-limit store tests: a controllable clock, silent and recording loggers, unique keys.
+// Shared pieces of the rate-limit store tests: a controllable clock, silent and recording loggers, unique keys, a
+// redis-server of the test's own.
 import { randomUUID } from 'node:crypto'
 import { pino } from 'pino'
-import { vi } from 'vitest'
+import { onTestFinished, vi } from 'vitest'
+import { startRedis } from '../setup/services.ts'
+import { services } from '../helpers/env.ts'
 
 export const silentLogger = pino({ level: 'silent' })
 
@@ -32,3 +35,16 @@ export async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; valu
   }
 }
 
+/**
+ * A redis-server for this test alone (stopping the shared one would break other files), restartable on the same
+ * port; stopped when the test finishes. Needs `services.redisBin`.
+ */
+export async function dedicatedRedis() {
+  let server = await startRedis(services.redisBin!)
+  onTestFinished(() => server.stop())
+  return {
+    url: server.url,
+    stop: () => server.stop(),
+    restart: async () => void (server = await startRedis(services.redisBin!, server.port)),
+  }
+}
