@@ -1,0 +1,46 @@
+// The one interface behind every rate limit (requests per principal/tenant, field limits, login throttling,
+// WebSocket limits): an exact sliding-window log, in Redis (shared by all processes) or in memory (embedded mode).
+
+export interface LimitDecision {
+  allowed: boolean
+  limit: number
+  /** hits still allowed in the current window after this decision */
+  remaining: number
+  /** ms until the window has room again (0 when allowed and remaining > 0); used for Retry-After */
+  retryAfterMs: number
+  /** ms until the window is completely empty again (for X-RateLimit-Reset) */
+  resetMs: number
+}
+
+/**
+ * A key must always be used with the same `limit` and `windowMs`: stores keep only what that pair needs (the newest
+ * `limit` hits younger than `windowMs`), so mixing pairs on one key loses history. Give each rule its own key.
+ */
+export interface LimitStore {
+  readonly kind: 'redis' | 'memory'
+  /**
+   * Atomically admits `cost` (default 1) hits for `key` iff the sliding window of `windowMs` ending now holds at most
+   * `limit - cost` hits; records them only when admitted. A `cost` above `limit` can never be admitted: it is refused
+   * with `retryAfterMs = windowMs`.
+   */
+  consume(key: string, limit: number, windowMs: number, cost?: number): Promise<LimitDecision>
+  /** Current state without recording a hit. */
+  peek(key: string, limit: number, windowMs: number): Promise<LimitDecision>
+  close(): Promise<void>
+}
+
+/** The shared store (Redis) could not answer in time; the caller decides whether to fail open or closed. */
+export class LimiterUnavailableError extends Error {
+  constructor(message = 'The rate-limit store is unavailable.', options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'LimiterUnavailableError'
+  }
+}
+
+/** Rejects arguments that would make a decision meaningless (both stores validate identically). */
+export function assertLimitArgs(key: string, limit: number, windowMs: number, cost: number): void {
+  if (typeof key !== 'string' || key.length === 0) throw new RangeError('rate-limit key must be a non-empty string')
+  for (const [name, v] of [['limit', limit], ['windowMs', windowMs], ['cost', cost]] as const) {
+    if (!Number.isSafeInteger(v) || v < 1) throw new RangeError(`rate-limit ${name} must be a positive integer (got ${v})`)
+  }
+}
