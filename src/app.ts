@@ -1,11 +1,15 @@
 // Assembles the application: dependencies, yoga, graphql-ws and health endpoints on one HTTP server.
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { createMemoryDenylist, createRedisDenylist } from './auth/denylist.ts'
+import { loadSigning } from './auth/keys.ts'
 import type { Config } from './config.ts'
 import type { AppDeps } from './context.ts'
-import { openDatabase } from './db/client.ts'
+import { openDatabase, type DatabaseOptions } from './db/client.ts'
+import { createLimitStore } from './limits/create.ts'
 import { createLogger, type Logger } from './logger.ts'
 import { createPubSub } from './pubsub/index.ts'
+import { createRedis } from './redis.ts'
 import { attachWebSocket } from './ws.ts'
 import { createYogaServer, type Yoga } from './yoga.ts'
 
@@ -20,17 +24,22 @@ export interface App {
 }
 
 /** Builds the app from config; nothing listens until listen(). */
-export async function buildApp(config: Config, opts: { logger?: Logger } = {}): Promise<App> {
+export async function buildApp(config: Config, opts: { logger?: Logger; database?: DatabaseOptions } = {}): Promise<App> {
   const logger = opts.logger ?? createLogger(config)
-  const db = await openDatabase(config, logger)
+  const { keys, serverSecret } = await loadSigning(config, logger)
+  const db = await openDatabase(config, logger, opts.database)
   const pubsub = createPubSub(config, logger)
-  const deps: AppDeps = { config, logger, db, pubsub }
+  const limits = createLimitStore(config, logger)
+  const authRedis = config.redis.url ? createRedis(config.redis.url, 'auth', logger) : undefined
+  const denylist = authRedis ? createRedisDenylist(authRedis, config.redis.onUnavailable, logger) : createMemoryDenylist()
+  const deps: AppDeps = { config, logger, db, pubsub, keys, denylist, limits, serverSecret }
   const yoga = createYogaServer(deps)
   let stopping = false
 
   const server = http.createServer((req, res) => {
     const path = req.url?.split('?')[0]
     if (path === '/health/live') return sendJson(res, 200, { status: 'ok' })
+    if (path === '/.well-known/jwks.json') return sendJson(res, 200, keys.jwks())
     if (path === '/health/ready') {
       void readiness(deps, stopping).then(({ ok, checks }) => sendJson(res, ok ? 200 : 503, { status: ok ? 'ok' : 'unavailable', checks }))
       return
@@ -64,6 +73,8 @@ export async function buildApp(config: Config, opts: { logger?: Logger } = {}): 
         await Promise.race([closed, timeout])
         server.closeAllConnections()
         await pubsub.close()
+        await limits.close()
+        authRedis?.disconnect()
         await db.close()
       })()),
   }

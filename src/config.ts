@@ -16,6 +16,24 @@ const url = (protocols: string[]) =>
     }
   }, `must be a ${protocols.map((p) => p.replace(':', '://')).join(' or ')} URL`)
 
+/** A JSON Web Key Set (`{"keys":[…]}` or a bare array) whose keys all carry `kid` and `alg`. */
+const jwkSet = (kind: 'private' | 'public') =>
+  z.string().transform((v, ctx) => {
+    try {
+      const parsed = JSON.parse(v) as unknown
+      const keys = (Array.isArray(parsed) ? parsed : (parsed as { keys?: unknown }).keys) as Record<string, unknown>[] | undefined
+      if (!Array.isArray(keys) || !keys.length) throw new Error('no keys')
+      for (const k of keys) {
+        if (typeof k.kid !== 'string' || !['RS256', 'PS256', 'ES256', 'EdDSA'].includes(k.alg as string)) throw new Error('kid/alg')
+        if (kind === 'private' && typeof k.d !== 'string') throw new Error('not private')
+      }
+      return keys
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `must be a JSON Web Key Set of ${kind} keys, each with kid and alg (RS256, PS256, ES256 or EdDSA)` })
+      return z.NEVER
+    }
+  })
+
 const schema = z.object({
   NODE_ENV: z.string().default('development'),
   PORT: int(4000, 0, 65535),
@@ -28,8 +46,26 @@ const schema = z.object({
   MIGRATE_ON_BOOT: bool(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_TIMEOUT_MS: int(10_000, 0, 600_000),
+  DATABASE_ROLE: z.string().trim().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a PostgreSQL role name or "none"').default('agent_platform_app'),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  JWT_PRIVATE_KEYS: jwkSet('private').optional(),
+  JWT_PUBLIC_KEYS: jwkSet('public').optional(),
+  JWT_ISSUER: z.string().trim().min(1).default('agent-platform'),
+  JWT_AUDIENCE: z.string().trim().min(1).default('agent-platform-api'),
+  ACCESS_TOKEN_TTL_SECONDS: int(900, 5, 86_400),
+  REFRESH_TOKEN_TTL_SECONDS: int(30 * 86_400, 300, 365 * 86_400),
+  API_KEY_ROTATION_GRACE_SECONDS: int(86_400, 0, 30 * 86_400),
+  INVITATION_TTL_SECONDS: int(7 * 86_400, 300, 90 * 86_400),
+  PASSWORD_MIN_LENGTH: int(12, 8, 128),
   ALLOW_SIGNUP: bool(true),
+  AUTH_RATE_LIMIT_PER_IP_PER_MINUTE: int(20, 1, 100_000),
+  LOGIN_FAILURES_PER_ACCOUNT: int(10, 1, 10_000),
+  LOGIN_FAILURE_WINDOW_SECONDS: int(900, 10, 86_400),
+  REDIS_UNAVAILABLE: z.enum(['fail-closed', 'fail-open']).default('fail-closed'),
+  WS_AUTH_RECHECK_SECONDS: int(15, 1, 3_600),
+  PAGE_SIZE_DEFAULT: int(20, 1, 1_000),
+  PAGE_SIZE_MAX: int(100, 1, 1_000),
+  TRUST_PROXY_HOPS: int(0, 0, 10),
   WORKERS: int(1, 0, 64),
 })
 
@@ -47,12 +83,36 @@ export interface Config {
     dataDir: string
     poolSize: number
     migrateOnBoot: boolean
+    /** Role the application switches to (SET ROLE) so row-level security applies; undefined = none. */
+    role?: string
   }
-  redis: { url?: string }
+  redis: { url?: string; onUnavailable: 'fail-closed' | 'fail-open' }
   log: { level: z.infer<typeof schema>['LOG_LEVEL'] }
   shutdownTimeoutMs: number
-  auth: { jwtSecret?: string; allowSignUp: boolean }
+  auth: {
+    jwtSecret?: string
+    /** Asymmetric signing keys (JWK, private); the first signs, all verify. */
+    privateKeys: Record<string, unknown>[]
+    /** Retired public keys that still verify tokens until they expire. */
+    publicKeys: Record<string, unknown>[]
+    issuer: string
+    audience: string
+    /** Seconds. */
+    accessTokenTtl: number
+    refreshTokenTtl: number
+    apiKeyRotationGrace: number
+    invitationTtl: number
+    passwordMinLength: number
+    allowSignUp: boolean
+    ipRatePerMinute: number
+    loginFailuresPerAccount: number
+    loginFailureWindow: number
+    wsRecheckSeconds: number
+  }
+  pagination: { defaultSize: number; maxSize: number }
   workers: number
+  /** Reverse proxies in front of the server whose X-Forwarded-For entries are trusted (0 = use the socket address). */
+  trustProxyHops: number
 }
 
 export class ConfigError extends Error {}
@@ -65,13 +125,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!
     const name = String(issue.path[0])
-    const shown = name.includes('SECRET') || name.includes('URL') ? '' : ` (got ${JSON.stringify(clean[name])})`
+    const shown = /SECRET|URL|KEYS/.test(name) ? '' : ` (got ${JSON.stringify(clean[name])})`
     throw new ConfigError(`Invalid configuration: ${name} ${issue.message}${shown}`)
   }
   const e = parsed.data
   const isProduction = e.NODE_ENV === 'production'
-  if (isProduction && !e.JWT_SECRET) {
-    throw new ConfigError('Invalid configuration: JWT_SECRET is required when NODE_ENV=production')
+  if (isProduction && !e.JWT_SECRET && !e.JWT_PRIVATE_KEYS) {
+    throw new ConfigError('Invalid configuration: JWT_SECRET (or JWT_PRIVATE_KEYS) is required when NODE_ENV=production')
+  }
+  if (e.PAGE_SIZE_DEFAULT > e.PAGE_SIZE_MAX) {
+    throw new ConfigError('Invalid configuration: PAGE_SIZE_DEFAULT must not exceed PAGE_SIZE_MAX')
   }
   return {
     env: isProduction ? 'production' : 'development',
@@ -85,12 +148,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       dataDir: path.resolve(e.DATA_DIR),
       poolSize: e.DB_POOL_SIZE,
       migrateOnBoot: e.MIGRATE_ON_BOOT,
+      role: e.DATABASE_ROLE === 'none' ? undefined : e.DATABASE_ROLE,
     },
-    redis: { url: e.REDIS_URL },
+    redis: { url: e.REDIS_URL, onUnavailable: e.REDIS_UNAVAILABLE },
     log: { level: e.LOG_LEVEL },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
-    auth: { jwtSecret: e.JWT_SECRET, allowSignUp: e.ALLOW_SIGNUP },
+    auth: {
+      jwtSecret: e.JWT_SECRET,
+      privateKeys: e.JWT_PRIVATE_KEYS ?? [],
+      publicKeys: e.JWT_PUBLIC_KEYS ?? [],
+      issuer: e.JWT_ISSUER,
+      audience: e.JWT_AUDIENCE,
+      accessTokenTtl: e.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTokenTtl: e.REFRESH_TOKEN_TTL_SECONDS,
+      apiKeyRotationGrace: e.API_KEY_ROTATION_GRACE_SECONDS,
+      invitationTtl: e.INVITATION_TTL_SECONDS,
+      passwordMinLength: e.PASSWORD_MIN_LENGTH,
+      allowSignUp: e.ALLOW_SIGNUP,
+      ipRatePerMinute: e.AUTH_RATE_LIMIT_PER_IP_PER_MINUTE,
+      loginFailuresPerAccount: e.LOGIN_FAILURES_PER_ACCOUNT,
+      loginFailureWindow: e.LOGIN_FAILURE_WINDOW_SECONDS,
+      wsRecheckSeconds: e.WS_AUTH_RECHECK_SECONDS,
+    },
+    pagination: { defaultSize: e.PAGE_SIZE_DEFAULT, maxSize: e.PAGE_SIZE_MAX },
     workers: e.WORKERS,
+    trustProxyHops: e.TRUST_PROXY_HOPS,
   }
 }
 

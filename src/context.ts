@@ -1,6 +1,11 @@
-// Per-operation context: who is calling (filled in by auth), request metadata and the app's dependencies.
+// Per-operation context: who is calling, request metadata and the app's dependencies.
+import type { Denylist } from './auth/denylist.ts'
+import type { KeyRing } from './auth/jwt.ts'
+import type { Principal } from './auth/principal.ts'
 import type { Config } from './config.ts'
 import type { Database } from './db/client.ts'
+import type { TenantDb } from './db/scope.ts'
+import type { LimitStore } from './limits/store.ts'
 import type { Logger } from './logger.ts'
 import type { PubSub } from './pubsub/pubsub.ts'
 
@@ -10,6 +15,11 @@ export interface AppDeps {
   logger: Logger
   db: Database
   pubsub: PubSub
+  keys: KeyRing
+  denylist: Denylist
+  limits: LimitStore
+  /** Secret for HMACs that are not tokens (cursors); derived from the signing material. */
+  serverSecret: Buffer
 }
 
 export interface RequestMeta {
@@ -19,12 +29,30 @@ export interface RequestMeta {
   userAgent?: string
 }
 
+/** What a service needs about an authenticated caller. */
+export interface Session {
+  deps: AppDeps
+  meta: RequestMeta
+  principal: Principal
+  /** The principal's tenant, scoped (both isolation layers). */
+  db: TenantDb
+}
+
 export interface Context extends RequestMeta {
   deps: AppDeps
   logger: Logger
+  meta: RequestMeta
+  /** Undefined for anonymous callers. Set by authentication, or by sign-up/login/refresh for the rest of that request. */
+  principal?: Principal
 }
 
 /** Builds the context for one HTTP request or one WebSocket operation. */
-export function createContext(deps: AppDeps, meta: RequestMeta): Context {
-  return { ...meta, deps, logger: deps.logger.child({ requestId: meta.requestId }) }
+export function createContext(deps: AppDeps, meta: RequestMeta, principal?: Principal): Context {
+  return { ...meta, meta, deps, principal, logger: deps.logger.child({ requestId: meta.requestId }) }
+}
+
+/** The caller's session, for services; resolvers that reach here are guarded by an `authenticated` scope. */
+export function sessionOf(ctx: Context): Session {
+  if (!ctx.principal) throw new Error('sessionOf called without a principal (missing authScopes?)')
+  return { deps: ctx.deps, meta: ctx.meta, principal: ctx.principal, db: ctx.deps.db.forTenant(ctx.principal.tenantId) }
 }

@@ -1,20 +1,39 @@
 // graphql-ws on the HTTP server's port and path, through yoga's envelop pipeline, so authentication, limits,
 // validation rules and error masking are the same as over HTTP. Any failure of one operation is an `error` message
 // for that operation id; the socket (and every other subscription on it) stays open.
+//
+// Authentication happens once, on connection_init (connectionParams `authorization: "Bearer …"` or `apiKey`), and is
+// rechecked every WS_AUTH_RECHECK_SECONDS and when an access token expires: a socket whose credential expired or was
+// revoked is closed with 4401. Bad credentials at connection_init also close with 4401; if the credential cannot be
+// checked (a dependency is down) the close code is 1013 (try again later).
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, Server } from 'node:http'
 import type { ExecutionArgs, GraphQLError } from 'graphql'
 import { useServer } from 'graphql-ws/use/ws'
-import { WebSocketServer } from 'ws'
+import { WebSocketServer, type WebSocket } from 'ws'
+import { authenticate, credentialFromParams, type Credential } from './auth/authenticate.ts'
+import type { Principal } from './auth/principal.ts'
 import type { AppDeps, Context } from './context.ts'
+import { AppError } from './errors.ts'
 import { addRequestId, toPublicError, toWire } from './graphql/errors.ts'
-import type { Yoga } from './yoga.ts'
+import { clientIp, type Yoga } from './yoga.ts'
 
 type Enveloped = ReturnType<Yoga['getEnveloped']>
 interface RootValue {
   execute: Enveloped['execute']
   subscribe: Enveloped['subscribe']
 }
+
+/** Per-socket state kept in graphql-ws's `extra`. */
+type Extra = {
+  request: IncomingMessage
+  socket: WebSocket
+  principal?: Principal
+  credential?: Credential
+  timers?: NodeJS.Timeout[]
+} & Record<PropertyKey, unknown>
+
+export const closeCodes = { unauthorized: 4401, tryAgainLater: 1013 } as const
 
 export interface WebSocketHandle {
   /** Closes every socket with 1001 (going away) and stops accepting new ones. */
@@ -27,7 +46,6 @@ export function attachWebSocket(server: Server, yoga: Yoga, deps: AppDeps): WebS
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: 1024 * 1024 })
   const publicErrors = (errors: readonly unknown[], requestId: string) =>
     errors.map((e) => addRequestId(toPublicError(e, { production }), requestId))
-
   const guard = async <T>(args: ExecutionArgs, run: () => T | Promise<T>) => {
     try {
       return await run()
@@ -36,24 +54,54 @@ export function attachWebSocket(server: Server, yoga: Yoga, deps: AppDeps): WebS
     }
   }
 
-  const disposable = useServer<Record<string, unknown> | undefined, { request: IncomingMessage }>(
+  /** Authenticates `extra.credential`; on failure closes the socket and returns false. */
+  const check = async (extra: Extra): Promise<boolean> => {
+    try {
+      extra.principal = await authenticate(deps, extra.credential)
+      return true
+    } catch (e) {
+      const code = e instanceof AppError && e.code === 'UNAUTHENTICATED' ? closeCodes.unauthorized : closeCodes.tryAgainLater
+      extra.socket.close(code, code === closeCodes.unauthorized ? 'Unauthorized' : 'Try again later')
+      return false
+    }
+  }
+  const stopTimers = (extra: Extra) => extra.timers?.forEach((t) => clearTimeout(t))
+
+  const disposable = useServer<Record<string, unknown> | undefined, Extra>(
     {
       isProd: production,
+      onConnect: async (ctx) => {
+        try {
+          ctx.extra.credential = credentialFromParams(ctx.connectionParams)
+        } catch {
+          ctx.extra.socket.close(closeCodes.unauthorized, 'Unauthorized')
+          return false
+        }
+        if (!(await check(ctx.extra))) return false
+        const p = ctx.extra.principal
+        if (p) {
+          const recheck = setInterval(() => void check(ctx.extra), deps.config.auth.wsRecheckSeconds * 1000)
+          ctx.extra.timers = [recheck]
+          if (p.expiresAt) {
+            const ms = Math.max(0, p.expiresAt.getTime() - Date.now())
+            if (ms < 2 ** 31) ctx.extra.timers.push(setTimeout(() => ctx.extra.socket.close(closeCodes.unauthorized, 'Credentials expired'), ms))
+          }
+        }
+        return true
+      },
+      onClose: (ctx) => stopTimers(ctx.extra),
       // A rejection here would close the socket (4500): turn it into this operation's error instead.
       execute: (args) => guard(args, () => (args.rootValue as RootValue).execute(args)),
       subscribe: (args) => guard(args, () => (args.rootValue as RootValue).subscribe(args)),
       onSubscribe: async (ctx, _id, payload): Promise<ExecutionArgs | readonly GraphQLError[]> => {
         const requestId = randomUUID()
         try {
-          const request = ctx.extra.request
+          const { request, principal } = ctx.extra
+          if (principal?.expiresAt && principal.expiresAt <= new Date()) throw new AppError('UNAUTHENTICATED', 'Invalid or expired credentials.')
           const enveloped = yoga.getEnveloped({
             req: request,
-            wsMeta: {
-              requestId,
-              transport: 'ws',
-              ip: request.socket.remoteAddress,
-              userAgent: request.headers['user-agent'],
-            },
+            wsPrincipal: principal,
+            wsMeta: { requestId, transport: 'ws', ip: clientIp(new Headers(request.headers as Record<string, string>), request.socket.remoteAddress, deps.config.trustProxyHops), userAgent: request.headers['user-agent'] },
           })
           const document = enveloped.parse(payload.query)
           const errors = enveloped.validate(enveloped.schema, document)

@@ -4,7 +4,10 @@ import type { IncomingMessage } from 'node:http'
 import { GraphQLError, type ExecutionResult } from 'graphql'
 import { mapAsyncIterator } from '@graphql-tools/utils'
 import { createYoga, isAsyncIterable, type Plugin, type YogaServerInstance } from 'graphql-yoga'
+import { authenticate, credentialFromHeaders } from './auth/authenticate.ts'
+import type { Principal } from './auth/principal.ts'
 import { createContext, type AppDeps, type Context, type RequestMeta } from './context.ts'
+import { httpStatusFor, type ErrorCode } from './errors.ts'
 import { addRequestId, isMasked, toPublicError } from './graphql/errors.ts'
 import { schema } from './graphql/index.ts'
 
@@ -12,6 +15,8 @@ import { schema } from './graphql/index.ts'
 export interface ServerContext {
   req?: IncomingMessage
   wsMeta?: RequestMeta
+  /** WebSocket operations: the principal authenticated on connection_init (and rechecked since). */
+  wsPrincipal?: Principal
 }
 
 export type Yoga = YogaServerInstance<ServerContext, Context>
@@ -38,8 +43,11 @@ const requestIdPlugin: Plugin = {
 const publicErrorsPlugin = (production: boolean): Plugin => ({
   onResultProcess({ request, result, setResult }) {
     const id = requestIds.get(request) ?? randomUUID()
-    const tag = (r: ExecutionResult) =>
-      r.errors?.length ? { ...r, errors: r.errors.map((e) => addRequestId(toPublicError(e, { production }), id)) } : r
+    const tag = (r: ExecutionResult) => {
+      if (!r.errors?.length) return r
+      const errors = r.errors.map((e) => addRequestId(toPublicError(e, { production }), id))
+      return { ...r, errors: r.data == null ? withRefusalStatus(errors) : errors }
+    }
     if (isAsyncIterable(result)) setResult(mapAsyncIterator(result, tag))
     else setResult(Array.isArray(result) ? result.map(tag) : tag(result as ExecutionResult))
   },
@@ -74,14 +82,36 @@ const malformedRequestPlugin: Plugin = {
   },
 }
 
+/**
+ * When nothing was returned and every error is a refusal (401/403/429/503), the whole request was refused for that
+ * reason: say so with the HTTP status too (e.g. a login refused by the rate limiter answers 429 with Retry-After).
+ */
+function withRefusalStatus(errors: GraphQLError[]): GraphQLError[] {
+  const statuses = errors.map((e) => httpStatusFor[e.extensions.code as ErrorCode])
+  if (statuses.some((s) => !s)) return errors
+  return errors.map((e) => {
+    if (e.extensions.http) return e
+    const retryAfter = e.extensions.retryAfter
+    const headers = typeof retryAfter === 'number' ? { 'Retry-After': String(retryAfter) } : undefined
+    return new GraphQLError(e.message, { nodes: e.nodes, source: e.source, positions: e.positions, path: e.path, extensions: { ...e.extensions, http: { status: httpStatusFor[e.extensions.code as ErrorCode], headers } } })
+  })
+}
+
 const badRequest = (message: string) =>
   new GraphQLError(message, { extensions: { code: 'VALIDATION_FAILED', fields: [], http: { status: 400 } } })
 
-function metaFromHttp(request: Request, req?: IncomingMessage): RequestMeta {
+/** The client address: the socket's, or the one the trusted proxy nearest to us saw (X-Forwarded-For). */
+export function clientIp(headers: { get(name: string): string | null }, socketAddress: string | undefined, trustedHops: number) {
+  if (!trustedHops) return socketAddress
+  const chain = (headers.get('x-forwarded-for') ?? '').split(',').map((s) => s.trim()).filter(Boolean)
+  return chain[chain.length - trustedHops] ?? chain[0] ?? socketAddress
+}
+
+function metaFromHttp(request: Request, req: IncomingMessage | undefined, trustedHops: number): RequestMeta {
   return {
     requestId: requestIds.get(request) ?? randomUUID(),
     transport: 'http',
-    ip: req?.socket.remoteAddress,
+    ip: clientIp(request.headers, req?.socket.remoteAddress, trustedHops),
     userAgent: request.headers.get('user-agent') ?? undefined,
   }
 }
@@ -96,7 +126,10 @@ export function createYogaServer(deps: AppDeps): Yoga {
     landingPage: false,
     batching: false,
     graphiql: production ? false : { title: 'Agent Platform API', subscriptionsProtocol: 'WS' },
-    context: ({ request, req, wsMeta }) => createContext(deps, wsMeta ?? metaFromHttp(request, req)),
+    context: async ({ request, req, wsMeta, wsPrincipal }) => {
+      if (wsMeta) return createContext(deps, wsMeta, wsPrincipal)
+      return createContext(deps, metaFromHttp(request, req, config.trustProxyHops), await authenticate(deps, credentialFromHeaders(request.headers)))
+    },
     maskedErrors: {
       isDev: false,
       maskError: (error) => {

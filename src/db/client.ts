@@ -10,26 +10,40 @@ import { PrismaClient } from '../generated/prisma/client.ts'
 import type { Config } from '../config.ts'
 import type { Logger } from '../logger.ts'
 import { dirPGlite, migrateDeploy, MigratePgFactory, MigratePGliteFactory } from './migrations.ts'
+import { tenantDbCache, type TenantDb } from './scope.ts'
 
 export const migrationsDir = fileURLToPath(new URL('../../prisma/migrations', import.meta.url))
 
 export interface Database {
+  /** Unscoped client: only for the scoping module, the authentication path and the worker's claim. */
   prisma: PrismaClient
   mode: 'embedded' | 'postgres'
+  /** The tenant-scoped access path (see scope.ts); the only way services reach tenant-owned data. */
+  forTenant(tenantId: string): TenantDb
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>
   close(): Promise<void>
 }
 
 /** Connects (and migrates, unless disabled) according to config. */
-export async function openDatabase(config: Config, logger: Logger): Promise<Database> {
+export interface DatabaseOptions {
+  /** Layer (a) of tenant isolation; switched off only by the isolation tests to prove layer (b) alone. */
+  tenantFilter?: boolean
+}
+
+export async function openDatabase(config: Config, logger: Logger, opts: DatabaseOptions = {}): Promise<Database> {
+  const filter = { filter: opts.tenantFilter ?? true }
   const { url, migrationUrl, migrateOnBoot, poolSize, dataDir } = config.database
   if (url) {
     if (migrateOnBoot) await logMigrations(logger, migrateDeploy(new MigratePgFactory(migrationUrl ?? url), migrationsDir))
-    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: poolSize }) })
+    // `-c role=…` is SET ROLE at session start: every pooled connection runs as the restricted role.
+    const options = config.database.role ? `-c role=${config.database.role}` : undefined
+    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: poolSize, options }), transactionOptions })
+    await warnIfRlsBypassed(prisma, logger)
     return {
       prisma,
       mode: 'postgres',
+      forTenant: tenantDbCache(prisma, filter),
       ping: async () => void (await prisma.$queryRaw`SELECT 1`),
       close: () => prisma.$disconnect(),
     }
@@ -44,10 +58,14 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
     releaseLock()
     throw e
   }
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(lite) })
+  // PGlite's single session runs as the restricted role too, so row-level security holds in embedded mode.
+  if (config.database.role) await lite.exec(`SET ROLE ${config.database.role}`)
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(lite), transactionOptions })
+  await warnIfRlsBypassed(prisma, logger)
   return {
     prisma,
     mode: 'embedded',
+    forTenant: tenantDbCache(prisma, filter),
     ping: async () => void (await lite.query('SELECT 1')),
     close: async () => {
       await prisma.$disconnect()
@@ -55,6 +73,16 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
       releaseLock()
     },
   }
+}
+
+// PGlite serialises transactions on its one connection, so waiting for one can take a while under load.
+const transactionOptions = { maxWait: 10_000, timeout: 15_000 }
+
+/** Row-level security is the second isolation layer: say loudly when the connection's role bypasses it. */
+async function warnIfRlsBypassed(prisma: PrismaClient, logger: Logger) {
+  const [role] = await prisma.$queryRaw<{ name: string; bypass: boolean }[]>`
+    SELECT current_user AS name, rolsuper OR rolbypassrls AS bypass FROM pg_roles WHERE rolname = current_user`
+  if (role?.bypass) logger.warn({ role: role.name }, 'database role bypasses row-level security: tenant isolation relies on the application layer alone (set DATABASE_ROLE)')
 }
 
 async function logMigrations(logger: Logger, run: Promise<{ appliedMigrationNames: string[] }>) {

@@ -1,12 +1,14 @@
-// Builder configuration only: plugins, scalars, context. Types live in ./types/<domain>.ts.
+// Builder configuration only: plugins, scalars, context, auth scopes. Types live in ./types/<domain>.ts.
 import SchemaBuilder from '@pothos/core'
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth'
 import PrismaPlugin from '@pothos/plugin-prisma'
 import RelayPlugin from '@pothos/plugin-relay'
 import type PrismaTypes from '../generated/pothos-prisma-types.ts'
 import { getDatamodel } from '../generated/pothos-prisma-types.ts'
+import type { Scope } from '../generated/prisma/enums.ts'
 import type { Context } from '../context.ts'
 import { isProductionProcess } from '../config.ts'
+import { AppError, notFound } from '../errors.ts'
 
 export const builder = new SchemaBuilder<{
   Context: Context
@@ -16,16 +18,44 @@ export const builder = new SchemaBuilder<{
     DateTime: { Input: Date; Output: Date | string }
     JSON: { Input: unknown; Output: unknown }
   }
-  AuthScopes: { public: boolean }
+  Connection: { totalCount: number }
+  AuthScopes: {
+    /** Anyone, signed in or not (documents intent on root fields). */
+    public: boolean
+    authenticated: boolean
+    /** A user (not an API key). */
+    user: boolean
+    /** The caller holds this scope. */
+    scope: Scope
+    /** The object belongs to the caller's tenant (type-level second line behind the scoped data path). */
+    tenant: string
+    /** The object is the calling user. */
+    self: string
+  }
 }>({
   plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
-    authScopes: async () => ({ public: true }),
+    // Scopes read ctx.principal lazily: sign-up/login set it mid-request for the fields of their payload.
+    authScopes: (ctx) => ({
+      public: true,
+      authenticated: () => !!ctx.principal,
+      user: () => ctx.principal?.kind === 'USER',
+      scope: (s) => !!ctx.principal?.scopes.has(s),
+      tenant: (tenantId) => !!ctx.principal && ctx.principal.tenantId === tenantId,
+      self: (userId) => ctx.principal?.kind === 'USER' && ctx.principal.userId === userId,
+    }),
     authorizeOnSubscribe: true,
+    unauthorizedError: (_parent, ctx, _info, result) => {
+      // Another tenant's object must look exactly like a missing one.
+      if (JSON.stringify(result.failure).includes('"scope":"tenant"')) return notFound()
+      return ctx.principal
+        ? new AppError('FORBIDDEN', 'You are not allowed to do this.')
+        : new AppError('UNAUTHENTICATED', 'Authentication required.')
+    },
   },
   prisma: {
-    client: (ctx) => ctx.deps.db.prisma,
+    client: (ctx) => (ctx.principal ? ctx.deps.db.forTenant(ctx.principal.tenantId).client : emptyClient(ctx)),
     dmmf: getDatamodel(),
     exposeDescriptions: false,
     filterConnectionTotalCount: true,
@@ -35,8 +65,25 @@ export const builder = new SchemaBuilder<{
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
+    nodeQueryOptions: {
+      authScopes: { authenticated: true },
+      nullable: true,
+      // A malformed, foreign or missing id are the same thing to the caller: NOT_FOUND.
+      resolve: async (_root, { id }, _ctx, _info, resolveNode) => {
+        const node: unknown = await Promise.resolve(resolveNode(id)).catch(() => null)
+        if (!node) throw notFound()
+        return node as never
+      },
+    },
+    nodesQueryOptions: false,
   },
 })
 
+/** Anonymous requests never touch tenant data: a client whose every query finds nothing. */
+function emptyClient(ctx: Context) {
+  return ctx.deps.db.forTenant('00000000-0000-0000-0000-000000000000').client
+}
+
 builder.queryType({})
+builder.mutationType({})
 builder.subscriptionType({})

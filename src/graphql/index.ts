@@ -2,7 +2,16 @@
 import { assertValidSchema, lexicographicSortSchema } from 'graphql'
 import { builder } from './builder.ts'
 import './scalars.ts'
+import './connection.ts'
 import './types/server-info.ts'
+import './types/enums.ts'
+import './types/tenant.ts'
+import './types/user.ts'
+import './types/member.ts'
+import './types/invitation.ts'
+import './types/api-key.ts'
+import './types/auth.ts'
+import './types/viewer.ts'
 
 export const schema = builder.toSchema({ sortSchema: false })
 assertValidSchema(schema) // fail at boot, not on the first request

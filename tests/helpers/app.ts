@@ -2,6 +2,7 @@
 // WebSocket and process-level tests.
 import { afterAll } from 'vitest'
 import { buildApp, type App } from '../../src/app.ts'
+import type { DatabaseOptions } from '../../src/db/client.ts'
 import { testConfig } from './env.ts'
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
@@ -24,8 +25,8 @@ export interface TestApp {
 }
 
 /** Builds (and optionally listens) an app; it is stopped after the file's tests. */
-export async function startApp(env: Record<string, string | undefined> = {}, opts: { listen?: boolean } = {}): Promise<TestApp> {
-  const app = await buildApp(testConfig(env))
+export async function startApp(env: Record<string, string | undefined> = {}, opts: { listen?: boolean; database?: DatabaseOptions } = {}): Promise<TestApp> {
+  const app = await buildApp(testConfig(env), { database: opts.database })
   const port = opts.listen ? await app.listen() : undefined
   const doFetch = (path: string, init?: RequestInit) => Promise.resolve(app.yoga.fetch(new URL(path, 'http://localhost'), init ?? {}))
   const t: TestApp = {

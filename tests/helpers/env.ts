@@ -27,6 +27,9 @@ export function testEnv(overrides: Record<string, string | undefined> = {}): Rec
     HOST: '127.0.0.1',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     JWT_SECRET: 'test-secret-test-secret-test-secret-0123456789',
+    // In-process requests share one (unknown) client IP; tests of the IP budget lower it again.
+    AUTH_RATE_LIMIT_PER_IP_PER_MINUTE: '100000',
+    LOGIN_FAILURES_PER_ACCOUNT: '1000',
     ...database,
     REDIS_URL: services.redisUrl,
     ...overrides,

@@ -1,0 +1,100 @@
+// Turns the credentials of a request (HTTP headers or graphql-ws connectionParams) into a principal.
+// No credentials → anonymous; any bad credential → UNAUTHENTICATED (never silently anonymous).
+import { AppError } from '../errors.ts'
+import type { AppDeps } from '../context.ts'
+import { systemTx } from '../db/scope.ts'
+import type { ApiKeyPrincipal, Principal, UserPrincipal } from './principal.ts'
+import { scopesOf } from './scopes.ts'
+import { apiKeyPrefix, hashSecret, isSecret, sameHash } from './secrets.ts'
+
+/** A credential as presented; `undefined` when the request carries none. */
+export type Credential = { kind: 'bearer' | 'apiKey'; value: string } | undefined
+
+const unauthenticated = () => new AppError('UNAUTHENTICATED', 'Invalid or expired credentials.')
+
+/** Reads `Authorization: Bearer …` or `X-API-Key`. A key in the query string is deliberately ignored. */
+export function credentialFromHeaders(headers: Headers): Credential {
+  const authorization = headers.get('authorization')
+  const apiKey = headers.get('x-api-key')
+  if (authorization !== null && apiKey !== null) throw unauthenticated() // ambiguous: which one is meant?
+  if (apiKey !== null) return { kind: 'apiKey', value: apiKey.trim() }
+  if (authorization === null) return undefined
+  const match = /^Bearer[ ]+(\S*)\s*$/i.exec(authorization)
+  if (!match) throw unauthenticated()
+  return { kind: 'bearer', value: match[1]! }
+}
+
+/** Reads graphql-ws `connectionParams`: `{ authorization: "Bearer …" }` (any case of the key) or `{ apiKey }`. */
+export function credentialFromParams(params: Record<string, unknown> | undefined | null): Credential {
+  if (!params || typeof params !== 'object') return undefined
+  const headers = new Headers()
+  for (const [k, v] of Object.entries(params)) {
+    if (typeof v !== 'string') continue
+    if (k.toLowerCase() === 'authorization') headers.set('authorization', v)
+    if (k === 'apiKey' || k.toLowerCase() === 'x-api-key') headers.set('x-api-key', v)
+  }
+  return credentialFromHeaders(headers)
+}
+
+/** Resolves a credential to a principal (undefined for none); throws UNAUTHENTICATED for a bad one. */
+export async function authenticate(deps: AppDeps, credential: Credential): Promise<Principal | undefined> {
+  if (!credential) return undefined
+  if (!credential.value) throw unauthenticated()
+  if (credential.kind === 'apiKey' || credential.value.startsWith('apk_')) return authenticateApiKey(deps, credential.value)
+  return authenticateAccessToken(deps, credential.value)
+}
+
+async function authenticateAccessToken(deps: AppDeps, token: string): Promise<UserPrincipal> {
+  const claims = await deps.keys.verify(token)
+  if (await deps.denylist.has(claims.tokenId)) throw unauthenticated()
+  const membership = await systemTx(deps.db.prisma, { tenantId: claims.tenantId, userId: claims.userId }, (tx) =>
+    tx.membership.findUnique({
+      where: { tenantId_userId: { tenantId: claims.tenantId, userId: claims.userId } },
+      include: { user: { select: { email: true, passwordChangedAt: true } } },
+    }))
+  // Removed from the tenant, or the password changed after the token was issued.
+  if (!membership || claims.issuedAt < membership.user.passwordChangedAt) {
+    throw unauthenticated()
+  }
+  return {
+    kind: 'USER',
+    tenantId: claims.tenantId,
+    userId: claims.userId,
+    email: membership.user.email,
+    role: membership.role,
+    scopes: scopesOf(membership.role),
+    tokenId: claims.tokenId,
+    sessionId: claims.sessionId,
+    expiresAt: claims.expiresAt,
+  }
+}
+
+const lastUsedResolutionMs = 60_000
+
+async function authenticateApiKey(deps: AppDeps, secret: string): Promise<ApiKeyPrincipal> {
+  if (!isSecret(secret, 'apk')) throw unauthenticated()
+  const prefix = apiKeyPrefix(secret)
+  const key = await systemTx(deps.db.prisma, { purpose: 'auth' }, (tx) =>
+    tx.apiKey.findFirst({ where: { OR: [{ prefix }, { previousPrefix: prefix }] } }))
+  const now = new Date()
+  const hash = hashSecret(secret)
+  const current = key?.prefix === prefix && sameHash(key.secretHash, hash)
+  const previous = key?.previousPrefix === prefix && !!key.previousSecretHash && sameHash(key.previousSecretHash, hash) &&
+    !!key.previousSecretExpiresAt && key.previousSecretExpiresAt > now
+  if (!key || !(current || previous) || key.revokedAt || (key.expiresAt && key.expiresAt <= now)) throw unauthenticated()
+  if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() > lastUsedResolutionMs) {
+    // Best effort and off the request path: a minute's resolution is plenty and saves a write per request.
+    void deps.db.forTenant(key.tenantId).client.apiKey
+      .updateMany({ where: { id: key.id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: new Date(now.getTime() - lastUsedResolutionMs) } }] }, data: { lastUsedAt: now } })
+      .catch((err: Error) => deps.logger.warn({ err: err.message }, 'could not record API key use'))
+  }
+  return {
+    kind: 'API_KEY',
+    tenantId: key.tenantId,
+    apiKeyId: key.id,
+    name: key.name,
+    scopes: new Set(key.scopes),
+    createdById: key.createdById,
+    expiresAt: key.expiresAt,
+  }
+}

@@ -1,0 +1,16 @@
+// Global ids in arguments: anything that is not an id of the expected type is NOT_FOUND, like a foreign id.
+import { decodeGlobalID } from '@pothos/plugin-relay'
+import { notFound } from '../errors.ts'
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/** The database id inside a global id of one of `typenames`; NOT_FOUND (named after the first) otherwise. */
+export function decodeId(globalId: string, ...typenames: [string, ...string[]]): string {
+  try {
+    const { typename, id } = decodeGlobalID(globalId)
+    if (typenames.includes(typename) && uuid.test(id)) return id.toLowerCase()
+  } catch {
+    // fall through: malformed
+  }
+  throw notFound(typenames[0].replace(/([a-z])([A-Z])/g, '$1 $2'))
+}

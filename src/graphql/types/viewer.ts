@@ -1,0 +1,35 @@
+import { encodeGlobalID } from '@pothos/plugin-relay'
+import type { Principal } from '../../auth/principal.ts'
+import { builder } from '../builder.ts'
+import { PrincipalKindEnum, RoleEnum, ScopeEnum } from './enums.ts'
+
+const PrincipalInfo = builder.objectRef<Principal>('Principal').implement({
+  description: 'The credential behind the request: a user (access token) or an API key.',
+  fields: (t) => ({
+    kind: t.field({ type: PrincipalKindEnum, resolve: (p) => p.kind }),
+    id: t.id({ description: 'The User or ApiKey id.', resolve: (p) => (p.kind === 'USER' ? encodeGlobalID('User', p.userId) : encodeGlobalID('ApiKey', p.apiKeyId)) }),
+    name: t.string({ resolve: (p) => (p.kind === 'USER' ? p.email : p.name) }),
+  }),
+})
+
+const Viewer = builder.objectRef<Principal>('Viewer').implement({
+  fields: (t) => ({
+    principal: t.field({ type: PrincipalInfo, resolve: (p) => p }),
+    user: t.prismaField({
+      type: 'User',
+      nullable: true,
+      description: 'Null for API keys.',
+      resolve: (query, p, _a, ctx) => (p.kind === 'USER' ? ctx.deps.db.forTenant(p.tenantId).client.user.findUnique({ ...query, where: { id: p.userId } }) : null),
+    }),
+    tenant: t.prismaField({
+      type: 'Tenant',
+      resolve: (query, p, _a, ctx) => ctx.deps.db.forTenant(p.tenantId).client.tenant.findFirstOrThrow({ ...query }),
+    }),
+    role: t.field({ type: RoleEnum, nullable: true, description: 'Null for API keys.', resolve: (p) => (p.kind === 'USER' ? p.role : null) }),
+    scopes: t.field({ type: [ScopeEnum], resolve: (p) => [...p.scopes].sort() }),
+  }),
+})
+
+builder.queryField('viewer', (t) =>
+  t.field({ type: Viewer, authScopes: { authenticated: true }, resolve: (_r, _a, ctx) => ctx.principal! }),
+)

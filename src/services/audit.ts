@@ -1,0 +1,50 @@
+// The audit log: one entry per change, written in the transaction of the change it records. Append-only in the
+// database (trigger and grants); entries are never updated.
+import type { Principal } from '../auth/principal.ts'
+import type { RequestMeta } from '../context.ts'
+import type { Tx } from '../db/scope.ts'
+import type { ActorType, AuditOutcome, Prisma } from '../generated/prisma/client.ts'
+
+export interface Actor {
+  type: ActorType
+  id?: string
+  label?: string
+}
+
+export interface AuditEvent {
+  /** `<resource>.<verb>`, e.g. `tool.create`, `auth.login`. */
+  action: string
+  outcome: AuditOutcome
+  resourceType?: string
+  resourceId?: string
+  changes?: Prisma.InputJsonValue
+  metadata?: Prisma.InputJsonValue
+}
+
+/** The actor an audit entry names for a principal (or anonymous). */
+export function actorOf(p: Principal | undefined): Actor {
+  if (!p) return { type: 'ANONYMOUS' }
+  return p.kind === 'USER' ? { type: 'USER', id: p.userId, label: p.email } : { type: 'API_KEY', id: p.apiKeyId, label: p.name }
+}
+
+/** Appends one entry inside `tx`. `tenantId` null only for events with no tenant (unknown-account logins). */
+export async function recordAudit(tx: Tx, tenantId: string | null, actor: Actor, meta: RequestMeta | undefined, event: AuditEvent) {
+  // createMany: no RETURNING, so an entry without a tenant need not be readable by the writer (RLS).
+  await tx.auditLog.createMany({
+    data: {
+      tenantId,
+      actorType: actor.type,
+      actorId: actor.id,
+      actorLabel: actor.label,
+      action: event.action,
+      outcome: event.outcome,
+      resourceType: event.resourceType,
+      resourceId: event.resourceId,
+      changes: event.changes,
+      metadata: event.metadata,
+      requestId: meta?.requestId,
+      ipAddress: meta?.ip,
+      userAgent: meta?.userAgent?.slice(0, 512),
+    },
+  })
+}
