@@ -7,6 +7,7 @@ import type { Config } from './config.ts'
 import type { AppDeps } from './context.ts'
 import { openDatabase, type DatabaseOptions } from './db/client.ts'
 import { createLimitStore } from './limits/create.ts'
+import { createLlmRegistry } from './llm/registry.ts'
 import { createLogger, type Logger } from './logger.ts'
 import { createPubSub } from './pubsub/index.ts'
 import { createRedis } from './redis.ts'
@@ -32,7 +33,8 @@ export async function buildApp(config: Config, opts: { logger?: Logger; database
   const limits = createLimitStore(config, logger)
   const authRedis = config.redis.url ? createRedis(config.redis.url, 'auth', logger) : undefined
   const denylist = authRedis ? createRedisDenylist(authRedis, config.redis.onUnavailable, logger) : createMemoryDenylist()
-  const deps: AppDeps = { config, logger, db, pubsub, keys, denylist, limits, serverSecret }
+  const llm = createLlmRegistry(config.llm)
+  const deps: AppDeps = { config, logger, db, pubsub, keys, denylist, limits, llm, serverSecret }
   const yoga = createYogaServer(deps)
   let stopping = false
 

@@ -66,6 +66,25 @@ const schema = z.object({
   PAGE_SIZE_DEFAULT: int(20, 1, 1_000),
   PAGE_SIZE_MAX: int(100, 1, 1_000),
   TRUST_PROXY_HOPS: int(0, 0, 10),
+  MODEL_ALLOWLIST: z.string().default('mock-1').transform((v) => v.split(',').map((m) => m.trim()).filter(Boolean))
+    .refine((l) => l.length > 0, 'must name at least one model'),
+  LLM_OPENAI_BASE_URL: url(['http:', 'https:']).optional(),
+  LLM_OPENAI_API_KEY: z.string().min(1).optional(),
+  LLM_MODEL_MAP: z.string().transform((v, ctx) => {
+    try {
+      const m = JSON.parse(v) as unknown
+      if (!m || typeof m !== 'object' || Array.isArray(m) || Object.values(m).some((x) => typeof x !== 'string')) throw new Error()
+      return m as Record<string, string>
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON object mapping model names to provider model names' })
+      return z.NEVER
+    }
+  }).optional(),
+  LLM_TIMEOUT_MS: int(60_000, 1_000, 600_000),
+  HTTP_TOOLS_ALLOW_PRIVATE_NETWORKS: bool(false),
+  HTTP_TOOLS_ALLOW_INSECURE: bool(false),
+  HTTP_TOOL_TIMEOUT_MS: int(10_000, 100, 120_000),
+  HTTP_TOOL_MAX_RESPONSE_BYTES: int(1_048_576, 1_024, 64 * 1_048_576),
   WORKERS: int(1, 0, 64),
 })
 
@@ -113,6 +132,11 @@ export interface Config {
   workers: number
   /** Reverse proxies in front of the server whose X-Forwarded-For entries are trusted (0 = use the socket address). */
   trustProxyHops: number
+  llm: {
+    allowlist: string[]
+    openAi?: { baseUrl: string; apiKey?: string; modelMap?: Record<string, string>; timeoutMs: number }
+  }
+  httpTools: { allowPrivateNetworks: boolean; allowInsecureHttp: boolean; timeoutMs: number; maxResponseBytes: number }
 }
 
 export class ConfigError extends Error {}
@@ -125,7 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!
     const name = String(issue.path[0])
-    const shown = /SECRET|URL|KEYS/.test(name) ? '' : ` (got ${JSON.stringify(clean[name])})`
+    const shown = /SECRET|URL|KEY/.test(name) ? '' : ` (got ${JSON.stringify(clean[name])})`
     throw new ConfigError(`Invalid configuration: ${name} ${issue.message}${shown}`)
   }
   const e = parsed.data
@@ -173,6 +197,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pagination: { defaultSize: e.PAGE_SIZE_DEFAULT, maxSize: e.PAGE_SIZE_MAX },
     workers: e.WORKERS,
     trustProxyHops: e.TRUST_PROXY_HOPS,
+    llm: {
+      allowlist: e.MODEL_ALLOWLIST,
+      openAi: e.LLM_OPENAI_BASE_URL
+        ? { baseUrl: e.LLM_OPENAI_BASE_URL, apiKey: e.LLM_OPENAI_API_KEY, modelMap: e.LLM_MODEL_MAP, timeoutMs: e.LLM_TIMEOUT_MS }
+        : undefined,
+    },
+    httpTools: {
+      allowPrivateNetworks: e.HTTP_TOOLS_ALLOW_PRIVATE_NETWORKS,
+      allowInsecureHttp: e.HTTP_TOOLS_ALLOW_INSECURE,
+      timeoutMs: e.HTTP_TOOL_TIMEOUT_MS,
+      maxResponseBytes: e.HTTP_TOOL_MAX_RESPONSE_BYTES,
+    },
   }
 }
 

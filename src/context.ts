@@ -6,6 +6,7 @@ import type { Config } from './config.ts'
 import type { Database } from './db/client.ts'
 import type { TenantDb } from './db/scope.ts'
 import type { LimitStore } from './limits/store.ts'
+import type { LlmRegistry } from './llm/registry.ts'
 import type { Logger } from './logger.ts'
 import type { PubSub } from './pubsub/pubsub.ts'
 
@@ -18,6 +19,8 @@ export interface AppDeps {
   keys: KeyRing
   denylist: Denylist
   limits: LimitStore
+  /** Model allowlist and the provider that runs each model. */
+  llm: LlmRegistry
   /** Secret for HMACs that are not tokens (cursors); derived from the signing material. */
   serverSecret: Buffer
 }
