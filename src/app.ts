@@ -1,22 +1,18 @@
 // Assembles the application: dependencies, yoga, graphql-ws and health endpoints on one HTTP server.
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { createMemoryDenylist, createRedisDenylist } from './auth/denylist.ts'
-import { loadSigning } from './auth/keys.ts'
 import type { Config } from './config.ts'
 import type { AppDeps } from './context.ts'
-import { openDatabase, type DatabaseOptions } from './db/client.ts'
-import { createLimitStore } from './limits/create.ts'
-import { createLlmRegistry } from './llm/registry.ts'
-import { createLogger, type Logger } from './logger.ts'
-import { createPubSub } from './pubsub/index.ts'
-import { createRedis } from './redis.ts'
+import { buildDeps, type DepsOptions } from './deps.ts'
+import { startWorkerPool, type WorkerPool } from './worker/pool.ts'
 import { attachWebSocket } from './ws.ts'
 import { createYogaServer, type Yoga } from './yoga.ts'
 
 export interface App {
   deps: AppDeps
   yoga: Yoga
+  /** The in-process worker (absent with WORKERS=0). */
+  workers?: WorkerPool
   server: http.Server
   /** Starts listening; resolves with the bound port (PORT=0 picks a free one). */
   listen(): Promise<number>
@@ -25,23 +21,16 @@ export interface App {
 }
 
 /** Builds the app from config; nothing listens until listen(). */
-export async function buildApp(config: Config, opts: { logger?: Logger; database?: DatabaseOptions } = {}): Promise<App> {
-  const logger = opts.logger ?? createLogger(config)
-  const { keys, serverSecret } = await loadSigning(config, logger)
-  const db = await openDatabase(config, logger, opts.database)
-  const pubsub = createPubSub(config, logger)
-  const limits = createLimitStore(config, logger)
-  const authRedis = config.redis.url ? createRedis(config.redis.url, 'auth', logger) : undefined
-  const denylist = authRedis ? createRedisDenylist(authRedis, config.redis.onUnavailable, logger) : createMemoryDenylist()
-  const llm = createLlmRegistry(config.llm)
-  const deps: AppDeps = { config, logger, db, pubsub, keys, denylist, limits, llm, serverSecret }
+export async function buildApp(config: Config, opts: DepsOptions = {}): Promise<App> {
+  const { deps, close } = await buildDeps(config, opts)
   const yoga = createYogaServer(deps)
+  const workers = config.workers > 0 ? startWorkerPool(deps, config.workers) : undefined
   let stopping = false
 
   const server = http.createServer((req, res) => {
     const path = req.url?.split('?')[0]
     if (path === '/health/live') return sendJson(res, 200, { status: 'ok' })
-    if (path === '/.well-known/jwks.json') return sendJson(res, 200, keys.jwks())
+    if (path === '/.well-known/jwks.json') return sendJson(res, 200, deps.keys.jwks())
     if (path === '/health/ready') {
       void readiness(deps, stopping).then(({ ok, checks }) => sendJson(res, ok ? 200 : 503, { status: ok ? 'ok' : 'unavailable', checks }))
       return
@@ -59,6 +48,7 @@ export async function buildApp(config: Config, opts: { logger?: Logger; database
   return {
     deps,
     yoga,
+    workers,
     server,
     listen: () =>
       new Promise((resolve, reject) => {
@@ -74,10 +64,8 @@ export async function buildApp(config: Config, opts: { logger?: Logger; database
         const timeout = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownTimeoutMs).unref())
         await Promise.race([closed, timeout])
         server.closeAllConnections()
-        await pubsub.close()
-        await limits.close()
-        authRedis?.disconnect()
-        await db.close()
+        await workers?.stop(config.shutdownTimeoutMs)
+        await close()
       })()),
   }
 }

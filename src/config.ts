@@ -86,6 +86,17 @@ const schema = z.object({
   HTTP_TOOL_TIMEOUT_MS: int(10_000, 100, 120_000),
   HTTP_TOOL_MAX_RESPONSE_BYTES: int(1_048_576, 1_024, 64 * 1_048_576),
   WORKERS: int(1, 0, 64),
+  PROMPT_MAX_CHARS: int(32_000, 100, 1_000_000),
+  WORKER_POLL_MS: int(1_000, 50, 60_000),
+  WORKER_HEARTBEAT_MS: int(1_000, 100, 60_000),
+  WORKER_STALE_MS: int(15_000, 1_000, 3_600_000),
+  WORKER_MAX_ATTEMPTS: int(3, 1, 20),
+  WORKER_RETRY_BASE_MS: int(1_000, 10, 600_000),
+  WORKER_RETRY_MAX_MS: int(60_000, 10, 3_600_000),
+  SUBSCRIPTION_POLL_MS: int(1_000, 50, 60_000),
+  SUBSCRIPTION_MAX_LAG: int(10_000, 10, 10_000_000),
+  WS_STALL_BYTES: int(4 * 1_048_576, 1_024, 1_073_741_824),
+  WS_STALL_MS: int(10_000, 100, 600_000),
 })
 
 export type Mode = 'embedded' | 'postgres'
@@ -137,6 +148,9 @@ export interface Config {
     openAi?: { baseUrl: string; apiKey?: string; modelMap?: Record<string, string>; timeoutMs: number }
   }
   httpTools: { allowPrivateNetworks: boolean; allowInsecureHttp: boolean; timeoutMs: number; maxResponseBytes: number }
+  runs: { promptMaxChars: number }
+  worker: { pollMs: number; heartbeatMs: number; staleMs: number; maxAttempts: number; retryBaseMs: number; retryMaxMs: number }
+  subscriptions: { pollMs: number; maxLag: number; stallBytes: number; stallMs: number }
 }
 
 export class ConfigError extends Error {}
@@ -209,6 +223,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       timeoutMs: e.HTTP_TOOL_TIMEOUT_MS,
       maxResponseBytes: e.HTTP_TOOL_MAX_RESPONSE_BYTES,
     },
+    runs: { promptMaxChars: e.PROMPT_MAX_CHARS },
+    worker: {
+      pollMs: e.WORKER_POLL_MS, heartbeatMs: e.WORKER_HEARTBEAT_MS, staleMs: e.WORKER_STALE_MS, maxAttempts: e.WORKER_MAX_ATTEMPTS,
+      retryBaseMs: e.WORKER_RETRY_BASE_MS, retryMaxMs: e.WORKER_RETRY_MAX_MS,
+    },
+    subscriptions: { pollMs: e.SUBSCRIPTION_POLL_MS, maxLag: e.SUBSCRIPTION_MAX_LAG, stallBytes: e.WS_STALL_BYTES, stallMs: e.WS_STALL_MS },
   }
 }
 

@@ -24,3 +24,18 @@ export function createRedis(url: string, name: string, logger: Logger, overrides
   })
   return redis
 }
+
+/** Resolves true once `redis` is connected, or false after `timeoutMs`. */
+export function whenReady(redis: Redis, timeoutMs: number): Promise<boolean> {
+  if (redis.status === 'ready') return Promise.resolve(true)
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => {
+      clearTimeout(timer)
+      redis.off('ready', onReady)
+      resolve(ok)
+    }
+    const onReady = () => done(true)
+    const timer = setTimeout(() => done(false), timeoutMs)
+    redis.once('ready', onReady)
+  })
+}

@@ -16,6 +16,29 @@ export interface DbSettings {
 
 export type Tx = Prisma.TransactionClient
 
+// Work to do once a transaction has committed (e.g. publishing a wake-up for rows it wrote). Keyed by the
+// transaction client, which lives exactly as long as the transaction.
+const afterCommitHooks = new WeakMap<object, (() => void)[]>()
+
+/** Runs `fn` after `tx` commits (never if it rolls back). */
+export function afterCommit(tx: Tx, fn: () => void) {
+  const hooks = afterCommitHooks.get(tx)
+  if (!hooks) throw new Error('afterCommit outside a transaction started by tenantDb.tx or systemTx')
+  hooks.push(fn)
+}
+
+async function inTransaction<T>(client: PrismaClient, settings: DbSettings, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  let hooks: (() => void)[] = []
+  const result = await client.$transaction(async (tx) => {
+    hooks = []
+    afterCommitHooks.set(tx, hooks)
+    await applySettings(tx, settings)
+    return fn(tx)
+  })
+  for (const hook of hooks) hook()
+  return result
+}
+
 export interface TenantDb {
   readonly tenantId: string
   /** Model access for reads and single writes; each operation runs in its own transaction with the tenant set. */
@@ -26,7 +49,7 @@ export interface TenantDb {
 
 const tenantOwned = new Set<string>([
   'Membership', 'Invitation', 'ApiKey', 'RefreshToken', 'Tool', 'Agent', 'AgentTool', 'Thread', 'Execution',
-  'ExecutionEvent', 'AuditLog',
+  'ExecutionEvent', 'AuditLog', 'TenantEvent',
 ])
 const uniqueWhere = new Set(['findUnique', 'findUniqueOrThrow', 'update', 'delete', 'upsert'])
 const creates = new Set(['create', 'createMany', 'createManyAndReturn'])
@@ -86,21 +109,12 @@ export function createTenantDb(base: PrismaClient, tenantId: string, opts: { fil
   return {
     tenantId,
     client,
-    tx: (fn, extra = {}) =>
-      filtered.$transaction(async (tx) => {
-        await applySettings(tx, { ...extra, tenantId })
-        return fn(tx)
-      }),
+    tx: (fn, extra = {}) => inTransaction(filtered, { ...extra, tenantId }, fn),
   }
 }
 
 /** A transaction with explicit settings and no tenant filter: the authentication and worker paths only. */
-export function systemTx<T>(base: PrismaClient, settings: DbSettings, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return base.$transaction(async (tx) => {
-    await applySettings(tx, settings)
-    return fn(tx)
-  })
-}
+export const systemTx = <T>(base: PrismaClient, settings: DbSettings, fn: (tx: Tx) => Promise<T>): Promise<T> => inTransaction(base, settings, fn)
 
 /** Caches scoped accessors per tenant (building Prisma extensions per request is wasted work). */
 export function tenantDbCache(base: PrismaClient, opts: { filter: boolean }, max = 1_000) {

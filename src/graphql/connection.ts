@@ -16,12 +16,14 @@ export interface ConnectionArgs {
 const mac = (ctx: Context, payload: string) =>
   createHmac('sha256', ctx.deps.serverSecret).update(`${ctx.principal?.tenantId ?? '-'}|${payload}`).digest().subarray(0, 16)
 
-function encodeCursor(ctx: Context, list: string, key: string) {
+/** An opaque cursor for `key` in `list`, signed and bound to the caller's tenant. */
+export function encodeCursor(ctx: Context, list: string, key: string) {
   const payload = `${list}:${key}`
   return `${Buffer.from(payload).toString('base64url')}.${mac(ctx, payload).toString('base64url')}`
 }
 
-function decodeCursor(ctx: Context, list: string, cursor: string, path: string): string {
+/** The key inside a cursor of `list`; VALIDATION_FAILED (naming `path`) if tampered or foreign. */
+export function decodeCursor(ctx: Context, list: string, cursor: string, path: string): string {
   const [body, sig] = cursor.split('.')
   const payload = Buffer.from(body ?? '', 'base64url').toString()
   const given = Buffer.from(sig ?? '', 'base64url')

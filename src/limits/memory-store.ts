@@ -66,6 +66,7 @@ export function createMemoryLimitStore(opts: MemoryLimitStoreOptions = {}): Memo
       return logs.size
     },
     sweep,
+    ready: async () => true,
     async consume(key, limit, windowMs, cost = 1) {
       assertLimitArgs(key, limit, windowMs, cost)
       return decide(key, limit, windowMs, cost)

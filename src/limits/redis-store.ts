@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto'
 import type { Redis } from 'ioredis'
 import type { Logger } from '../logger.ts'
-import { createRedis } from '../redis.ts'
+import { createRedis, whenReady } from '../redis.ts'
 import { slidingWindowLua } from './sliding-window.lua.ts'
 import { assertLimitArgs, LimiterUnavailableError, type LimitDecision, type LimitStore } from './store.ts'
 
@@ -79,6 +79,7 @@ export function createRedisLimitStore(url: string, logger: Logger, opts: RedisLi
       assertLimitArgs(key, limit, windowMs, 1)
       return bounded(key, limit, windowMs, 0)
     },
+    ready: (timeoutMs) => whenReady(redis, timeoutMs),
     close() {
       return (closing ??= (async () => {
         await redis.quit().catch(() => {})

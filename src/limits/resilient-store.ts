@@ -46,6 +46,7 @@ export function createResilientStore(primary: LimitStore, opts: ResilientStoreOp
     kind: primary.kind,
     consume: (key, limit, windowMs, cost) => run((s) => s.consume(key, limit, windowMs, cost)),
     peek: (key, limit, windowMs) => run((s) => s.peek(key, limit, windowMs)),
+    ready: (timeoutMs) => primary.ready(timeoutMs),
     async close() {
       await Promise.all([primary.close(), fallback?.close()])
     },

@@ -26,6 +26,8 @@ export interface LimitStore {
   consume(key: string, limit: number, windowMs: number, cost?: number): Promise<LimitDecision>
   /** Current state without recording a hit. */
   peek(key: string, limit: number, windowMs: number): Promise<LimitDecision>
+  /** Resolves once the store can answer, or after `timeoutMs` (resolving false): servers wait for it before serving. */
+  ready(timeoutMs: number): Promise<boolean>
   close(): Promise<void>
 }
 

@@ -30,6 +30,7 @@ export function testEnv(overrides: Record<string, string | undefined> = {}): Rec
     // In-process requests share one (unknown) client IP; tests of the IP budget lower it again.
     AUTH_RATE_LIMIT_PER_IP_PER_MINUTE: '100000',
     LOGIN_FAILURES_PER_ACCOUNT: '1000',
+    SHUTDOWN_TIMEOUT_MS: '1000',
     ...database,
     REDIS_URL: services.redisUrl,
     ...overrides,
@@ -37,3 +38,14 @@ export function testEnv(overrides: Record<string, string | undefined> = {}): Rec
 }
 
 export const testConfig = (overrides: Record<string, string | undefined> = {}): Config => loadConfig(testEnv(overrides))
+
+let isolated = 0
+/**
+ * Environment for an app with a database of its own: for tests where another app's workers (sharing the harness
+ * database) must not claim this app's executions. Migrated at the app's boot.
+ */
+export async function isolatedDatabaseEnv(): Promise<Record<string, string | undefined>> {
+  if (services.databaseTarget !== 'postgres') return {} // every embedded test app has its own PGlite already
+  const { createDatabase } = await import('../setup/services.ts')
+  return { DATABASE_URL: await createDatabase(services.postgresAdminUrl!, `isolated_${process.pid}_${isolated++}_${Date.now()}`) }
+}

@@ -36,6 +36,16 @@ describe.skipIf(!services.redisBin)('rate-limit store while Redis is unavailable
     await eventually(async () => expect(await store.consume(uniqueKey(), 5, W)).toMatchObject({ allowed: true, remaining: 4 }), 10_000)
   })
 
+  it('reports readiness: true once connected (what a server waits for at boot), false when Redis stays away', async () => {
+    const redis = await dedicatedRedis()
+    const fresh = track(createRedisLimitStore(redis.url, silentLogger))
+    expect(await fresh.ready(5_000)).toBe(true)
+    expect(await fresh.consume(uniqueKey(), 5, W)).toMatchObject({ allowed: true })
+    await redis.stop()
+    const orphan = track(createRedisLimitStore(redis.url, silentLogger))
+    expect(await orphan.ready(300)).toBe(false)
+  })
+
   it('rejects within 200 ms when Redis is up but does not answer (command timeout)', async () => {
     const redis = await dedicatedRedis()
     const store = track(createRedisLimitStore(redis.url, silentLogger))

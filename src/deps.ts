@@ -1,0 +1,44 @@
+// Builds the long-lived dependencies shared by the server and the standalone worker, and releases them.
+import { createMemoryDenylist, createRedisDenylist } from './auth/denylist.ts'
+import { loadSigning } from './auth/keys.ts'
+import type { Config } from './config.ts'
+import type { AppDeps } from './context.ts'
+import { openDatabase, type DatabaseOptions } from './db/client.ts'
+import { createLimitStore } from './limits/create.ts'
+import { createLlmRegistry } from './llm/registry.ts'
+import { createLogger, type Logger } from './logger.ts'
+import { createPubSub } from './pubsub/index.ts'
+import { createRedis, whenReady } from './redis.ts'
+
+const redisBootWaitMs = 5_000
+
+export interface DepsOptions {
+  logger?: Logger
+  database?: DatabaseOptions
+}
+
+/** Opens the database (migrating it), Redis connections and the rest; `close` releases them in order. */
+export async function buildDeps(config: Config, opts: DepsOptions = {}): Promise<{ deps: AppDeps; close(): Promise<void> }> {
+  const logger = opts.logger ?? createLogger(config)
+  const { keys, serverSecret } = await loadSigning(config, logger)
+  const db = await openDatabase(config, logger, opts.database)
+  const pubsub = createPubSub(config, logger)
+  const limits = createLimitStore(config, logger)
+  const authRedis = config.redis.url ? createRedis(config.redis.url, 'auth', logger) : undefined
+  const denylist = authRedis ? createRedisDenylist(authRedis, config.redis.onUnavailable, logger) : createMemoryDenylist()
+  const llm = createLlmRegistry(config.llm)
+  // Serve only once the stores that fail closed can answer (or say why not): a request in the first milliseconds
+  // must not be refused because a connection is still being made.
+  const ready = await Promise.all([limits.ready(redisBootWaitMs), authRedis ? whenReady(authRedis, redisBootWaitMs) : true])
+  if (ready.includes(false)) logger.warn('Redis is not reachable yet: rate-limited requests are refused until it is (see REDIS_UNAVAILABLE)')
+  const deps: AppDeps = { config, logger, db, pubsub, keys, denylist, limits, llm, serverSecret }
+  return {
+    deps,
+    async close() {
+      await pubsub.close()
+      await limits.close()
+      authRedis?.disconnect()
+      await db.close()
+    },
+  }
+}

@@ -1,0 +1,11 @@
+// Pub/sub topics. Messages are wake-ups (`{ seq }` or a signal), never the data: the database is the source of truth.
+export const topics = {
+  /** New events in an execution's log. */
+  execution: (executionId: string) => `exec:${executionId}`,
+  /** Control messages for the worker running an execution (cancel). */
+  control: (executionId: string) => `exec-control:${executionId}`,
+  /** New entries in a tenant's domain-event log. */
+  tenant: (tenantId: string) => `tenant:${tenantId}`,
+  /** Executions became claimable. */
+  queue: 'executions:queued',
+}

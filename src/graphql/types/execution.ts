@@ -1,0 +1,156 @@
+import { sessionOf } from '../../context.ts'
+import { cancelExecution } from '../../services/execution-control.ts'
+import { getExecution, listEvents, listExecutions } from '../../services/execution-history.ts'
+import { runAgent } from '../../services/executions.ts'
+import { queryFromInfo } from '@pothos/plugin-prisma'
+import { validationFailed } from '../../errors.ts'
+import { builder } from '../builder.ts'
+import { connectionNames, decodeCursor, encodeCursor, pageRequest, toConnection } from '../connection.ts'
+import { decodeId } from '../ids.ts'
+
+export const ExecutionStatusEnum = builder.enumType('ExecutionStatus', { values: ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED', 'TIMED_OUT'] as const })
+
+const Usage = builder.objectRef<{ promptTokens: number; completionTokens: number; totalTokens: number }>('Usage').implement({
+  fields: (t) => ({
+    promptTokens: t.exposeInt('promptTokens'),
+    completionTokens: t.exposeInt('completionTokens'),
+    totalTokens: t.exposeInt('totalTokens'),
+  }),
+})
+
+/** One entry of an execution's event log: `event` is the AG-UI event exactly as the protocol defines it. */
+export const ExecutionEventRef = builder.objectRef<{ cursor: string; seq: number; type: string; event: unknown; createdAt: Date }>('ExecutionEvent').implement({
+  fields: (t) => ({
+    cursor: t.exposeString('cursor', { description: 'Pass as `after` to continue strictly after this event.' }),
+    seq: t.exposeInt('seq', { description: 'Position in the log: 1, 2, 3… without gaps.' }),
+    type: t.exposeString('type'),
+    event: t.field({ type: 'JSON', resolve: (e) => e.event }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+  }),
+})
+
+export const eventsList = (executionId: string) => `events:${executionId}`
+/** The sequence number inside an event cursor of this execution (0 for none). */
+export function afterSeq(ctx: Parameters<typeof decodeCursor>[0], executionId: string, after: string | null | undefined): number {
+  if (after == null) return 0
+  const seq = Number(decodeCursor(ctx, eventsList(executionId), after, 'after'))
+  if (!Number.isSafeInteger(seq) || seq < 0) throw validationFailed([{ path: 'after', message: 'is not a cursor of this list' }])
+  return seq
+}
+
+export const ExecutionRef = builder.prismaNode('Execution', {
+  id: { field: 'id' },
+  authScopes: (e) => ({ tenant: e.tenantId }),
+  fields: (t) => ({
+    status: t.expose('status', { type: ExecutionStatusEnum }),
+    model: t.exposeString('model'),
+    runId: t.exposeString('runId', { nullable: true }),
+    idempotencyKey: t.exposeString('idempotencyKey', { nullable: true }),
+    input: t.expose('input', { type: 'JSON', description: '`{ messages: [{ id, role, content }] }` as submitted.' }),
+    output: t.exposeString('output', { nullable: true, description: 'The final answer.' }),
+    error: t.expose('error', { type: 'JSON', nullable: true, description: '`{ code, message, attempt }` of the last failure.' }),
+    usage: t.field({ type: Usage, resolve: (e) => e }),
+    attempt: t.exposeInt('attempt', { description: 'Attempts started so far (retries and recoveries included).' }),
+    agentSnapshot: t.expose('agentSnapshot', { type: 'JSON', description: 'The agent configuration (and tools) this run used.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
+    finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
+    cancelRequestedAt: t.expose('cancelRequestedAt', { type: 'DateTime', nullable: true }),
+    events: t.connection(
+      {
+        type: ExecutionEventRef,
+        description: 'The AG-UI event log, in order. `after` takes a cursor of this list; `first` is capped.',
+        resolve: async (e, args, ctx) => {
+          const first = Math.min(Math.max(args.first ?? 100, 0), ctx.deps.config.pagination.maxSize * 10)
+          const after = afterSeq(ctx, e.id, args.after)
+          const { events, hasMore } = await listEvents(sessionOf(ctx), e.id, after, first)
+          const edges = events.map((x) => ({ cursor: encodeCursor(ctx, eventsList(e.id), String(x.seq)), node: { ...x, event: x.payload, cursor: encodeCursor(ctx, eventsList(e.id), String(x.seq)) } }))
+          return { edges, totalCount: e.lastSeq, pageInfo: { hasNextPage: hasMore, hasPreviousPage: after > 0, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null } }
+        },
+      },
+      ...connectionNames('ExecutionEventLog'),
+    ),
+  }),
+})
+
+const ExecutionFilter = builder.inputType('ExecutionFilter', {
+  fields: (t) => ({
+    agentId: t.id(),
+    threadId: t.id(),
+    status: t.field({ type: ExecutionStatusEnum, description: 'e.g. FAILED: the dead-letter view.' }),
+    createdAfter: t.field({ type: 'DateTime' }),
+    createdBefore: t.field({ type: 'DateTime' }),
+  }),
+})
+
+builder.queryFields((t) => ({
+  execution: t.prismaField({
+    type: 'Execution',
+    authScopes: { scope: 'EXECUTIONS_READ' },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (query, _r, { id }, ctx) => getExecution(sessionOf(ctx), decodeId(id, 'Execution'), query),
+  }),
+  executions: t.connection(
+    {
+      type: ExecutionRef,
+      description: 'The execution history, newest first.',
+      authScopes: { scope: 'EXECUTIONS_READ' },
+      args: { filter: t.arg({ type: ExecutionFilter }) },
+      resolve: async (_r, args, ctx, info) => {
+        const req = pageRequest(ctx, 'executions', args)
+        const f = args.filter
+        const filter = {
+          agentId: f?.agentId ? decodeId(f.agentId, 'Agent') : undefined, threadId: f?.threadId ? decodeId(f.threadId, 'Thread') : undefined,
+          status: f?.status, createdAfter: f?.createdAfter, createdBefore: f?.createdBefore,
+        }
+        const query = queryFromInfo({ context: ctx, info, path: ['edges', 'node'] })
+        return toConnection(ctx, 'executions', req, await listExecutions(sessionOf(ctx), req, filter, query), (e) => e.id)
+      },
+    },
+    ...connectionNames('Execution'),
+  ),
+}))
+
+const MessageInput = builder.inputType('RunMessageInput', {
+  fields: (t) => ({
+    id: t.string({ description: 'Your message id (kept in the thread); generated when absent.' }),
+    role: t.field({ type: builder.enumType('RunMessageRole', { values: ['user', 'system', 'assistant'] as const }), required: true }),
+    content: t.string({ required: true }),
+  }),
+})
+const RunAgentInput = builder.inputType('RunAgentInput', {
+  fields: (t) => ({
+    agentId: t.id({ required: true }),
+    prompt: t.string({ description: 'A single user message. Give either prompt or messages.' }),
+    messages: t.field({ type: [MessageInput], description: 'New messages for the thread (its history is kept on the server).' }),
+    model: t.string({ description: "Overrides the agent's model (must be allowed)." }),
+    threadId: t.id({ description: 'Continue this thread; a new one is created when absent.' }),
+    runId: t.string({ description: 'Client-chosen AG-UI run id, unique per tenant; repeating it returns the same execution.' }),
+    idempotencyKey: t.string({ description: 'Repeating a request with the same key returns the same execution.' }),
+    wait: t.boolean({ description: 'Return only once the run has finished.' }),
+  }),
+})
+const CancelExecutionInput = builder.inputType('CancelExecutionInput', { fields: (t) => ({ id: t.id({ required: true }) }) })
+const ExecutionPayload = (name: string) =>
+  builder.objectRef<{ execution: object }>(name).implement({ fields: (t) => ({ execution: t.field({ type: ExecutionRef, resolve: (p) => p.execution as never }) }) })
+
+builder.mutationFields((t) => ({
+  runAgent: t.field({
+    type: ExecutionPayload('RunAgentPayload'),
+    authScopes: { scope: 'EXECUTIONS_RUN' },
+    args: { input: t.arg({ type: RunAgentInput, required: true }) },
+    resolve: async (_r, { input }, ctx) => ({
+      execution: await runAgent(sessionOf(ctx), {
+        ...input,
+        agentId: decodeId(input.agentId, 'Agent'),
+        threadId: input.threadId ? decodeId(input.threadId, 'Thread') : null,
+      }),
+    }),
+  }),
+  cancelExecution: t.field({
+    type: ExecutionPayload('CancelExecutionPayload'),
+    authScopes: { scope: 'EXECUTIONS_RUN' },
+    args: { input: t.arg({ type: CancelExecutionInput, required: true }) },
+    resolve: async (_r, { input }, ctx) => ({ execution: await cancelExecution(sessionOf(ctx), { id: decodeId(input.id, 'Execution') }) }),
+  }),
+}))

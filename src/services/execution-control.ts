@@ -1,0 +1,42 @@
+// Cancelling runs. A queued run is ended right here (this transaction becomes its writer); a running one is flagged
+// and its worker is told at once, stopping the model and ending the run within about a second.
+import type { Session } from '../context.ts'
+import { AppError, notFound } from '../errors.ts'
+import { ev, toWire, type AguiEvent } from '../events/agui.ts'
+import { insertEvents, wakeSubscribers } from '../events/execution-log.ts'
+import { emitTenantEvent } from '../events/tenant-events.ts'
+import { topics } from '../events/topics.ts'
+import { afterCommit } from '../db/scope.ts'
+import type { Execution } from '../generated/prisma/client.ts'
+import { actorOf, recordAudit } from './audit.ts'
+import { encodeRunIds } from './run-ids.ts'
+
+/** Cancels a queued or running execution; cancelling a cancelled one is a no-op, a finished one a CONFLICT. */
+export async function cancelExecution(s: Session, input: { id: string }): Promise<Execution> {
+  const tenantId = s.principal.tenantId
+  return s.db.tx(async (tx) => {
+    const [row] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM executions WHERE id = ${input.id}::uuid FOR UPDATE`
+    const e = row && (await tx.execution.findUnique({ where: { id: input.id } }))
+    if (!e) throw notFound('Execution')
+    if (e.status === 'CANCELLED' || (e.status === 'RUNNING' && e.cancelRequestedAt)) return e
+    if (e.status !== 'QUEUED' && e.status !== 'RUNNING') throw new AppError('CONFLICT', `The execution already ended (${e.status}).`)
+    await recordAudit(tx, tenantId, actorOf(s.principal), s.meta, { action: 'execution.cancel', outcome: 'SUCCESS', resourceType: 'Execution', resourceId: e.id, changes: { before: { status: e.status } } })
+    if (e.status === 'RUNNING') {
+      afterCommit(tx, () => void s.deps.pubsub.publish(topics.control(e.id), { cancel: true }))
+      return tx.execution.update({ where: { id: e.id }, data: { cancelRequestedAt: new Date() } })
+    }
+    // Never started, or waiting for a retry: no worker owns it, so the terminal events are written here.
+    const { threadId, runId } = encodeRunIds(e)
+    const usage = { promptTokens: e.promptTokens, completionTokens: e.completionTokens }
+    const events: AguiEvent[] = [
+      ...(e.lastSeq === 0 ? [toWire(ev.runStarted(threadId, runId))] : []),
+      toWire(ev.runFinished(threadId, runId, usage, e.model, 'cancelled')),
+    ]
+    const lastSeq = e.lastSeq + events.length
+    const cancelled = await tx.execution.update({ where: { id: e.id }, data: { status: 'CANCELLED', cancelRequestedAt: new Date(), finishedAt: new Date(), lastSeq } })
+    await insertEvents(tx, tenantId, e.id, lastSeq, events)
+    await emitTenantEvent(s.deps, tx, tenantId, { type: 'execution.status', resourceType: 'Execution', resourceId: e.id, data: { status: 'CANCELLED' } })
+    wakeSubscribers(s.deps, tx, e.id, lastSeq)
+    return cancelled
+  })
+}

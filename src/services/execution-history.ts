@@ -1,0 +1,72 @@
+// Reading runs: the history (newest first), one run's event log by page, waiting for a run to finish, and the
+// messages of a thread (assembled from the event logs).
+import type { Session } from '../context.ts'
+import { notFound } from '../errors.ts'
+import { isTerminal, type AguiMessage } from '../events/agui.ts'
+import { readEvents } from '../events/execution-log.ts'
+import { follow } from '../events/follow.ts'
+import { topics } from '../events/topics.ts'
+import { Prisma, type Execution, type ExecutionStatus } from '../generated/prisma/client.ts'
+import { isFinished } from './execution-state.ts'
+import { page, type PageRequest } from './paging.ts'
+
+export interface ExecutionFilter {
+  agentId?: string | null
+  threadId?: string | null
+  status?: ExecutionStatus | null
+  createdAfter?: Date | null
+  createdBefore?: Date | null
+}
+
+/** The execution history of the caller's tenant, newest first. */
+export function listExecutions(s: Session, req: PageRequest, filter: ExecutionFilter = {}, query: object = {}) {
+  const where: Prisma.ExecutionWhereInput = {
+    ...(filter.agentId && { agentId: filter.agentId }),
+    ...(filter.threadId && { threadId: filter.threadId }),
+    ...(filter.status && { status: filter.status }),
+    ...((filter.createdAfter || filter.createdBefore) && { createdAt: { ...(filter.createdAfter && { gt: filter.createdAfter }), ...(filter.createdBefore && { lt: filter.createdBefore }) } }),
+  }
+  return page(req, 'id', (args) => s.db.client.execution.findMany({ ...query, ...args, where: { AND: [args.where, where] } }), () => s.db.client.execution.count({ where }))
+}
+
+/** One execution of the caller's tenant (NOT_FOUND otherwise). */
+export async function getExecution(s: Session, id: string, query: object = {}): Promise<Execution> {
+  const execution = await s.db.client.execution.findUnique({ ...query, where: { id } })
+  if (!execution) throw notFound('Execution')
+  return execution
+}
+
+/** A page of an execution's event log, in order. `after` is a sequence number. */
+export async function listEvents(s: Session, executionId: string, after: number, first: number) {
+  const events = await readEvents(s.db, executionId, after, first + 1)
+  return { events: events.slice(0, first), hasMore: events.length > first }
+}
+
+/** Resolves with the execution once it has finished, or as it is after `timeoutMs`. */
+export async function waitUntilFinished(s: Session, execution: Execution, timeoutMs: number): Promise<Execution> {
+  if (isFinished(execution.status)) return execution
+  const events = follow({
+    pubsub: s.deps.pubsub, topic: topics.execution(execution.id), after: 0, pageSize: 500,
+    read: (after, limit) => readEvents(s.db, execution.id, after, limit), isLast: (e) => isTerminal(e.type),
+    pollMs: s.deps.config.subscriptions.pollMs, maxLag: Number.MAX_SAFE_INTEGER,
+  })
+  const timer = setTimeout(() => void events.return?.(), timeoutMs)
+  try {
+    for await (const _ of events) {
+      // drain until the terminal event, or until the timer ends the iteration
+    }
+  } finally {
+    clearTimeout(timer)
+  }
+  return getExecution(s, execution.id)
+}
+
+/** The thread's messages: those recorded by its latest finished run (its history plus what it added). */
+export async function threadMessages(s: Session, threadId: string): Promise<AguiMessage[]> {
+  const latest = await s.db.client.execution.findFirst({
+    where: { threadId, NOT: { messages: { equals: Prisma.DbNull } } },
+    orderBy: { id: 'desc' },
+    select: { messages: true },
+  })
+  return (latest?.messages as AguiMessage[] | null) ?? []
+}

@@ -1,0 +1,125 @@
+// Running agents: runAgent validates and queues an execution (idempotently); the worker does the rest.
+import { createHash, randomUUID } from 'node:crypto'
+import type { Session } from '../context.ts'
+import { AppError, notFound } from '../errors.ts'
+import { emitTenantEvent } from '../events/tenant-events.ts'
+import { topics } from '../events/topics.ts'
+import { afterCommit } from '../db/scope.ts'
+import type { Execution, Prisma } from '../generated/prisma/client.ts'
+import { actorOf, recordAudit } from './audit.ts'
+import { waitUntilFinished } from './execution-history.ts'
+import { Problems, text } from './validation.ts'
+
+export interface InputMessage {
+  /** The client's message id (AG-UI clients keep theirs); one is made when absent. */
+  id?: string | null
+  role: 'user' | 'system' | 'assistant'
+  content: string
+}
+
+export interface RunAgentInput {
+  agentId: string
+  prompt?: string | null
+  messages?: InputMessage[] | null
+  model?: string | null
+  threadId?: string | null
+  runId?: string | null
+  idempotencyKey?: string | null
+  wait?: boolean | null
+}
+
+// Ids chosen by clients: printable ASCII, no spaces.
+const keyRule = { max: 255, singleLine: true, pattern: /^[\x21-\x7e]+$/, patternMessage: 'must be printable ASCII without spaces' }
+
+function validate(s: Session, input: RunAgentInput) {
+  const p = new Problems()
+  if ((input.prompt == null) === (input.messages == null)) p.add('prompt', 'give either prompt or messages')
+  const messages: InputMessage[] = input.prompt != null ? [{ role: 'user', content: input.prompt }] : (input.messages ?? [])
+  if (input.messages && !input.messages.length) p.add('messages', 'must not be empty')
+  messages.forEach((m, i) => {
+    if (typeof m.content !== 'string' || !m.content.trim()) p.add(input.prompt != null ? 'prompt' : `messages.${i}.content`, 'must not be empty')
+    if (m.id != null) text(p, `messages.${i}.id`, m.id, { ...keyRule, max: 128 })
+  })
+  const runId = input.runId == null ? null : text(p, 'runId', input.runId, { ...keyRule, max: 128 })
+  const idempotencyKey = input.idempotencyKey == null ? null : text(p, 'idempotencyKey', input.idempotencyKey, keyRule)
+  p.check()
+  const length = messages.reduce((n, m) => n + m.content.length, 0)
+  const max = s.deps.config.runs.promptMaxChars
+  if (length > max) throw new AppError('PROMPT_TOO_LONG', `The prompt is ${length} characters; the limit is ${max}.`, { limit: max, actual: length })
+  return { messages, runId, idempotencyKey }
+}
+
+/** What identifies "the same request" for idempotency. */
+const requestHash = (agentId: string, model: string, threadId: string | null, messages: InputMessage[]) =>
+  createHash('sha256').update(JSON.stringify({ agentId, model, threadId, messages: messages.map((m) => [m.role, m.content]) })).digest('hex')
+
+/** Queues a run of an agent (or returns the run an earlier identical request queued); `wait` returns it finished. */
+export async function runAgent(s: Session, input: RunAgentInput): Promise<Execution> {
+  const { messages, runId, idempotencyKey } = validate(s, input)
+  const agent = await s.db.client.agent.findUnique({
+    where: { id: input.agentId },
+    include: { agentTools: { orderBy: { position: 'asc' }, include: { tool: true } } },
+  })
+  if (!agent) throw notFound('Agent')
+  const model = input.model ?? agent.model
+  if (!s.deps.llm.isAllowed(model)) throw new AppError('INVALID_MODEL', `Model "${model}" is not available.`, { fields: [{ path: 'model', message: 'is not in the model allowlist' }] })
+  if (input.threadId && !(await s.db.client.thread.findUnique({ where: { id: input.threadId }, select: { id: true } }))) throw notFound('Thread')
+  const hash = requestHash(agent.id, model, input.threadId ?? null, messages)
+
+  const existing = await findByKeys(s, runId, idempotencyKey, hash)
+  const execution = existing ?? (await create(s, { agent, model, messages, runId, idempotencyKey, hash, threadId: input.threadId ?? null }))
+  return input.wait ? waitUntilFinished(s, execution, agent.timeoutSeconds * 1000 + 30_000) : execution
+}
+
+/** The execution an earlier request with the same runId or idempotencyKey created, if the payload is the same. */
+async function findByKeys(s: Session, runId: string | null, idempotencyKey: string | null, hash: string): Promise<Execution | undefined> {
+  if (!runId && !idempotencyKey) return undefined
+  const OR = [...(runId ? [{ runId }] : []), ...(idempotencyKey ? [{ idempotencyKey }] : [])]
+  const found = await s.db.client.execution.findMany({ where: { OR }, take: 2 })
+  if (!found.length) return undefined
+  if (found.length > 1 || found[0]!.requestHash !== hash) {
+    throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This runId or idempotencyKey was already used for a different request.')
+  }
+  return found[0]
+}
+
+type AgentWithTools = Prisma.AgentGetPayload<{ include: { agentTools: { include: { tool: true } } } }>
+
+/** What the run uses of the agent, frozen: editing or deleting the agent later changes nothing about this run. */
+export function agentSnapshot(agent: AgentWithTools) {
+  const { agentTools, tenantId: _t, createdAt: _c, updatedAt: _u, ...config } = agent
+  return {
+    ...config,
+    tools: agentTools.map(({ tool }) => ({
+      id: tool.id, name: tool.name, description: tool.description, kind: tool.kind, handler: tool.handler, url: tool.url, inputSchema: tool.inputSchema,
+    })),
+  }
+}
+
+async function create(s: Session, a: { agent: AgentWithTools; model: string; messages: InputMessage[]; runId: string | null; idempotencyKey: string | null; hash: string; threadId: string | null }) {
+  const tenantId = s.principal.tenantId
+  try {
+    return await s.db.tx(async (tx) => {
+      const threadId = a.threadId ?? (await tx.thread.create({ data: { tenantId, title: a.messages.at(-1)!.content.slice(0, 80), createdById: s.principal.kind === 'USER' ? s.principal.userId : null } })).id
+      const execution = await tx.execution.create({
+        data: {
+          tenantId, agentId: a.agent.id, threadId, model: a.model, runId: a.runId, idempotencyKey: a.idempotencyKey, requestHash: a.hash,
+          input: { messages: a.messages.map((m) => ({ id: m.id ?? randomUUID(), role: m.role, content: m.content })) },
+          agentSnapshot: agentSnapshot(a.agent) as Prisma.InputJsonValue,
+          createdById: s.principal.kind === 'USER' ? s.principal.userId : null,
+        },
+      })
+      await recordAudit(tx, tenantId, actorOf(s.principal), s.meta, { action: 'execution.create', outcome: 'SUCCESS', resourceType: 'Execution', resourceId: execution.id, metadata: { agentId: a.agent.id, model: a.model } })
+      await emitTenantEvent(s.deps, tx, tenantId, { type: 'execution.status', resourceType: 'Execution', resourceId: execution.id, data: { status: 'QUEUED' } })
+      afterCommit(tx, () => void s.deps.pubsub.publish(topics.queue, { executionId: execution.id }))
+      return execution
+    })
+  } catch (e) {
+    // A concurrent identical request won the unique key: answer with its execution (or refuse a different payload).
+    if ((e as { code?: string }).code === 'P2002') {
+      const winner = await findByKeys(s, a.runId, a.idempotencyKey, a.hash)
+      if (winner) return winner
+    }
+    throw e
+  }
+}

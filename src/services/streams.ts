@@ -1,0 +1,70 @@
+// Live streams for subscriptions, each a replay-then-follow over a durable log (see events/follow.ts). Access is
+// checked when the subscription starts; everything read afterwards goes through the caller's tenant scope.
+import type { Session } from '../context.ts'
+import { notFound } from '../errors.ts'
+import { EventType, isTerminal } from '../events/agui.ts'
+import { readEvents, type StoredEvent } from '../events/execution-log.ts'
+import { follow, transform } from '../events/follow.ts'
+import { topics } from '../events/topics.ts'
+import type { ExecutionStatus } from '../generated/prisma/enums.ts'
+
+const followOptions = (s: Session) => ({ pubsub: s.deps.pubsub, pollMs: s.deps.config.subscriptions.pollMs, maxLag: s.deps.config.subscriptions.maxLag })
+
+/** An execution's events strictly after `after`, then live; ends after the run's terminal event. */
+export async function streamExecutionEvents(s: Session, executionId: string, after: number): Promise<AsyncIterableIterator<StoredEvent>> {
+  const e = await s.db.client.execution.findUnique({ where: { id: executionId }, select: { id: true } })
+  if (!e) throw notFound('Execution')
+  return follow({ ...followOptions(s), topic: topics.execution(executionId), after, read: (a, limit) => readEvents(s.db, executionId, a, limit), isLast: (x) => isTerminal(x.type) })
+}
+
+export interface ProgressUpdate {
+  status: ExecutionStatus
+  step: string
+  percent: number
+  tokens: number
+  updatedAt: Date
+}
+
+/** Task progress of an execution: its current state first, then every change; ends when the run ends. */
+export async function streamProgress(s: Session, executionId: string): Promise<AsyncIterableIterator<ProgressUpdate>> {
+  const e = await s.db.client.execution.findUnique({ where: { id: executionId } })
+  if (!e) throw notFound('Execution')
+  const state: ProgressUpdate = { status: e.status, step: e.status === 'QUEUED' ? 'queued' : 'running', percent: e.status === 'SUCCEEDED' ? 100 : 0, tokens: e.totalTokens, updatedAt: e.updatedAt }
+  const events = follow({ ...followOptions(s), topic: topics.execution(executionId), after: 0, pageSize: 500, read: (a, limit) => readEvents(s.db, executionId, a, limit), isLast: (x) => isTerminal(x.type) })
+  return transform(events, ({ payload: ev }) => {
+    if (ev.type === EventType.STATE_SNAPSHOT) apply(state, ev.snapshot as Record<string, unknown>)
+    else if (ev.type === EventType.STATE_DELTA) for (const op of ev.delta as { path: string; value: unknown }[]) apply(state, { [op.path.slice(1)]: op.value })
+    else if (ev.type === EventType.RUN_FINISHED) apply(state, { status: (ev.outcome as { type: string }).type === 'cancelled' ? 'CANCELLED' : 'SUCCEEDED', percent: 100 })
+    else if (ev.type === EventType.RUN_ERROR) apply(state, { status: ev.code === 'TIMED_OUT' ? 'TIMED_OUT' : 'FAILED' })
+    else return undefined
+    state.updatedAt = new Date(ev.timestamp)
+    return { ...state }
+  }, e.lastSeq === 0 ? { ...state } : undefined)
+}
+
+function apply(state: ProgressUpdate, change: Record<string, unknown>) {
+  if (typeof change.status === 'string') state.status = change.status as ExecutionStatus
+  if (typeof change.step === 'string') state.step = change.step
+  if (typeof change.percent === 'number') state.percent = change.percent
+  const tokens = change.tokens as { total?: number } | undefined
+  if (typeof tokens?.total === 'number') state.tokens = tokens.total
+}
+
+export interface TenantEventEntry {
+  seq: number
+  type: string
+  resourceType: string
+  resourceId: string
+  data: unknown
+  at: Date
+}
+
+/** The tenant's domain events after `after` (optionally only `types`; `x.*` matches a prefix), then live. */
+export function streamTenantEvents(s: Session, after: number, types?: string[] | null): AsyncIterableIterator<TenantEventEntry> {
+  const wanted = (type: string) => !types?.length || types.some((t) => t === type || (t.endsWith('.*') && type.startsWith(t.slice(0, -1))))
+  const events = follow({
+    ...followOptions(s), topic: topics.tenant(s.principal.tenantId), after,
+    read: (a, limit) => s.db.client.tenantEvent.findMany({ where: { seq: { gt: a } }, orderBy: { seq: 'asc' }, take: limit }),
+  })
+  return transform(events, (e) => (wanted(e.type) ? e : undefined))
+}

@@ -1,0 +1,111 @@
+// The turns of one run: stream the model's answer as AG-UI events; when it calls tools, run them, report the results
+// and give them back to the model; repeat until it answers without tool calls (or the tool-call budget is spent).
+import { ev, type AguiMessage } from '../events/agui.ts'
+import type { LlmMessage, LlmProvider, LlmToolCall } from '../llm/types.ts'
+import { runTool } from '../tools/run.ts'
+import type { HttpToolPolicy } from '../tools/address-policy.ts'
+import type { RunWriter } from './run-writer.ts'
+import type { AgentSnapshot, Progress } from './snapshot.ts'
+
+export interface ConversationInput {
+  provider: LlmProvider
+  model: string
+  agent: AgentSnapshot
+  messages: LlmMessage[]
+  writer: RunWriter
+  signal: AbortSignal
+  attempt: number
+  /** Prefix making message and tool-call ids unique in the thread (the run and attempt). */
+  idPrefix: string
+  progress: Progress
+  http: { policy: HttpToolPolicy; timeoutMs: number; maxResponseBytes: number }
+}
+
+/** Runs the turns; returns the final answer text. Usage accumulates in `progress`. */
+export async function converse(c: ConversationInput): Promise<string> {
+  const tools = c.agent.tools.map((t) => ({ name: t.name, description: t.description, parameters: t.inputSchema as Record<string, unknown> }))
+  let toolCallsLeft = c.agent.maxToolCalls
+  let output = ''
+  for (let turn = 1; turn <= c.agent.maxToolCalls + 2; turn++) {
+    const step = `turn ${turn}`
+    c.writer.emit(ev.stepStarted(step))
+    c.progress.update({ step, percent: Math.min(90, 10 + 30 * (turn - 1)) })
+    const messageId = `${c.idPrefix}-m${turn}`
+    let text = ''
+    const calls: LlmToolCall[] = []
+    let reason: string | undefined
+    const stream = c.provider.stream({
+      model: c.model, messages: c.messages, tools: toolCallsLeft > 0 ? tools : [], temperature: c.agent.temperature ?? undefined,
+      maxTokens: c.agent.maxTokens ?? undefined, signal: c.signal, attempt: c.attempt,
+    })
+    for await (const chunk of stream) {
+      switch (chunk.type) {
+        case 'text':
+          if (!c.writer.openMessages.has(messageId) && !text) c.writer.emit(ev.textStart(messageId))
+          c.writer.emit(ev.textContent(messageId, chunk.delta))
+          text += chunk.delta
+          break
+        case 'tool_call_start':
+          calls.push({ id: `${c.idPrefix}-${chunk.id}`, name: chunk.name, arguments: '' })
+          c.writer.emit(ev.toolStart(`${c.idPrefix}-${chunk.id}`, chunk.name, messageId))
+          break
+        case 'tool_call_args': {
+          const call = calls.find((x) => x.id === `${c.idPrefix}-${chunk.id}`)
+          if (call) call.arguments += chunk.delta
+          c.writer.emit(ev.toolArgs(`${c.idPrefix}-${chunk.id}`, chunk.delta))
+          break
+        }
+        case 'tool_call_end':
+          c.writer.emit(ev.toolEnd(`${c.idPrefix}-${chunk.id}`))
+          break
+        case 'usage':
+          c.progress.addTokens(chunk.promptTokens, chunk.completionTokens)
+          break
+        case 'finish':
+          reason = chunk.reason
+          break
+      }
+    }
+    if (c.writer.openMessages.has(messageId)) c.writer.emit(ev.textEnd(messageId))
+    c.writer.emit(ev.stepFinished(step))
+    c.messages.push({ role: 'assistant', content: text, ...(calls.length && { toolCalls: calls }) })
+    if (text) output = text
+    if (reason !== 'tool_calls' || !calls.length) break
+    await c.writer.flush() // the calls are in the log before any tool runs
+    for (const call of calls) {
+      c.progress.update({ step: `tool ${call.name}` })
+      const content = toolCallsLeft > 0 ? await callTool(c, call) : JSON.stringify({ error: 'The tool-call limit of this agent is reached.' })
+      toolCallsLeft--
+      c.writer.emit(ev.toolResult(`${call.id}-result`, call.id, content))
+      c.messages.push({ role: 'tool', toolCallId: call.id, content })
+    }
+  }
+  return output
+}
+
+async function callTool(c: ConversationInput, call: LlmToolCall): Promise<string> {
+  const tool = c.agent.tools.find((t) => t.name === call.name)
+  if (!tool) return JSON.stringify({ error: `No tool named ${call.name} is available to this agent.` })
+  let args: unknown
+  try {
+    args = call.arguments ? JSON.parse(call.arguments) : {}
+  } catch {
+    return JSON.stringify({ error: 'The tool arguments are not valid JSON.' })
+  }
+  const r = await runTool(tool, args, { signal: c.signal, httpPolicy: c.http.policy, timeoutMs: c.http.timeoutMs, maxResponseBytes: c.http.maxResponseBytes })
+  return r.ok ? JSON.stringify(r.result) : JSON.stringify({ error: r.error.message, code: r.error.code })
+}
+
+/** AG-UI messages (thread history, run input) as the model sees them. */
+export function toLlmMessages(messages: AguiMessage[]): LlmMessage[] {
+  return messages.flatMap((m): LlmMessage[] => {
+    const content = typeof m.content === 'string' ? m.content : ''
+    if (m.role === 'user' || m.role === 'system') return [{ role: m.role, content }]
+    if (m.role === 'assistant') {
+      const toolCalls = m.toolCalls?.map((t) => ({ id: t.id, name: t.function.name, arguments: t.function.arguments }))
+      return [{ role: 'assistant', content, ...(toolCalls?.length && { toolCalls }) }]
+    }
+    if (m.role === 'tool') return [{ role: 'tool', toolCallId: m.toolCallId, content }]
+    return []
+  })
+}

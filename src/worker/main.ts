@@ -1,0 +1,35 @@
+// `npm run worker`: a worker process without the HTTP server, for scaling runs out. SIGTERM stops claiming, lets
+// running executions finish (SHUTDOWN_TIMEOUT_MS), returns the rest to the queue and exits 0.
+import { ConfigError, loadConfig, type Config } from '../config.ts'
+import { buildDeps } from '../deps.ts'
+import { startWorkerPool } from './pool.ts'
+
+let config: Config
+try {
+  config = loadConfig()
+} catch (e) {
+  if (!(e instanceof ConfigError)) throw e
+  console.error(e.message)
+  process.exit(1)
+}
+if (!config.database.url) {
+  console.error('npm run worker needs DATABASE_URL: the embedded database belongs to the server process (its in-process worker runs there)')
+  process.exit(1)
+}
+
+const { deps, close } = await buildDeps(config)
+const pool = startWorkerPool(deps, Math.max(1, config.workers))
+deps.logger.info({ worker: pool.id, slots: Math.max(1, config.workers) }, 'worker started')
+
+let stopping = false
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    if (stopping) return
+    stopping = true
+    deps.logger.info({ signal }, 'worker stopping')
+    void pool.stop(config.shutdownTimeoutMs).then(close).then(() => process.exit(0), (err: unknown) => {
+      deps.logger.error({ err }, 'worker shutdown failed')
+      process.exit(1)
+    })
+  })
+}

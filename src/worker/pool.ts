@@ -1,0 +1,86 @@
+// The worker: claims queued executions (woken by the queue topic, or polling), runs up to `slots` at once, and
+// returns to the queue runs whose worker stopped heartbeating. Runs in the server process by default
+// (WORKERS=n slots) or alone (`npm run worker`); any number of them share the queue safely.
+import { hostname } from 'node:os'
+import { randomBytes } from 'node:crypto'
+import type { AppDeps } from '../context.ts'
+import { emitTenantEvent } from '../events/tenant-events.ts'
+import { topics } from '../events/topics.ts'
+import { claimNext, requeueStale } from '../services/execution-state.ts'
+import { runExecution } from './runner.ts'
+
+export interface WorkerPool {
+  readonly id: string
+  /** Executions being run right now. */
+  readonly active: number
+  /** Stops claiming; running executions get `graceMs` to finish, then are returned to the queue. */
+  stop(graceMs: number): Promise<void>
+}
+
+/** Starts a worker with `slots` concurrent runs. */
+export function startWorkerPool(deps: AppDeps, slots: number): WorkerPool {
+  const id = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`
+  const log = deps.logger.child({ worker: id })
+  const shutdown = new AbortController()
+  const running = new Set<Promise<void>>()
+  let wake: (() => void) | undefined
+  let stopping = false
+  const unsubscribe = deps.pubsub.subscribe(topics.queue, () => wake?.())
+  const sleep = (ms: number) => new Promise<void>((resolve) => {
+    const t = setTimeout(() => done(), ms)
+    const done = () => { clearTimeout(t); wake = undefined; resolve() }
+    wake = done
+  })
+
+  const reclaim = async () => {
+    const requeued = await requeueStale(deps.db.prisma, deps.config.worker.staleMs)
+    for (const r of requeued) {
+      log.warn({ executionId: r.id }, 'requeued an execution whose worker stopped heartbeating')
+      await deps.db.forTenant(r.tenantId).tx((tx) => emitTenantEvent(deps, tx, r.tenantId, { type: 'execution.status', resourceType: 'Execution', resourceId: r.id, data: { status: 'QUEUED' } }))
+    }
+  }
+
+  const loop = async () => {
+    let lastReclaim = 0
+    while (!stopping) {
+      try {
+        if (Date.now() - lastReclaim > deps.config.worker.staleMs / 3) {
+          lastReclaim = Date.now()
+          await reclaim()
+        }
+        if (running.size < slots) {
+          const claimed = await claimNext(deps.db.prisma, id)
+          if (claimed) {
+            const run = runExecution(deps, claimed, shutdown.signal).finally(() => {
+              running.delete(run)
+              wake?.() // a slot is free
+            })
+            running.add(run)
+            continue
+          }
+        }
+      } catch (err) {
+        if (!stopping) log.warn({ err: (err as Error).message }, 'worker loop error')
+      }
+      await sleep(deps.config.worker.pollMs)
+    }
+  }
+  const looping = loop()
+
+  return {
+    id,
+    get active() {
+      return running.size
+    },
+    async stop(graceMs) {
+      stopping = true
+      unsubscribe()
+      wake?.()
+      await looping
+      const grace = new Promise<void>((r) => setTimeout(r, graceMs).unref())
+      await Promise.race([Promise.all(running), grace])
+      shutdown.abort()
+      await Promise.all(running)
+    },
+  }
+}

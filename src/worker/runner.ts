@@ -1,0 +1,147 @@
+// Drives one claimed execution from its current state to an end: a terminal status, or back to the queue (retry,
+// shutdown). Everything it writes is fenced by its claim; if the claim is lost it stops without writing more.
+import type { AppDeps } from '../context.ts'
+import { ev, EventType, toWire, type AguiEvent, type AguiMessage } from '../events/agui.ts'
+import { appendEvents, ClaimLostError, readEvents, type RunEnd } from '../events/execution-log.ts'
+import { applyEvents } from '../events/messages.ts'
+import { topics } from '../events/topics.ts'
+import { Prisma, type Execution } from '../generated/prisma/client.ts'
+import { LlmError } from '../llm/errors.ts'
+import type { Claimed } from '../services/execution-state.ts'
+import { encodeRunIds } from '../services/run-ids.ts'
+import { converse, toLlmMessages } from './conversation.ts'
+import { RunWriter } from './run-writer.ts'
+import { Progress, type AgentSnapshot } from './snapshot.ts'
+
+type StopReason = 'cancelled' | 'timeout' | 'claim-lost' | 'shutdown'
+
+/** Runs `claimed` until it ends or leaves this worker. Never throws. */
+export async function runExecution(deps: AppDeps, claimed: Claimed, shutdown: AbortSignal): Promise<void> {
+  const db = deps.db.forTenant(claimed.tenantId)
+  const log = deps.logger.child({ executionId: claimed.id, tenantId: claimed.tenantId, attempt: claimed.attempt })
+  const writer = new RunWriter(deps, { tenantId: claimed.tenantId, executionId: claimed.id, claim: claimed.claim })
+  const abort = new AbortController()
+  const stop = (reason: StopReason) => abort.signal.aborted || abort.abort(reason)
+  const cleanups: (() => void)[] = []
+  let execution: Execution | undefined
+  let progress: Progress | undefined
+  try {
+    execution = await db.client.execution.findUniqueOrThrow({ where: { id: claimed.id } })
+    const agent = execution.agentSnapshot as unknown as AgentSnapshot
+    cleanups.push(deps.pubsub.subscribe(topics.control(claimed.id), () => stop('cancelled')))
+    const heartbeat = setInterval(() => void beat(deps, claimed).then((r) => r === 'lost' ? stop('claim-lost') : r === 'cancel' && stop('cancelled'), () => {}), deps.config.worker.heartbeatMs)
+    const deadline = (execution.startedAt ?? new Date()).getTime() + agent.timeoutSeconds * 1000
+    const timeout = setTimeout(() => stop('timeout'), Math.max(0, deadline - Date.now()))
+    const onShutdown = () => stop('shutdown')
+    shutdown.addEventListener('abort', onShutdown)
+    cleanups.push(() => clearInterval(heartbeat), () => clearTimeout(timeout), () => shutdown.removeEventListener('abort', onShutdown))
+    if (execution.cancelRequestedAt) stop('cancelled')
+    if (shutdown.aborted) stop('shutdown')
+
+    const ids = encodeRunIds(execution)
+    progress = new Progress(writer, { status: 'RUNNING', step: 'starting', percent: 0, attempt: claimed.attempt, tokens: { prompt: execution.promptTokens, completion: execution.completionTokens, total: execution.totalTokens } })
+    const input = [...(await previousMessages(deps, execution)), ...((execution.input as { messages: AguiMessage[] }).messages)]
+    if (claimed.lastSeq === 0) {
+      writer.emit(ev.runStarted(ids.threadId, ids.runId))
+    } else {
+      // A later attempt (retry, or a crashed worker's run): close what the previous attempt left open, then restart
+      // the conversation from the same messages (the snapshot resets what clients hold).
+      writer.replay((await readEvents(db, claimed.id, 0, Number.MAX_SAFE_INTEGER)).map((e) => e.payload))
+      for (const e of writer.closingEvents()) writer.emit(e)
+      writer.emit(ev.custom('attempt', { attempt: claimed.attempt }))
+    }
+    progress.snapshot()
+    writer.emit(ev.messagesSnapshot(input))
+    if (claimed.attempt > deps.config.worker.maxAttempts) throw new LlmError('The run was interrupted too many times.', { retryable: false })
+    if (abort.signal.aborted) throw abort.signal.reason
+
+    const output = await converse({
+      provider: deps.llm.providerFor(execution.model), model: execution.model, agent, writer, signal: abort.signal,
+      attempt: claimed.attempt, idPrefix: `${claimed.id.slice(-12)}-a${claimed.attempt}`, progress,
+      messages: [...(agent.systemPrompt ? [{ role: 'system' as const, content: agent.systemPrompt }] : []), ...toLlmMessages(input)],
+      http: { policy: { allowPrivateNetworks: deps.config.httpTools.allowPrivateNetworks, allowInsecureHttp: deps.config.httpTools.allowInsecureHttp }, timeoutMs: deps.config.httpTools.timeoutMs, maxResponseBytes: deps.config.httpTools.maxResponseBytes },
+    })
+    progress.update({ status: 'SUCCEEDED', step: 'done', percent: 100 })
+    await finish(deps, writer, execution, progress, [ev.runFinished(ids.threadId, ids.runId, usageOf(progress), execution.model, 'success', { output })], { status: 'SUCCEEDED', data: { output, error: Prisma.DbNull } })
+  } catch (err) {
+    const reason = (abort.signal.aborted ? abort.signal.reason : undefined) as StopReason | undefined
+    if (err instanceof ClaimLostError || reason === 'claim-lost' || !execution || !progress) {
+      if (!(err instanceof ClaimLostError) && reason !== 'claim-lost') log.error({ err }, 'execution could not start')
+      return
+    }
+    await end(deps, writer, execution, progress, claimed, reason, err).catch(async (e: unknown) => {
+      if (e instanceof ClaimLostError) return
+      log.error({ err: e }, 'could not record the end of an execution')
+      // Last resort, so that no stream waits forever: a bare terminal event with the FAILED status.
+      await appendEvents(deps, { tenantId: claimed.tenantId, executionId: claimed.id, claim: claimed.claim },
+        [toWire({ type: EventType.RUN_ERROR, message: 'The run failed unexpectedly.', code: 'FAILED' })],
+        { status: 'FAILED', data: { error: { code: 'FAILED', message: 'The run failed unexpectedly.' } } }).catch(() => {})
+    })
+  } finally {
+    for (const c of cleanups) c()
+  }
+}
+
+const usageOf = (p: Progress) => ({ promptTokens: p.state.tokens.prompt, completionTokens: p.state.tokens.completion })
+
+/** Ends the run after a failure or a stop: cancelled, timed out, retried later, requeued, or failed. */
+async function end(deps: AppDeps, writer: RunWriter, e: Execution, progress: Progress, claimed: Claimed, reason: StopReason | undefined, err: unknown) {
+  for (const c of writer.closingEvents()) writer.emit(c)
+  const ids = encodeRunIds(e)
+  const usage = usageOf(progress)
+  if (reason === 'cancelled') {
+    progress.update({ status: 'CANCELLED', step: 'cancelled' })
+    return finish(deps, writer, e, progress, [ev.runFinished(ids.threadId, ids.runId, usage, e.model, 'cancelled')], { status: 'CANCELLED' })
+  }
+  if (reason === 'timeout') {
+    const message = `The run exceeded its agent's timeout.`
+    progress.update({ status: 'TIMED_OUT', step: 'timed out' })
+    return finish(deps, writer, e, progress, [ev.runError(message, 'TIMED_OUT', usage, e.model)], { status: 'TIMED_OUT', data: { error: { code: 'TIMED_OUT', message } } })
+  }
+  if (reason === 'shutdown') {
+    writer.emit(ev.custom('interrupted', { attempt: claimed.attempt, reason: 'worker shutdown' }))
+    return writer.flush({ status: 'QUEUED', data: { runAfter: new Date(), ...tokens(usage) } })
+  }
+  const retryable = err instanceof LlmError && err.retryable && claimed.attempt < deps.config.worker.maxAttempts
+  const message = err instanceof LlmError ? err.message : 'The run failed unexpectedly.'
+  if (!(err instanceof LlmError)) deps.logger.error({ err, executionId: e.id }, 'execution failed')
+  if (retryable) {
+    const { retryBaseMs, retryMaxMs } = deps.config.worker
+    const delay = Math.min(retryMaxMs, retryBaseMs * 2 ** (claimed.attempt - 1) + Math.floor(Math.random() * retryBaseMs))
+    writer.emit(ev.custom('retry', { attempt: claimed.attempt, error: message, retryAt: new Date(Date.now() + delay).toISOString() }))
+    progress.update({ status: 'QUEUED', step: 'waiting to retry' })
+    return writer.flush({ status: 'QUEUED', data: { runAfter: new Date(Date.now() + delay), error: { code: 'LLM_ERROR', message, attempt: claimed.attempt }, ...tokens(usage) } })
+  }
+  progress.update({ status: 'FAILED', step: 'failed' })
+  return finish(deps, writer, e, progress, [ev.runError(message, 'FAILED', usage, e.model)], { status: 'FAILED', data: { error: { code: 'FAILED', message, attempt: claimed.attempt } } })
+}
+
+const tokens = (u: { promptTokens: number; completionTokens: number }) =>
+  ({ promptTokens: u.promptTokens, completionTokens: u.completionTokens, totalTokens: u.promptTokens + u.completionTokens })
+
+/** Writes the terminal events and status together, with the run's usage and the thread's messages as they now are. */
+async function finish(deps: AppDeps, writer: RunWriter, e: Execution, progress: Progress, events: ({ type: AguiEvent['type'] } & Record<string, unknown>)[], end: RunEnd) {
+  await writer.flush()
+  const log = await readEvents(deps.db.forTenant(e.tenantId), e.id, 0, Number.MAX_SAFE_INTEGER)
+  const messages = applyEvents([], log.map((x) => x.payload))
+  for (const x of events) writer.emit(x)
+  await writer.flush({ status: end.status, data: { ...end.data, messages: messages as Prisma.InputJsonValue, ...tokens(usageOf(progress)) } })
+}
+
+/** The thread's messages before this run: those its previous run ended with. */
+async function previousMessages(deps: AppDeps, e: Execution): Promise<AguiMessage[]> {
+  const prev = await deps.db.forTenant(e.tenantId).client.execution.findFirst({
+    where: { threadId: e.threadId, id: { lt: e.id }, NOT: { messages: { equals: Prisma.DbNull } } },
+    orderBy: { id: 'desc' },
+    select: { messages: true },
+  })
+  return (prev?.messages as AguiMessage[] | null) ?? []
+}
+
+/** Records that the worker is alive; tells whether the run was cancelled or the claim lost. */
+async function beat(deps: AppDeps, c: Claimed): Promise<'ok' | 'cancel' | 'lost'> {
+  const [row] = await deps.db.forTenant(c.tenantId).tx((tx) => tx.$queryRaw<{ cancel: boolean }[]>`
+    UPDATE executions SET heartbeat_at = now() WHERE id = ${c.id}::uuid AND claimed_by = ${c.claim} AND status = 'RUNNING'
+    RETURNING cancel_requested_at IS NOT NULL AS cancel`)
+  return !row ? 'lost' : row.cancel ? 'cancel' : 'ok'
+}
