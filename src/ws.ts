@@ -33,7 +33,7 @@ type Extra = {
   timers?: NodeJS.Timeout[]
 } & Record<PropertyKey, unknown>
 
-export const closeCodes = { unauthorized: 4401, tryAgainLater: 1013 } as const
+export const closeCodes = { unauthorized: 4401, tryAgainLater: 1013, slowConsumer: 4008 } as const
 
 export interface WebSocketHandle {
   /** Closes every socket with 1001 (going away) and stops accepting new ones. */
@@ -66,6 +66,23 @@ export function attachWebSocket(server: Server, yoga: Yoga, deps: AppDeps): WebS
     }
   }
   const stopTimers = (extra: Extra) => extra.timers?.forEach((t) => clearTimeout(t))
+
+  // A client that stops reading makes its socket's send buffer grow. Past WS_STALL_BYTES for WS_STALL_MS it is
+  // disconnected (4008, then a hard close): its subscriptions resume by cursor after it reconnects, and no other
+  // socket ever waits for it (each has its own buffer; subscriptions pull from the database, never from a queue).
+  const { stallBytes, stallMs } = deps.config.subscriptions
+  wss.on('connection', (socket) => {
+    let since: number | undefined
+    const watch = setInterval(() => {
+      if (socket.bufferedAmount <= stallBytes) return void (since = undefined)
+      since ??= Date.now()
+      if (Date.now() - since < stallMs) return
+      clearInterval(watch)
+      socket.close(closeCodes.slowConsumer, 'Slow consumer')
+      setTimeout(() => socket.terminate(), 1_000).unref()
+    }, Math.min(1_000, Math.max(50, stallMs / 4)))
+    socket.once('close', () => clearInterval(watch))
+  })
 
   const disposable = useServer<Record<string, unknown> | undefined, Extra>(
     {

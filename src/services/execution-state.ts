@@ -1,8 +1,9 @@
 // The execution state machine. The database enforces it (trigger executions_status_transition); this module holds
 // the same table for code, and every statement that moves an execution between states.
-import type { PrismaClient } from '../generated/prisma/client.ts'
+import type { AppDeps } from '../context.ts'
 import type { ExecutionStatus } from '../generated/prisma/enums.ts'
-import { systemTx } from '../db/scope.ts'
+import { applySettings, systemTx } from '../db/scope.ts'
+import { emitTenantEvent } from '../events/tenant-events.ts'
 
 export const transitions: Readonly<Record<ExecutionStatus, readonly ExecutionStatus[]>> = {
   QUEUED: ['RUNNING', 'CANCELLED'],
@@ -33,10 +34,10 @@ export interface Claimed {
  * maxConcurrentExecutions. Atomic across workers and processes: candidates are row-locked with SKIP LOCKED and the
  * running count is taken under a per-agent advisory lock, so two workers can never both start the last free slot.
  */
-export async function claimNext(prisma: PrismaClient, workerId: string): Promise<Claimed | undefined> {
+export async function claimNext(deps: AppDeps, workerId: string): Promise<Claimed | undefined> {
   const skipped: string[] = []
   for (let tries = 0; tries < 20; tries++) {
-    const result = await systemTx(prisma, { purpose: 'worker' }, async (tx) => {
+    const result = await systemTx(deps.db.prisma, { purpose: 'worker' }, async (tx) => {
       const [candidate] = await tx.$queryRaw<{ id: string; agent_id: string | null; max: number | null }[]>`
         SELECT id, agent_id, (agent_snapshot->>'maxConcurrentExecutions')::int AS max FROM executions
         WHERE status = 'QUEUED' AND run_after <= now() AND NOT (id = ANY(${skipped}::uuid[]))
@@ -56,6 +57,9 @@ export async function claimNext(prisma: PrismaClient, workerId: string): Promise
           claimed_by = ${workerId} || '#' || (attempt + 1)
         WHERE id = ${candidate.id}::uuid
         RETURNING id, tenant_id, attempt, last_seq`
+      // From here on this transaction acts for the run's tenant (its domain-event log).
+      await applySettings(tx, { tenantId: row!.tenant_id, purpose: 'worker' })
+      await emitTenantEvent(deps, tx, row!.tenant_id, { type: 'execution.status', resourceType: 'Execution', resourceId: row!.id, data: { status: 'RUNNING' } })
       return { claimed: { id: row!.id, tenantId: row!.tenant_id, attempt: row!.attempt, lastSeq: row!.last_seq, claim: `${workerId}#${row!.attempt}` } }
     })
     if (!result) return undefined
@@ -66,8 +70,8 @@ export async function claimNext(prisma: PrismaClient, workerId: string): Promise
 }
 
 /** Returns to the queue every RUNNING execution whose worker stopped heartbeating (crash, kill -9, partition). */
-export async function requeueStale(prisma: PrismaClient, staleMs: number): Promise<{ id: string; tenantId: string }[]> {
-  return systemTx(prisma, { purpose: 'worker' }, async (tx) => {
+export async function requeueStale(deps: AppDeps, staleMs: number): Promise<{ id: string; tenantId: string }[]> {
+  return systemTx(deps.db.prisma, { purpose: 'worker' }, async (tx) => {
     const rows = await tx.$queryRaw<{ id: string; tenant_id: string }[]>`
       UPDATE executions SET status = 'QUEUED', claimed_by = NULL, run_after = now(), updated_at = now()
       WHERE status = 'RUNNING' AND heartbeat_at < now() - make_interval(secs => ${staleMs / 1000})

@@ -33,7 +33,7 @@ export function startWorkerPool(deps: AppDeps, slots: number): WorkerPool {
   })
 
   const reclaim = async () => {
-    const requeued = await requeueStale(deps.db.prisma, deps.config.worker.staleMs)
+    const requeued = await requeueStale(deps, deps.config.worker.staleMs)
     for (const r of requeued) {
       log.warn({ executionId: r.id }, 'requeued an execution whose worker stopped heartbeating')
       await deps.db.forTenant(r.tenantId).tx((tx) => emitTenantEvent(deps, tx, r.tenantId, { type: 'execution.status', resourceType: 'Execution', resourceId: r.id, data: { status: 'QUEUED' } }))
@@ -49,7 +49,7 @@ export function startWorkerPool(deps: AppDeps, slots: number): WorkerPool {
           await reclaim()
         }
         if (running.size < slots) {
-          const claimed = await claimNext(deps.db.prisma, id)
+          const claimed = await claimNext(deps, id)
           if (claimed) {
             const run = runExecution(deps, claimed, shutdown.signal).finally(() => {
               running.delete(run)
