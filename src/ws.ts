@@ -54,14 +54,18 @@ export function attachWebSocket(server: Server, yoga: Yoga, deps: AppDeps): WebS
     }
   }
 
-  /** Authenticates `extra.credential`; on failure closes the socket and returns false. */
-  const check = async (extra: Extra): Promise<boolean> => {
+  /**
+   * Authenticates `extra.credential`; on failure closes the socket and returns false. A recheck that cannot reach a
+   * dependency (Redis down) keeps the socket: only a credential known to be bad ends it.
+   */
+  const check = async (extra: Extra, recheck = false): Promise<boolean> => {
     try {
       extra.principal = await authenticate(deps, extra.credential)
       return true
     } catch (e) {
-      const code = e instanceof AppError && e.code === 'UNAUTHENTICATED' ? closeCodes.unauthorized : closeCodes.tryAgainLater
-      extra.socket.close(code, code === closeCodes.unauthorized ? 'Unauthorized' : 'Try again later')
+      const unauthorized = e instanceof AppError && e.code === 'UNAUTHENTICATED'
+      if (recheck && !unauthorized) return true
+      extra.socket.close(unauthorized ? closeCodes.unauthorized : closeCodes.tryAgainLater, unauthorized ? 'Unauthorized' : 'Try again later')
       return false
     }
   }
@@ -97,7 +101,7 @@ export function attachWebSocket(server: Server, yoga: Yoga, deps: AppDeps): WebS
         if (!(await check(ctx.extra))) return false
         const p = ctx.extra.principal
         if (p) {
-          const recheck = setInterval(() => void check(ctx.extra), deps.config.auth.wsRecheckSeconds * 1000)
+          const recheck = setInterval(() => void check(ctx.extra, true), deps.config.auth.wsRecheckSeconds * 1000)
           ctx.extra.timers = [recheck]
           if (p.expiresAt) {
             const ms = Math.max(0, p.expiresAt.getTime() - Date.now())
