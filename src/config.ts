@@ -86,6 +86,8 @@ const schema = z.object({
   HTTP_TOOL_TIMEOUT_MS: int(10_000, 100, 120_000),
   HTTP_TOOL_MAX_RESPONSE_BYTES: int(1_048_576, 1_024, 64 * 1_048_576),
   WORKERS: int(1, 0, 64),
+  SYSTEM_PROMPT_MAX_LENGTH: int(20_000, 100, 1_000_000),
+  AUDIT_RETENTION_DAYS: int(365, 1, 36_500),
 })
 
 export type Mode = 'embedded' | 'postgres'
@@ -137,6 +139,10 @@ export interface Config {
     openAi?: { baseUrl: string; apiKey?: string; modelMap?: Record<string, string>; timeoutMs: number }
   }
   httpTools: { allowPrivateNetworks: boolean; allowInsecureHttp: boolean; timeoutMs: number; maxResponseBytes: number }
+  /** Limits of agent configuration (characters). */
+  agents: { systemPromptMaxLength: number }
+  /** Audit entries older than `retentionDays` are purged (worker loop or `ops/scripts/audit-purge.ts`). */
+  audit: { retentionDays: number }
 }
 
 export class ConfigError extends Error {}
@@ -209,6 +215,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       timeoutMs: e.HTTP_TOOL_TIMEOUT_MS,
       maxResponseBytes: e.HTTP_TOOL_MAX_RESPONSE_BYTES,
     },
+    agents: { systemPromptMaxLength: e.SYSTEM_PROMPT_MAX_LENGTH },
+    audit: { retentionDays: e.AUDIT_RETENTION_DAYS },
   }
 }
 

@@ -27,6 +27,7 @@ export interface TestApp {
 /** Builds (and optionally listens) an app; it is stopped after the file's tests. */
 export async function startApp(env: Record<string, string | undefined> = {}, opts: { listen?: boolean; database?: DatabaseOptions } = {}): Promise<TestApp> {
   const app = await buildApp(testConfig(env), { database: opts.database })
+  await limiterReady(app)
   const port = opts.listen ? await app.listen() : undefined
   const doFetch = (path: string, init?: RequestInit) => Promise.resolve(app.yoga.fetch(new URL(path, 'http://localhost'), init ?? {}))
   const t: TestApp = {
@@ -45,4 +46,19 @@ export async function startApp(env: Record<string, string | undefined> = {}, opt
   }
   afterAll(() => app.stop())
   return t
+}
+
+/**
+ * Right after start the limiter's Redis connection may still be connecting, and a fail-closed store refuses calls
+ * until it is up (SERVICE_UNAVAILABLE): wait for it (at most ~2 s) so the first request of a test is not refused.
+ */
+async function limiterReady(app: App) {
+  for (let i = 0; i < 100; i++) {
+    try {
+      await app.deps.limits.peek('test-harness:ready', 1, 1_000)
+      return
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+  }
 }
