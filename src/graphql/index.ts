@@ -12,6 +12,8 @@ import './types/invitation.ts'
 import './types/api-key.ts'
 import './types/auth.ts'
 import './types/viewer.ts'
+import './types/tool.ts'
+import './types/agent.ts'
 
 export const schema = builder.toSchema({ sortSchema: false })
 assertValidSchema(schema) // fail at boot, not on the first request

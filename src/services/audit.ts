@@ -48,3 +48,7 @@ export async function recordAudit(tx: Tx, tenantId: string | null, actor: Actor,
     },
   })
 }
+
+/** Appends the entry of a successful change made by the session's principal, inside the change's transaction. */
+export const auditChange = (tx: Tx, s: { principal: Principal; meta: RequestMeta }, event: Omit<AuditEvent, 'outcome'>) =>
+  recordAudit(tx, s.principal.tenantId, actorOf(s.principal), s.meta, { ...event, outcome: 'SUCCESS' })
