@@ -36,6 +36,11 @@ export type CreateAgentInput = {
   toolIds?: Array<string | number> | null | undefined;
 };
 
+export type CreateThreadInput = {
+  /** At most 200 characters; blank or null for none. */
+  title?: string | null | undefined;
+};
+
 export type CreateToolInput = {
   /** Up to 2,000 characters. */
   description: string;
@@ -51,6 +56,10 @@ export type CreateToolInput = {
 };
 
 export type DeleteAgentInput = {
+  id: string | number;
+};
+
+export type DeleteThreadInput = {
   id: string | number;
 };
 
@@ -99,6 +108,12 @@ export type UpdateAgentInput = {
   timeoutSeconds?: number | null | undefined;
   /** Tools of your tenant, in the order the model sees them (at most 64). Any unknown id fails the whole call with NOT_FOUND. */
   toolIds?: Array<string | number> | null | undefined;
+};
+
+export type UpdateThreadInput = {
+  id: string | number;
+  /** At most 200 characters; blank or null for none. */
+  title?: string | null | undefined;
 };
 
 /** Absent fields keep their value. Changing `kind` drops the field of the previous kind. */
@@ -169,6 +184,44 @@ export type HeartbeatSubscriptionVariables = Exact<{
 
 
 export type HeartbeatSubscription = { heartbeat: string };
+
+export type ThreadFieldsFragment = { id: string, title: string | null, createdAt: string, updatedAt: string };
+
+export type ThreadsQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type ThreadsQuery = { threads: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, title: string | null, createdAt: string, updatedAt: string } }> } };
+
+export type ThreadQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ThreadQuery = { thread: { id: string, title: string | null, createdAt: string, updatedAt: string } | null };
+
+export type CreateThreadMutationVariables = Exact<{
+  input: CreateThreadInput;
+}>;
+
+
+export type CreateThreadMutation = { createThread: { thread: { id: string, title: string | null, createdAt: string, updatedAt: string } } };
+
+export type UpdateThreadMutationVariables = Exact<{
+  input: UpdateThreadInput;
+}>;
+
+
+export type UpdateThreadMutation = { updateThread: { thread: { id: string, title: string | null, createdAt: string, updatedAt: string } } };
+
+export type DeleteThreadMutationVariables = Exact<{
+  input: DeleteThreadInput;
+}>;
+
+
+export type DeleteThreadMutation = { deleteThread: { deletedId: string } };
 
 export type ToolFieldsFragment = { id: string, name: string, description: string, kind: ToolKind, handler: string | null, url: string | null, inputSchema: unknown, version: number, createdAt: string, updatedAt: string };
 
@@ -249,6 +302,14 @@ export const AgentFieldsFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"AgentFields"}) as unknown as TypedDocumentString<AgentFieldsFragment, unknown>;
+export const ThreadFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ThreadFields on Thread {
+  id
+  title
+  createdAt
+  updatedAt
+}
+    `, {"fragmentName":"ThreadFields"}) as unknown as TypedDocumentString<ThreadFieldsFragment, unknown>;
 export const ToolFieldsFragmentDoc = new TypedDocumentString(`
     fragment ToolFields on Tool {
   id
@@ -402,6 +463,75 @@ export const HeartbeatDocument = new TypedDocumentString(`
   heartbeat(intervalSeconds: $intervalSeconds, count: $count)
 }
     `) as unknown as TypedDocumentString<HeartbeatSubscription, HeartbeatSubscriptionVariables>;
+export const ThreadsDocument = new TypedDocumentString(`
+    query Threads($first: Int, $after: String) {
+  threads(first: $first, after: $after) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      cursor
+      node {
+        ...ThreadFields
+      }
+    }
+  }
+}
+    fragment ThreadFields on Thread {
+  id
+  title
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<ThreadsQuery, ThreadsQueryVariables>;
+export const ThreadDocument = new TypedDocumentString(`
+    query Thread($id: ID!) {
+  thread(id: $id) {
+    ...ThreadFields
+  }
+}
+    fragment ThreadFields on Thread {
+  id
+  title
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<ThreadQuery, ThreadQueryVariables>;
+export const CreateThreadDocument = new TypedDocumentString(`
+    mutation CreateThread($input: CreateThreadInput!) {
+  createThread(input: $input) {
+    thread {
+      ...ThreadFields
+    }
+  }
+}
+    fragment ThreadFields on Thread {
+  id
+  title
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<CreateThreadMutation, CreateThreadMutationVariables>;
+export const UpdateThreadDocument = new TypedDocumentString(`
+    mutation UpdateThread($input: UpdateThreadInput!) {
+  updateThread(input: $input) {
+    thread {
+      ...ThreadFields
+    }
+  }
+}
+    fragment ThreadFields on Thread {
+  id
+  title
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<UpdateThreadMutation, UpdateThreadMutationVariables>;
+export const DeleteThreadDocument = new TypedDocumentString(`
+    mutation DeleteThread($input: DeleteThreadInput!) {
+  deleteThread(input: $input) {
+    deletedId
+  }
+}
+    `) as unknown as TypedDocumentString<DeleteThreadMutation, DeleteThreadMutationVariables>;
 export const ToolsDocument = new TypedDocumentString(`
     query Tools($first: Int, $after: String, $filter: ToolFilter) {
   tools(first: $first, after: $after, filter: $filter) {

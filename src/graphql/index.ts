@@ -14,6 +14,7 @@ import './types/auth.ts'
 import './types/viewer.ts'
 import './types/tool.ts'
 import './types/agent.ts'
+import './types/thread.ts'
 
 export const schema = builder.toSchema({ sortSchema: false })
 assertValidSchema(schema) // fail at boot, not on the first request
