@@ -4,12 +4,41 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type ActorType =
+  | 'ANONYMOUS'
+  | 'API_KEY'
+  | 'SYSTEM'
+  | 'USER';
+
 export type AgentFilter = {
   /** Case-insensitive substring of the name, role or description. */
   search?: string | null | undefined;
   /** Only agents using the tool with this name (case-insensitive). */
   toolName?: string | null | undefined;
 };
+
+export type AuditLogFilter = {
+  /** An action (`tool.update`), or all actions on a resource type (`tool.*`). */
+  action?: string | null | undefined;
+  /** A User or ApiKey id, as shown in `actor.id`. */
+  actorId?: string | null | undefined;
+  /** Entries at or after this instant. */
+  from?: string | null | undefined;
+  /** The id as shown on entries (a global id, or the stored id for non-node resources). */
+  resourceId?: string | null | undefined;
+  /** e.g. `Tool`, `Agent`, `Thread`, `ApiKey`, `Member`. */
+  resourceType?: string | null | undefined;
+  /** Entries before this instant. */
+  to?: string | null | undefined;
+};
+
+export type AuditOutcome =
+  /** A mutation refused for lack of permission. */
+  | 'DENIED'
+  /** An attempt that failed (e.g. a wrong password). */
+  | 'FAILURE'
+  /** The change was made. */
+  | 'SUCCESS';
 
 export type CreateAgentInput = {
   /** Up to 2,000 characters. */
@@ -171,6 +200,15 @@ export type DeleteAgentMutationVariables = Exact<{
 
 
 export type DeleteAgentMutation = { deleteAgent: { deletedId: string } };
+
+export type AuditLogQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  filter?: AuditLogFilter | null | undefined;
+}>;
+
+
+export type AuditLogQuery = { auditLog: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, at: string, action: string, resourceType: string | null, resourceId: string | null, outcome: AuditOutcome, requestId: string | null, ipAddress: string | null, userAgent: string | null, changes: unknown, metadata: unknown, actor: { type: ActorType, id: string | null, label: string | null } } }> } };
 
 export type ServerInfoQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -449,6 +487,38 @@ export const DeleteAgentDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<DeleteAgentMutation, DeleteAgentMutationVariables>;
+export const AuditLogDocument = new TypedDocumentString(`
+    query AuditLog($first: Int, $after: String, $filter: AuditLogFilter) {
+  auditLog(first: $first, after: $after, filter: $filter) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      cursor
+      node {
+        id
+        at
+        action
+        actor {
+          type
+          id
+          label
+        }
+        resourceType
+        resourceId
+        outcome
+        requestId
+        ipAddress
+        userAgent
+        changes
+        metadata
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AuditLogQuery, AuditLogQueryVariables>;
 export const ServerInfoDocument = new TypedDocumentString(`
     query ServerInfo {
   serverInfo {

@@ -15,6 +15,7 @@ import './types/viewer.ts'
 import './types/tool.ts'
 import './types/agent.ts'
 import './types/thread.ts'
+import './types/audit-log.ts'
 
 export const schema = builder.toSchema({ sortSchema: false })
 assertValidSchema(schema) // fail at boot, not on the first request

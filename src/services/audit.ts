@@ -2,6 +2,7 @@
 // database (trigger and grants); entries are never updated.
 import type { Principal } from '../auth/principal.ts'
 import type { RequestMeta } from '../context.ts'
+import type { Database } from '../db/client.ts'
 import type { Tx } from '../db/scope.ts'
 import type { ActorType, AuditOutcome, Prisma } from '../generated/prisma/client.ts'
 
@@ -52,3 +53,10 @@ export async function recordAudit(tx: Tx, tenantId: string | null, actor: Actor,
 /** Appends the entry of a successful change made by the session's principal, inside the change's transaction. */
 export const auditChange = (tx: Tx, s: { principal: Principal; meta: RequestMeta }, event: Omit<AuditEvent, 'outcome'>) =>
   recordAudit(tx, s.principal.tenantId, actorOf(s.principal), s.meta, { ...event, outcome: 'SUCCESS' })
+
+/**
+ * Records an attempt the authorisation layer refused (outcome DENIED), in a transaction of its own (there is no
+ * change to share one with) in the principal's tenant.
+ */
+export const recordDenied = (db: Database, principal: Principal, meta: RequestMeta, event: Omit<AuditEvent, 'outcome'>) =>
+  db.forTenant(principal.tenantId).tx((tx) => recordAudit(tx, principal.tenantId, actorOf(principal), meta, { ...event, outcome: 'DENIED' }))
