@@ -22,6 +22,18 @@ export async function seedTenant(t: TestApp): Promise<Seeded> {
     'mutation($e: String!) { inviteMember(input: { email: $e, role: VIEWER }) { invitation { id } } }', { e: uniqueEmail(mark) }, owner.headers)
   expect(invite.body.errors).toBeUndefined()
   const members = await t.gql<{ members: { edges: { node: { id: string } }[] } }>('{ members { edges { node { id } } } }', undefined, owner.headers)
+  const catalog = await t.gql<{ createTool: { tool: { id: string } } }>(
+    'mutation($name: String!) { createTool(input: { name: $name, description: "", kind: BUILTIN, handler: "echo" }) { tool { id } } }', { name: `${mark} tool` }, owner.headers)
+  expect(catalog.body.errors).toBeUndefined()
+  const toolId = catalog.body.data!.createTool.tool.id
+  const agent = await t.gql<{ createAgent: { agent: { id: string } } }>(
+    'mutation($name: String!, $tool: ID!) { createAgent(input: { name: $name, model: "mock-1", systemPrompt: $name, toolIds: [$tool] }) { agent { id } } }', { name: `${mark} agent`, tool: toolId }, owner.headers)
+  expect(agent.body.errors).toBeUndefined()
+  const thread = await t.gql<{ createThread: { thread: { id: string } } }>(
+    'mutation($title: String!) { createThread(input: { title: $title }) { thread { id } } }', { title: `${mark} thread` }, owner.headers)
+  expect(thread.body.errors).toBeUndefined()
+  const audit = await t.gql<{ auditLog: { edges: { node: { id: string } }[] } }>('{ auditLog(first: 2) { edges { node { id } } } }', undefined, owner.headers)
+  expect(audit.body.errors).toBeUndefined()
   return {
     owner,
     ids: {
@@ -30,6 +42,10 @@ export async function seedTenant(t: TestApp): Promise<Seeded> {
       Member: members.body.data!.members.edges.map((e) => e.node.id),
       ApiKey: [key.id],
       Invitation: [invite.body.data!.inviteMember.invitation.id],
+      Tool: [toolId],
+      Agent: [agent.body.data!.createAgent.agent.id],
+      Thread: [thread.body.data!.createThread.thread.id],
+      AuditLogEntry: audit.body.data!.auditLog.edges.map((e) => e.node.id),
     },
     marks: [mark, owner.email, member.email, key.secret, key.prefix],
   }
