@@ -64,13 +64,16 @@ function canonical(value: unknown): string {
   })
 }
 
+/** Whether two JSON values are equal by content (object key order ignored, as jsonb does). */
+export const sameJson = (a: unknown, b: unknown) => canonical(a ?? null) === canonical(b ?? null)
+
 /**
  * The fields that differ between `before` and `after` (null for a creation or a deletion), each side redacted.
  * A changed secret shows as `[REDACTED]` on both sides: the entry records that it changed, never its value.
  */
 export function diff(before: Plain | null | undefined, after: Plain | null | undefined, opts: DiffOptions = {}): Changes {
   const keys = [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])]
-  const changed = before && after ? keys.filter((k) => canonical(before[k] ?? null) !== canonical(after[k] ?? null)) : keys
+  const changed = before && after ? keys.filter((k) => !sameJson(before[k], after[k])) : keys
   const side = (row: Plain | null | undefined) => (row ? Object.fromEntries(changed.map((k) => [k, redactField(k, row[k], opts)])) : undefined)
   const out: Changes = {}
   const b = side(before)

@@ -8,7 +8,7 @@ import type { Prisma, Tool, ToolKind } from '../generated/prisma/client.ts'
 import { builtinHandlers, builtinNames, isBuiltinHandler } from '../tools/builtin.ts'
 import { validateToolUrl } from '../tools/http-tool.ts'
 import { validateInputSchema } from '../tools/schema.ts'
-import { diff, redactUrl } from './audit-diff.ts'
+import { diff, redactUrl, sameJson } from './audit-diff.ts'
 import { auditChange } from './audit.ts'
 import { isUniqueViolation } from './db-errors.ts'
 import { containing, filterText, sameText } from './filters.ts'
@@ -126,13 +126,16 @@ export async function updateTool(s: Session, input: ToolInput & Versioned & { id
       const kind = input.kind ?? before.kind
       // Switching kind drops the other kind's field unless the input sets it (which validation then refuses).
       const keep = <T>(given: T | undefined, current: T) => (given !== undefined ? given : kind === before.kind ? current : null)
+      const handler = keep(input.handler, before.handler)
+      // A schema that was the old handler's default follows the handler; a schema of the tenant's own stays.
+      const defaulted = before.handler && sameJson(before.inputSchema, builtinHandlers.get(before.handler)?.inputSchema)
       const data = toolData(s, {
         name: input.name ?? before.name,
         description: input.description ?? before.description,
         kind,
-        handler: keep(input.handler, before.handler),
+        handler,
         url: keep(input.url, before.url),
-        inputSchema: input.inputSchema ?? before.inputSchema,
+        inputSchema: input.inputSchema ?? (defaulted && handler !== before.handler ? null : before.inputSchema),
       })
       const after = await conditionalUpdate(tx, before, data)
       await auditChange(tx, s, { action: 'tool.update', resourceType: 'Tool', resourceId: after.id, changes: changes(before, after), metadata: { version: after.version } })

@@ -158,6 +158,17 @@ describe('updating tools', () => {
     expect(ok.body.data!.updateTool.tool).toMatchObject({ kind: 'HTTP', handler: null, url: 'https://example.com/x', version: 2 })
   })
 
+  it('moves a default schema along with the handler, but keeps a schema of the tenant’s own', async () => {
+    const owner = await signUp(t)
+    const tool = await createTool(t, owner)
+    const moved = await updateTool(owner, { id: tool.id, handler: 'calculator' })
+    expect(moved.body.data!.updateTool.tool.inputSchema).toMatchObject({ required: ['expression'] })
+    const own = { type: 'object', properties: { text: { type: 'string', maxLength: 10 } } }
+    const custom = await createTool(t, owner, { inputSchema: own })
+    const kept = await updateTool(owner, { id: custom.id, handler: 'current_time' })
+    expect(kept.body.data!.updateTool.tool.inputSchema).toEqual(own)
+  })
+
   it('refuses a name another tool has, and NOT_FOUND for an unknown tool', async () => {
     const owner = await signUp(t)
     const a = await createTool(t, owner)
