@@ -97,6 +97,8 @@ const schema = z.object({
   SUBSCRIPTION_MAX_LAG: int(10_000, 10, 10_000_000),
   WS_STALL_BYTES: int(4 * 1_048_576, 1_024, 1_073_741_824),
   WS_STALL_MS: int(10_000, 100, 600_000),
+  SYSTEM_PROMPT_MAX_LENGTH: int(20_000, 100, 1_000_000),
+  AUDIT_RETENTION_DAYS: int(365, 1, 36_500),
 })
 
 export type Mode = 'embedded' | 'postgres'
@@ -151,6 +153,10 @@ export interface Config {
   runs: { promptMaxChars: number }
   worker: { pollMs: number; heartbeatMs: number; staleMs: number; maxAttempts: number; retryBaseMs: number; retryMaxMs: number }
   subscriptions: { pollMs: number; maxLag: number; stallBytes: number; stallMs: number }
+  /** Limits of agent configuration (characters). */
+  agents: { systemPromptMaxLength: number }
+  /** Audit entries older than `retentionDays` are purged (worker loop or `ops/scripts/audit-purge.ts`). */
+  audit: { retentionDays: number }
 }
 
 export class ConfigError extends Error {}
@@ -229,6 +235,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       retryBaseMs: e.WORKER_RETRY_BASE_MS, retryMaxMs: e.WORKER_RETRY_MAX_MS,
     },
     subscriptions: { pollMs: e.SUBSCRIPTION_POLL_MS, maxLag: e.SUBSCRIPTION_MAX_LAG, stallBytes: e.WS_STALL_BYTES, stallMs: e.WS_STALL_MS },
+    agents: { systemPromptMaxLength: e.SYSTEM_PROMPT_MAX_LENGTH },
+    audit: { retentionDays: e.AUDIT_RETENTION_DAYS },
   }
 }
 

@@ -8,6 +8,7 @@ import { authenticate, credentialFromHeaders } from './auth/authenticate.ts'
 import type { Principal } from './auth/principal.ts'
 import { createContext, type AppDeps, type Context, type RequestMeta } from './context.ts'
 import { httpStatusFor, type ErrorCode } from './errors.ts'
+import { denialAuditPlugin } from './graphql/denials.ts'
 import { addRequestId, isMasked, toPublicError } from './graphql/errors.ts'
 import { schema } from './graphql/index.ts'
 
@@ -145,6 +146,6 @@ export function createYogaServer(deps: AppDeps): Yoga {
       warn: (...a) => logger.warn({ yoga: a.map(String) }),
       error: (...a) => logger.debug({ yoga: a.map(String) }),
     },
-    plugins: [requestIdPlugin, malformedRequestPlugin, publicErrorsPlugin(production)],
+    plugins: [requestIdPlugin, malformedRequestPlugin, publicErrorsPlugin(production), denialAuditPlugin],
   })
 }

@@ -4,6 +4,100 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type ActorType =
+  | 'ANONYMOUS'
+  | 'API_KEY'
+  | 'SYSTEM'
+  | 'USER';
+
+export type AgentFilter = {
+  /** Case-insensitive substring of the name, role or description. */
+  search?: string | null | undefined;
+  /** Only agents using the tool with this name (case-insensitive). */
+  toolName?: string | null | undefined;
+};
+
+export type AuditLogFilter = {
+  /** An action (`tool.update`), or all actions on a resource type (`tool.*`). */
+  action?: string | null | undefined;
+  /** A User or ApiKey id, as shown in `actor.id`. */
+  actorId?: string | null | undefined;
+  /** Entries at or after this instant. */
+  from?: string | null | undefined;
+  /** The id as shown on entries (a global id, or the stored id for non-node resources). */
+  resourceId?: string | null | undefined;
+  /** e.g. `Tool`, `Agent`, `Thread`, `ApiKey`, `Member`. */
+  resourceType?: string | null | undefined;
+  /** Entries before this instant. */
+  to?: string | null | undefined;
+};
+
+export type AuditOutcome =
+  /** A mutation refused for lack of permission. */
+  | 'DENIED'
+  /** An attempt that failed (e.g. a wrong password). */
+  | 'FAILURE'
+  /** The change was made. */
+  | 'SUCCESS';
+
+export type CreateAgentInput = {
+  /** Up to 2,000 characters. */
+  description?: string | null | undefined;
+  /** 1 to 100; default 5. */
+  maxConcurrentExecutions?: number | null | undefined;
+  /** 1 to 1000000. */
+  maxTokens?: number | null | undefined;
+  /** 0 to 100; default 10. */
+  maxToolCalls?: number | null | undefined;
+  /** A model of the server allowlist (INVALID_MODEL otherwise). */
+  model: string;
+  /** At most 100 characters: letters, digits, spaces and _ - . : */
+  name: string;
+  /** A short label of what the agent does (at most 200 characters). */
+  role?: string | null | undefined;
+  /** Instructions given to the model (length capped by the server, 20,000 characters by default). */
+  systemPrompt?: string | null | undefined;
+  /** 0 to 2. */
+  temperature?: number | null | undefined;
+  /** 1 to 3600; default 300. */
+  timeoutSeconds?: number | null | undefined;
+  /** Tools of your tenant, in the order the model sees them (at most 64). Any unknown id fails the whole call with NOT_FOUND. */
+  toolIds?: Array<string | number> | null | undefined;
+};
+
+export type CreateThreadInput = {
+  /** At most 200 characters; blank or null for none. */
+  title?: string | null | undefined;
+};
+
+export type CreateToolInput = {
+  /** Up to 2,000 characters. */
+  description: string;
+  /** BUILTIN only: echo, calculator or current_time. */
+  handler?: string | null | undefined;
+  /** JSON Schema (an object schema) of the arguments; defaults to the handler's schema for BUILTIN tools. */
+  inputSchema?: unknown;
+  kind: ToolKind;
+  /** At most 100 characters: letters, digits, spaces and _ - . : */
+  name: string;
+  /** HTTP only: an https URL (private and loopback addresses are refused unless the server allows them). */
+  url?: string | null | undefined;
+};
+
+export type DeleteAgentInput = {
+  id: string | number;
+};
+
+export type DeleteThreadInput = {
+  id: string | number;
+};
+
+export type DeleteToolInput = {
+  /** Delete even if agents use the tool, removing it from them (otherwise TOOL_IN_USE). */
+  force?: boolean | null | undefined;
+  id: string | number;
+};
+
 export type ExecutionFilter = {
   agentId?: string | number | null | undefined;
   createdAfter?: string | null | undefined;
@@ -50,6 +144,118 @@ export type RunMessageRole =
   | 'assistant'
   | 'system'
   | 'user';
+
+export type ToolFilter = {
+  /** Only tools used by the agent with this name (case-insensitive). */
+  agentName?: string | null | undefined;
+  /** Case-insensitive substring of the name or description. */
+  search?: string | null | undefined;
+};
+
+export type ToolKind =
+  /** A handler shipped with the server, named by `handler`. */
+  | 'BUILTIN'
+  /** An https endpoint (`url`) the worker POSTs the arguments to. */
+  | 'HTTP';
+
+/** Absent fields keep their value; null clears temperature and maxTokens. toolIds, when given, replaces the tools. */
+export type UpdateAgentInput = {
+  /** Up to 2,000 characters. */
+  description?: string | null | undefined;
+  /** Fail with CONFLICT unless the agent is still at this version. */
+  expectedVersion?: number | null | undefined;
+  id: string | number;
+  /** 1 to 100; default 5. */
+  maxConcurrentExecutions?: number | null | undefined;
+  /** 1 to 1000000. */
+  maxTokens?: number | null | undefined;
+  /** 0 to 100; default 10. */
+  maxToolCalls?: number | null | undefined;
+  /** A model of the server allowlist (INVALID_MODEL otherwise). */
+  model?: string | null | undefined;
+  name?: string | null | undefined;
+  /** A short label of what the agent does (at most 200 characters). */
+  role?: string | null | undefined;
+  /** Instructions given to the model (length capped by the server, 20,000 characters by default). */
+  systemPrompt?: string | null | undefined;
+  /** 0 to 2. */
+  temperature?: number | null | undefined;
+  /** 1 to 3600; default 300. */
+  timeoutSeconds?: number | null | undefined;
+  /** Tools of your tenant, in the order the model sees them (at most 64). Any unknown id fails the whole call with NOT_FOUND. */
+  toolIds?: Array<string | number> | null | undefined;
+};
+
+export type UpdateThreadInput = {
+  id: string | number;
+  /** At most 200 characters; blank or null for none. */
+  title?: string | null | undefined;
+};
+
+/** Absent fields keep their value. Changing `kind` drops the field of the previous kind. */
+export type UpdateToolInput = {
+  /** Up to 2,000 characters. */
+  description?: string | null | undefined;
+  /** Fail with CONFLICT unless the tool is still at this version. */
+  expectedVersion?: number | null | undefined;
+  /** BUILTIN only: echo, calculator or current_time. */
+  handler?: string | null | undefined;
+  id: string | number;
+  /** JSON Schema (an object schema) of the arguments; defaults to the handler's schema for BUILTIN tools. */
+  inputSchema?: unknown;
+  kind?: ToolKind | null | undefined;
+  name?: string | null | undefined;
+  /** HTTP only: an https URL (private and loopback addresses are refused unless the server allows them). */
+  url?: string | null | undefined;
+};
+
+export type AgentFieldsFragment = { id: string, name: string, role: string, description: string, systemPrompt: string, model: string, temperature: number | null, maxTokens: number | null, timeoutSeconds: number, maxConcurrentExecutions: number, maxToolCalls: number, version: number, createdAt: string, updatedAt: string, tools: Array<{ id: string, name: string }> };
+
+export type AgentsQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  filter?: AgentFilter | null | undefined;
+}>;
+
+
+export type AgentsQuery = { agents: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, name: string, role: string, description: string, systemPrompt: string, model: string, temperature: number | null, maxTokens: number | null, timeoutSeconds: number, maxConcurrentExecutions: number, maxToolCalls: number, version: number, createdAt: string, updatedAt: string, tools: Array<{ id: string, name: string }> } }> } };
+
+export type AgentQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type AgentQuery = { agent: { id: string, name: string, role: string, description: string, systemPrompt: string, model: string, temperature: number | null, maxTokens: number | null, timeoutSeconds: number, maxConcurrentExecutions: number, maxToolCalls: number, version: number, createdAt: string, updatedAt: string, tools: Array<{ id: string, name: string }> } | null };
+
+export type CreateAgentMutationVariables = Exact<{
+  input: CreateAgentInput;
+}>;
+
+
+export type CreateAgentMutation = { createAgent: { agent: { id: string, name: string, role: string, description: string, systemPrompt: string, model: string, temperature: number | null, maxTokens: number | null, timeoutSeconds: number, maxConcurrentExecutions: number, maxToolCalls: number, version: number, createdAt: string, updatedAt: string, tools: Array<{ id: string, name: string }> } } };
+
+export type UpdateAgentMutationVariables = Exact<{
+  input: UpdateAgentInput;
+}>;
+
+
+export type UpdateAgentMutation = { updateAgent: { agent: { id: string, name: string, role: string, description: string, systemPrompt: string, model: string, temperature: number | null, maxTokens: number | null, timeoutSeconds: number, maxConcurrentExecutions: number, maxToolCalls: number, version: number, createdAt: string, updatedAt: string, tools: Array<{ id: string, name: string }> } } };
+
+export type DeleteAgentMutationVariables = Exact<{
+  input: DeleteAgentInput;
+}>;
+
+
+export type DeleteAgentMutation = { deleteAgent: { deletedId: string } };
+
+export type AuditLogQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  filter?: AuditLogFilter | null | undefined;
+}>;
+
+
+export type AuditLogQuery = { auditLog: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, at: string, action: string, resourceType: string | null, resourceId: string | null, outcome: AuditOutcome, requestId: string | null, ipAddress: string | null, userAgent: string | null, changes: unknown, metadata: unknown, actor: { type: ActorType, id: string | null, label: string | null } } }> } };
 
 export type RunAgentMutationVariables = Exact<{
   input: RunAgentInput;
@@ -117,6 +323,83 @@ export type HeartbeatSubscriptionVariables = Exact<{
 
 export type HeartbeatSubscription = { heartbeat: string };
 
+export type ThreadFieldsFragment = { id: string, title: string | null, createdAt: string, updatedAt: string };
+
+export type ThreadsQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type ThreadsQuery = { threads: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, title: string | null, createdAt: string, updatedAt: string } }> } };
+
+export type ThreadQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ThreadQuery = { thread: { id: string, title: string | null, createdAt: string, updatedAt: string } | null };
+
+export type CreateThreadMutationVariables = Exact<{
+  input: CreateThreadInput;
+}>;
+
+
+export type CreateThreadMutation = { createThread: { thread: { id: string, title: string | null, createdAt: string, updatedAt: string } } };
+
+export type UpdateThreadMutationVariables = Exact<{
+  input: UpdateThreadInput;
+}>;
+
+
+export type UpdateThreadMutation = { updateThread: { thread: { id: string, title: string | null, createdAt: string, updatedAt: string } } };
+
+export type DeleteThreadMutationVariables = Exact<{
+  input: DeleteThreadInput;
+}>;
+
+
+export type DeleteThreadMutation = { deleteThread: { deletedId: string } };
+
+export type ToolFieldsFragment = { id: string, name: string, description: string, kind: ToolKind, handler: string | null, url: string | null, inputSchema: unknown, version: number, createdAt: string, updatedAt: string };
+
+export type ToolsQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  filter?: ToolFilter | null | undefined;
+}>;
+
+
+export type ToolsQuery = { tools: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, name: string, description: string, kind: ToolKind, handler: string | null, url: string | null, inputSchema: unknown, version: number, createdAt: string, updatedAt: string, agents: Array<{ id: string, name: string }> } }> } };
+
+export type ToolQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ToolQuery = { tool: { id: string, name: string, description: string, kind: ToolKind, handler: string | null, url: string | null, inputSchema: unknown, version: number, createdAt: string, updatedAt: string, agents: Array<{ id: string, name: string }> } | null };
+
+export type CreateToolMutationVariables = Exact<{
+  input: CreateToolInput;
+}>;
+
+
+export type CreateToolMutation = { createTool: { tool: { id: string, name: string, description: string, kind: ToolKind, handler: string | null, url: string | null, inputSchema: unknown, version: number, createdAt: string, updatedAt: string } } };
+
+export type UpdateToolMutationVariables = Exact<{
+  input: UpdateToolInput;
+}>;
+
+
+export type UpdateToolMutation = { updateTool: { tool: { id: string, name: string, description: string, kind: ToolKind, handler: string | null, url: string | null, inputSchema: unknown, version: number, createdAt: string, updatedAt: string } } };
+
+export type DeleteToolMutationVariables = Exact<{
+  input: DeleteToolInput;
+}>;
+
+
+export type DeleteToolMutation = { deleteTool: { deletedId: string } };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -135,7 +418,207 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
-
+export const AgentFieldsFragmentDoc = new TypedDocumentString(`
+    fragment AgentFields on Agent {
+  id
+  name
+  role
+  description
+  systemPrompt
+  model
+  temperature
+  maxTokens
+  timeoutSeconds
+  maxConcurrentExecutions
+  maxToolCalls
+  version
+  createdAt
+  updatedAt
+  tools {
+    id
+    name
+  }
+}
+    `, {"fragmentName":"AgentFields"}) as unknown as TypedDocumentString<AgentFieldsFragment, unknown>;
+export const ThreadFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ThreadFields on Thread {
+  id
+  title
+  createdAt
+  updatedAt
+}
+    `, {"fragmentName":"ThreadFields"}) as unknown as TypedDocumentString<ThreadFieldsFragment, unknown>;
+export const ToolFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ToolFields on Tool {
+  id
+  name
+  description
+  kind
+  handler
+  url
+  inputSchema
+  version
+  createdAt
+  updatedAt
+}
+    `, {"fragmentName":"ToolFields"}) as unknown as TypedDocumentString<ToolFieldsFragment, unknown>;
+export const AgentsDocument = new TypedDocumentString(`
+    query Agents($first: Int, $after: String, $filter: AgentFilter) {
+  agents(first: $first, after: $after, filter: $filter) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      cursor
+      node {
+        ...AgentFields
+      }
+    }
+  }
+}
+    fragment AgentFields on Agent {
+  id
+  name
+  role
+  description
+  systemPrompt
+  model
+  temperature
+  maxTokens
+  timeoutSeconds
+  maxConcurrentExecutions
+  maxToolCalls
+  version
+  createdAt
+  updatedAt
+  tools {
+    id
+    name
+  }
+}`) as unknown as TypedDocumentString<AgentsQuery, AgentsQueryVariables>;
+export const AgentDocument = new TypedDocumentString(`
+    query Agent($id: ID!) {
+  agent(id: $id) {
+    ...AgentFields
+  }
+}
+    fragment AgentFields on Agent {
+  id
+  name
+  role
+  description
+  systemPrompt
+  model
+  temperature
+  maxTokens
+  timeoutSeconds
+  maxConcurrentExecutions
+  maxToolCalls
+  version
+  createdAt
+  updatedAt
+  tools {
+    id
+    name
+  }
+}`) as unknown as TypedDocumentString<AgentQuery, AgentQueryVariables>;
+export const CreateAgentDocument = new TypedDocumentString(`
+    mutation CreateAgent($input: CreateAgentInput!) {
+  createAgent(input: $input) {
+    agent {
+      ...AgentFields
+    }
+  }
+}
+    fragment AgentFields on Agent {
+  id
+  name
+  role
+  description
+  systemPrompt
+  model
+  temperature
+  maxTokens
+  timeoutSeconds
+  maxConcurrentExecutions
+  maxToolCalls
+  version
+  createdAt
+  updatedAt
+  tools {
+    id
+    name
+  }
+}`) as unknown as TypedDocumentString<CreateAgentMutation, CreateAgentMutationVariables>;
+export const UpdateAgentDocument = new TypedDocumentString(`
+    mutation UpdateAgent($input: UpdateAgentInput!) {
+  updateAgent(input: $input) {
+    agent {
+      ...AgentFields
+    }
+  }
+}
+    fragment AgentFields on Agent {
+  id
+  name
+  role
+  description
+  systemPrompt
+  model
+  temperature
+  maxTokens
+  timeoutSeconds
+  maxConcurrentExecutions
+  maxToolCalls
+  version
+  createdAt
+  updatedAt
+  tools {
+    id
+    name
+  }
+}`) as unknown as TypedDocumentString<UpdateAgentMutation, UpdateAgentMutationVariables>;
+export const DeleteAgentDocument = new TypedDocumentString(`
+    mutation DeleteAgent($input: DeleteAgentInput!) {
+  deleteAgent(input: $input) {
+    deletedId
+  }
+}
+    `) as unknown as TypedDocumentString<DeleteAgentMutation, DeleteAgentMutationVariables>;
+export const AuditLogDocument = new TypedDocumentString(`
+    query AuditLog($first: Int, $after: String, $filter: AuditLogFilter) {
+  auditLog(first: $first, after: $after, filter: $filter) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      cursor
+      node {
+        id
+        at
+        action
+        actor {
+          type
+          id
+          label
+        }
+        resourceType
+        resourceId
+        outcome
+        requestId
+        ipAddress
+        userAgent
+        changes
+        metadata
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AuditLogQuery, AuditLogQueryVariables>;
 export const RunAgentDocument = new TypedDocumentString(`
     mutation RunAgent($input: RunAgentInput!) {
   runAgent(input: $input) {
@@ -242,3 +725,173 @@ export const HeartbeatDocument = new TypedDocumentString(`
   heartbeat(intervalSeconds: $intervalSeconds, count: $count)
 }
     `) as unknown as TypedDocumentString<HeartbeatSubscription, HeartbeatSubscriptionVariables>;
+export const ThreadsDocument = new TypedDocumentString(`
+    query Threads($first: Int, $after: String) {
+  threads(first: $first, after: $after) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      cursor
+      node {
+        ...ThreadFields
+      }
+    }
+  }
+}
+    fragment ThreadFields on Thread {
+  id
+  title
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<ThreadsQuery, ThreadsQueryVariables>;
+export const ThreadDocument = new TypedDocumentString(`
+    query Thread($id: ID!) {
+  thread(id: $id) {
+    ...ThreadFields
+  }
+}
+    fragment ThreadFields on Thread {
+  id
+  title
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<ThreadQuery, ThreadQueryVariables>;
+export const CreateThreadDocument = new TypedDocumentString(`
+    mutation CreateThread($input: CreateThreadInput!) {
+  createThread(input: $input) {
+    thread {
+      ...ThreadFields
+    }
+  }
+}
+    fragment ThreadFields on Thread {
+  id
+  title
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<CreateThreadMutation, CreateThreadMutationVariables>;
+export const UpdateThreadDocument = new TypedDocumentString(`
+    mutation UpdateThread($input: UpdateThreadInput!) {
+  updateThread(input: $input) {
+    thread {
+      ...ThreadFields
+    }
+  }
+}
+    fragment ThreadFields on Thread {
+  id
+  title
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<UpdateThreadMutation, UpdateThreadMutationVariables>;
+export const DeleteThreadDocument = new TypedDocumentString(`
+    mutation DeleteThread($input: DeleteThreadInput!) {
+  deleteThread(input: $input) {
+    deletedId
+  }
+}
+    `) as unknown as TypedDocumentString<DeleteThreadMutation, DeleteThreadMutationVariables>;
+export const ToolsDocument = new TypedDocumentString(`
+    query Tools($first: Int, $after: String, $filter: ToolFilter) {
+  tools(first: $first, after: $after, filter: $filter) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      cursor
+      node {
+        ...ToolFields
+        agents {
+          id
+          name
+        }
+      }
+    }
+  }
+}
+    fragment ToolFields on Tool {
+  id
+  name
+  description
+  kind
+  handler
+  url
+  inputSchema
+  version
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<ToolsQuery, ToolsQueryVariables>;
+export const ToolDocument = new TypedDocumentString(`
+    query Tool($id: ID!) {
+  tool(id: $id) {
+    ...ToolFields
+    agents {
+      id
+      name
+    }
+  }
+}
+    fragment ToolFields on Tool {
+  id
+  name
+  description
+  kind
+  handler
+  url
+  inputSchema
+  version
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<ToolQuery, ToolQueryVariables>;
+export const CreateToolDocument = new TypedDocumentString(`
+    mutation CreateTool($input: CreateToolInput!) {
+  createTool(input: $input) {
+    tool {
+      ...ToolFields
+    }
+  }
+}
+    fragment ToolFields on Tool {
+  id
+  name
+  description
+  kind
+  handler
+  url
+  inputSchema
+  version
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<CreateToolMutation, CreateToolMutationVariables>;
+export const UpdateToolDocument = new TypedDocumentString(`
+    mutation UpdateTool($input: UpdateToolInput!) {
+  updateTool(input: $input) {
+    tool {
+      ...ToolFields
+    }
+  }
+}
+    fragment ToolFields on Tool {
+  id
+  name
+  description
+  kind
+  handler
+  url
+  inputSchema
+  version
+  createdAt
+  updatedAt
+}`) as unknown as TypedDocumentString<UpdateToolMutation, UpdateToolMutationVariables>;
+export const DeleteToolDocument = new TypedDocumentString(`
+    mutation DeleteTool($input: DeleteToolInput!) {
+  deleteTool(input: $input) {
+    deletedId
+  }
+}
+    `) as unknown as TypedDocumentString<DeleteToolMutation, DeleteToolMutationVariables>;

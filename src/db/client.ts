@@ -29,6 +29,8 @@ export interface Database {
 export interface DatabaseOptions {
   /** Layer (a) of tenant isolation; switched off only by the isolation tests to prove layer (b) alone. */
   tenantFilter?: boolean
+  /** Called with every SQL statement sent (tests count statements to catch N+1 queries); off when absent. */
+  onQuery?: (sql: string) => void
 }
 
 export async function openDatabase(config: Config, logger: Logger, opts: DatabaseOptions = {}): Promise<Database> {
@@ -38,7 +40,7 @@ export async function openDatabase(config: Config, logger: Logger, opts: Databas
     if (migrateOnBoot) await logMigrations(logger, migrateDeploy(new MigratePgFactory(migrationUrl ?? url), migrationsDir))
     // `-c role=…` is SET ROLE at session start: every pooled connection runs as the restricted role.
     const options = config.database.role ? `-c role=${config.database.role}` : undefined
-    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: poolSize, options }), transactionOptions })
+    const prisma = createClient(new PrismaPg({ connectionString: url, max: poolSize, options }), opts.onQuery)
     await warnIfRlsBypassed(prisma, logger)
     return {
       prisma,
@@ -60,7 +62,7 @@ export async function openDatabase(config: Config, logger: Logger, opts: Databas
   }
   // PGlite's single session runs as the restricted role too, so row-level security holds in embedded mode.
   if (config.database.role) await lite.exec(`SET ROLE ${config.database.role}`)
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(lite), transactionOptions })
+  const prisma = createClient(new PrismaPGlite(lite), opts.onQuery)
   await warnIfRlsBypassed(prisma, logger)
   return {
     prisma,
@@ -77,6 +79,14 @@ export async function openDatabase(config: Config, logger: Logger, opts: Databas
 
 // PGlite serialises transactions on its one connection, so waiting for one can take a while under load.
 const transactionOptions = { maxWait: 10_000, timeout: 15_000 }
+
+/** The client, emitting each statement to `onQuery` when given (query events cost nothing when nobody listens). */
+function createClient(adapter: PrismaPg | PrismaPGlite, onQuery?: (sql: string) => void): PrismaClient {
+  if (!onQuery) return new PrismaClient({ adapter, transactionOptions })
+  const client = new PrismaClient({ adapter, transactionOptions, log: [{ emit: 'event', level: 'query' }] })
+  client.$on('query', (e) => onQuery(e.query))
+  return client as unknown as PrismaClient
+}
 
 /** Row-level security is the second isolation layer: say loudly when the connection's role bypasses it. */
 async function warnIfRlsBypassed(prisma: PrismaClient, logger: Logger) {

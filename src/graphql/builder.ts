@@ -9,6 +9,7 @@ import type { Scope } from '../generated/prisma/enums.ts'
 import type { Context } from '../context.ts'
 import { isProductionProcess } from '../config.ts'
 import { AppError, notFound } from '../errors.ts'
+import { auditDenial } from './denials.ts'
 
 export const builder = new SchemaBuilder<{
   Context: Context
@@ -46,9 +47,10 @@ export const builder = new SchemaBuilder<{
       self: (userId) => ctx.principal?.kind === 'USER' && ctx.principal.userId === userId,
     }),
     authorizeOnSubscribe: true,
-    unauthorizedError: (_parent, ctx, _info, result) => {
+    unauthorizedError: (_parent, ctx, info, result) => {
       // Another tenant's object must look exactly like a missing one.
       if (JSON.stringify(result.failure).includes('"scope":"tenant"')) return notFound()
+      auditDenial(ctx, info, result.failure) // refused mutations are audited (DENIED)
       return ctx.principal
         ? new AppError('FORBIDDEN', 'You are not allowed to do this.')
         : new AppError('UNAUTHENTICATED', 'Authentication required.')

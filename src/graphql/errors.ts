@@ -8,6 +8,9 @@ const publicCodes = new Set<string>([
   'SERVICE_UNAVAILABLE', 'INTERNAL_SERVER_ERROR',
 ] satisfies ErrorCode[])
 
+/** Client-safe details an error may carry besides its code (see docs/errors.md). */
+const publicExtensions = ['fields', 'retryAfter', 'limit', 'actual', 'agents', 'currentVersion', 'allowedModels']
+
 interface HttpExtension {
   status?: number
   headers?: Record<string, string>
@@ -48,7 +51,7 @@ export function toPublicError(error: unknown, opts: { production: boolean }): Gr
     return new GraphQLError(message, {
       ...where(cause.nodes || cause.positions ? cause : outer),
       extensions: {
-        ...pick(ext, ['fields', 'retryAfter', 'limit', 'actual']),
+        ...pick(ext, publicExtensions),
         code,
         ...(code === 'VALIDATION_FAILED' && !ext.fields && { fields: [] }),
         ...(status && { http: { status, headers: http?.headers } }),

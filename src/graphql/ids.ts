@@ -14,3 +14,14 @@ export function decodeId(globalId: string, ...typenames: [string, ...string[]]):
   }
   throw notFound(typenames[0].replace(/([a-z])([A-Z])/g, '$1 $2'))
 }
+
+/** For filters on ids that may no longer exist (audit entries): the database id of a global id, else the value as given. */
+export function idOrRaw(value: string): string {
+  try {
+    const { typename, id } = decodeGlobalID(value)
+    if (typename && uuid.test(id)) return id.toLowerCase()
+  } catch {
+    // not a global id: a database id, or something that matches nothing
+  }
+  return value
+}

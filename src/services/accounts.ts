@@ -40,8 +40,7 @@ export async function signUp(deps: AppDeps, meta: RequestMeta, input: { tenantNa
       const user = existing ?? (await tx.user.create({ data: { email, passwordHash: passwordHash!, displayName } }))
       const membership = await tx.membership.create({ data: { tenantId, userId: user.id, role: 'OWNER' } })
       const actor = { type: 'USER' as const, id: user.id, label: email }
-      await recordAudit(tx, tenantId, actor, meta, { action: 'tenant.create', outcome: 'SUCCESS', resourceType: 'Tenant', resourceId: tenantId, changes: { after: { name: tenantName, plan: tenant.plan } } })
-      await recordAudit(tx, tenantId, actor, meta, { action: 'auth.signup', outcome: 'SUCCESS', resourceType: 'User', resourceId: user.id })
+      await recordAudit(tx, tenantId, actor, meta, { action: 'auth.signup', outcome: 'SUCCESS', resourceType: 'Tenant', resourceId: tenantId, changes: { after: { name: tenantName, plan: tenant.plan, owner: email } }, metadata: { userId: user.id, newAccount: !existing } })
       return issueSession(deps, tx, { ...membership, user, tenant })
     })
   } catch (e) {

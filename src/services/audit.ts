@@ -1,7 +1,9 @@
 // The audit log: one entry per change, written in the transaction of the change it records. Append-only in the
 // database (trigger and grants); entries are never updated.
 import type { Principal } from '../auth/principal.ts'
-import type { RequestMeta } from '../context.ts'
+import type { AppDeps, RequestMeta } from '../context.ts'
+import { emitTenantEvent } from '../events/tenant-events.ts'
+import type { Database } from '../db/client.ts'
 import type { Tx } from '../db/scope.ts'
 import type { ActorType, AuditOutcome, Prisma } from '../generated/prisma/client.ts'
 
@@ -48,3 +50,24 @@ export async function recordAudit(tx: Tx, tenantId: string | null, actor: Actor,
     },
   })
 }
+
+// Changes to these are also the tenant's domain events (tenantEvents), recorded in the same transaction.
+const domainResources = new Set(['Tool', 'Agent', 'Thread'])
+
+/**
+ * Appends the entry of a successful change made by the session's principal, inside the change's transaction; for
+ * tools, agents and threads it also appends the tenant's domain event (type = action, data = the redacted changes).
+ */
+export async function auditChange(tx: Tx, s: { principal: Principal; meta: RequestMeta; deps: Pick<AppDeps, 'pubsub'> }, event: Omit<AuditEvent, 'outcome'>) {
+  await recordAudit(tx, s.principal.tenantId, actorOf(s.principal), s.meta, { ...event, outcome: 'SUCCESS' })
+  if (event.resourceType && event.resourceId && domainResources.has(event.resourceType)) {
+    await emitTenantEvent(s.deps, tx, s.principal.tenantId, { type: event.action, resourceType: event.resourceType, resourceId: event.resourceId, data: event.changes ?? {} })
+  }
+}
+
+/**
+ * Records an attempt the authorisation layer refused (outcome DENIED), in a transaction of its own (there is no
+ * change to share one with) in the principal's tenant.
+ */
+export const recordDenied = (db: Database, principal: Principal, meta: RequestMeta, event: Omit<AuditEvent, 'outcome'>) =>
+  db.forTenant(principal.tenantId).tx((tx) => recordAudit(tx, principal.tenantId, actorOf(principal), meta, { ...event, outcome: 'DENIED' }))

@@ -55,3 +55,6 @@ export function email(p: Problems, path: string, value: unknown): string {
   if (v && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v)) p.add(path, 'must be an email address')
   return v
 }
+
+/** Free-text descriptions: may be empty, several lines, at most 2,000 characters. */
+export const descriptionRule: TextRule = { min: 0, max: 2_000 }

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto'
 import type { AppDeps } from '../context.ts'
 import { emitTenantEvent } from '../events/tenant-events.ts'
 import { topics } from '../events/topics.ts'
+import { purgeAuditLog } from '../services/audit-log.ts'
 import { claimNext, requeueStale } from '../services/execution-state.ts'
 import { runExecution } from './runner.ts'
 
@@ -42,11 +43,18 @@ export function startWorkerPool(deps: AppDeps, slots: number): WorkerPool {
 
   const loop = async () => {
     let lastReclaim = 0
+    let lastPurge = 0
     while (!stopping) {
       try {
         if (Date.now() - lastReclaim > deps.config.worker.staleMs / 3) {
           lastReclaim = Date.now()
           await reclaim()
+        }
+        // Audit retention: idempotent, so every worker may run it; hourly is plenty for a days-long period.
+        if (Date.now() - lastPurge > 3_600_000) {
+          lastPurge = Date.now()
+          const purged = await purgeAuditLog(deps)
+          if (purged) log.info({ purged }, 'purged expired audit entries')
         }
         if (running.size < slots) {
           const claimed = await claimNext(deps, id)

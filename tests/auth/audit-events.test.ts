@@ -35,7 +35,7 @@ describe('audit of authentication events', () => {
     const rows = await t.app.deps.db.forTenant(raw(owner.tenantId)).client.auditLog.findMany({ orderBy: { id: 'asc' } })
     const seen = rows.map((r) => `${r.action}:${r.outcome}`)
     for (const expected of [
-      'tenant.create:SUCCESS', 'auth.signup:SUCCESS', 'auth.login:FAILURE', 'auth.login:SUCCESS', 'auth.refresh:SUCCESS',
+      'auth.signup:SUCCESS', 'auth.login:FAILURE', 'auth.login:SUCCESS', 'auth.refresh:SUCCESS',
       'auth.refresh_reuse_detected:FAILURE', 'api_key.create:SUCCESS', 'api_key.rotate:SUCCESS', 'api_key.revoke:SUCCESS',
       'member.invite:SUCCESS', 'member.join:SUCCESS', 'member.role_change:SUCCESS', 'member.remove:SUCCESS', 'member.add:SUCCESS',
       'auth.password_change:SUCCESS', 'auth.logout:SUCCESS',
@@ -43,6 +43,7 @@ describe('audit of authentication events', () => {
     expect(rows.find((r) => r.action === 'auth.login' && r.outcome === 'FAILURE')!.metadata).toEqual({ reason: 'wrong_password' })
     expect(rows.find((r) => r.action === 'member.role_change')!.changes).toEqual({ before: { role: 'DEVELOPER' }, after: { role: 'VIEWER' } })
     for (const r of rows) expect(r.requestId).toBeTruthy()
+    expect(rows.filter((r) => r.action === 'auth.signup')).toHaveLength(1) // one entry per mutation
     const dump = JSON.stringify(rows)
     for (const s of secrets) expect(dump).not.toContain(s)
   })

@@ -91,5 +91,18 @@ describe.each(modes)('cross-tenant isolation: $name', ({ env, database, rls }) =
     const r = await t.gql('{ members { totalCount edges { node { id } } } apiKeys { totalCount } invitations { totalCount } viewer { tenant { id } } }', undefined, attacker.headers)
     expect(r.body.errors).toBeUndefined()
     expect(r.body.data).toMatchObject({ members: { totalCount: 1 }, apiKeys: { totalCount: 0 }, invitations: { totalCount: 0 }, viewer: { tenant: { id: attacker.tenantId } } })
+    const catalog = await t.gql<{ auditLog: { edges: { node: { action: string } }[] } }>(`query($tool: String!, $agent: String!, $resource: String!, $actor: String!) {
+      tools { totalCount } agents { totalCount } threads { totalCount }
+      byAgent: tools(filter: { agentName: $agent }) { totalCount } byTool: agents(filter: { toolName: $tool }) { totalCount }
+      byResource: auditLog(filter: { resourceId: $resource }) { totalCount } byActor: auditLog(filter: { actorId: $actor }) { totalCount }
+      auditLog(first: 100) { edges { node { action } } }
+    }`, { tool: `${victim.marks[0]} tool`, agent: `${victim.marks[0]} agent`, resource: victim.ids.Tool![0]!, actor: victim.owner.userId }, attacker.headers)
+    expect(catalog.body.errors).toBeUndefined()
+    expect(catalog.body.data).toMatchObject({
+      tools: { totalCount: 0 }, agents: { totalCount: 0 }, threads: { totalCount: 0 }, byAgent: { totalCount: 0 }, byTool: { totalCount: 0 },
+      byResource: { totalCount: 0 }, byActor: { totalCount: 0 },
+    })
+    const text = JSON.stringify(catalog.body)
+    for (const m of victim.marks) expect(text).not.toContain(m)
   })
 })

@@ -1,11 +1,9 @@
 // A tenant with one of everything the API can create, and the ids of it all by GraphQL type: the victim of the
 // cross-tenant suite. Extend it whenever a new type of tenant-owned object appears.
 import { randomUUID } from 'node:crypto'
-import { encodeGlobalID } from '@pothos/plugin-relay'
 import { expect } from 'vitest'
 import type { TestApp } from './app.ts'
 import { addMember, createApiKey, signUp, uniqueEmail, type Session } from './tenants.ts'
-import { raw, seedAgent } from './agents.ts'
 import { run } from './runs.ts'
 
 export interface Seeded {
@@ -25,9 +23,19 @@ export async function seedTenant(t: TestApp): Promise<Seeded> {
     'mutation($e: String!) { inviteMember(input: { email: $e, role: VIEWER }) { invitation { id } } }', { e: uniqueEmail(mark) }, owner.headers)
   expect(invite.body.errors).toBeUndefined()
   const members = await t.gql<{ members: { edges: { node: { id: string } }[] } }>('{ members { edges { node { id } } } }', undefined, owner.headers)
-  const agentId = await seedAgent(t, owner, { tools: ['echo'] })
-  const execution = await run(t, owner, { agentId, prompt: `${mark} please echo this`, wait: true })
-  const row = await t.app.deps.db.forTenant(raw(owner.tenantId)).client.execution.findUniqueOrThrow({ where: { id: raw(execution.id) }, include: { agent: { include: { agentTools: true } } } })
+  const catalog = await t.gql<{ createTool: { tool: { id: string } } }>(
+    'mutation($name: String!) { createTool(input: { name: $name, description: "", kind: BUILTIN, handler: "echo" }) { tool { id } } }', { name: `${mark} tool` }, owner.headers)
+  expect(catalog.body.errors).toBeUndefined()
+  const toolId = catalog.body.data!.createTool.tool.id
+  const agent = await t.gql<{ createAgent: { agent: { id: string } } }>(
+    'mutation($name: String!, $tool: ID!) { createAgent(input: { name: $name, model: "mock-1", systemPrompt: $name, toolIds: [$tool] }) { agent { id } } }', { name: `${mark} agent`, tool: toolId }, owner.headers)
+  expect(agent.body.errors).toBeUndefined()
+  const thread = await t.gql<{ createThread: { thread: { id: string } } }>(
+    'mutation($title: String!) { createThread(input: { title: $title }) { thread { id } } }', { title: `${mark} thread` }, owner.headers)
+  expect(thread.body.errors).toBeUndefined()
+  const audit = await t.gql<{ auditLog: { edges: { node: { id: string } }[] } }>('{ auditLog(first: 2) { edges { node { id } } } }', undefined, owner.headers)
+  expect(audit.body.errors).toBeUndefined()
+  const execution = await run(t, owner, { agentId: agent.body.data!.createAgent.agent.id, threadId: thread.body.data!.createThread.thread.id, prompt: `${mark} please echo this`, wait: true })
   return {
     owner,
     ids: {
@@ -36,10 +44,11 @@ export async function seedTenant(t: TestApp): Promise<Seeded> {
       Member: members.body.data!.members.edges.map((e) => e.node.id),
       ApiKey: [key.id],
       Invitation: [invite.body.data!.inviteMember.invitation.id],
-      Agent: [agentId],
-      Tool: row.agent!.agentTools.map((x) => encodeGlobalID('Tool', x.toolId)),
-      Thread: [encodeGlobalID('Thread', row.threadId)],
+      Tool: [toolId],
+      Agent: [agent.body.data!.createAgent.agent.id],
+      Thread: [thread.body.data!.createThread.thread.id],
       Execution: [execution.id],
+      AuditLogEntry: audit.body.data!.auditLog.edges.map((e) => e.node.id),
     },
     marks: [mark, owner.email, member.email, key.secret, key.prefix],
   }

@@ -21,6 +21,8 @@ describe('config', () => {
     expect(c.auth.allowSignUp).toBe(true)
     expect(c.workers).toBe(1)
     expect(c.isProduction).toBe(false)
+    expect(c.agents.systemPromptMaxLength).toBe(20_000)
+    expect(c.audit.retentionDays).toBe(365)
   })
 
   it.each([
@@ -32,6 +34,8 @@ describe('config', () => {
     [{ WORKERS: '-1' }, 'WORKERS'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
+    [{ SYSTEM_PROMPT_MAX_LENGTH: '10' }, 'SYSTEM_PROMPT_MAX_LENGTH'],
+    [{ AUDIT_RETENTION_DAYS: '0' }, 'AUDIT_RETENTION_DAYS'],
   ])('rejects %j with one line naming the variable', (env, name) => {
     const message = fails(env)
     expect(message).toMatch(new RegExp(`^Invalid configuration: ${name} `))

@@ -1,6 +1,6 @@
 import { sessionOf } from '../../context.ts'
 import { cancelExecution } from '../../services/execution-control.ts'
-import { getExecution, listEvents, listExecutions } from '../../services/execution-history.ts'
+import { getExecution, listEvents, listExecutions, threadMessages } from '../../services/execution-history.ts'
 import { runAgent } from '../../services/executions.ts'
 import { queryFromInfo } from '@pothos/plugin-prisma'
 import { validationFailed } from '../../errors.ts'
@@ -43,6 +43,8 @@ export const ExecutionRef = builder.prismaNode('Execution', {
   authScopes: (e) => ({ tenant: e.tenantId }),
   fields: (t) => ({
     status: t.expose('status', { type: ExecutionStatusEnum }),
+    agent: t.relation('agent', { nullable: true, description: 'Null once the agent is deleted (agentSnapshot keeps what the run used).' }),
+    thread: t.relation('thread'),
     model: t.exposeString('model'),
     runId: t.exposeString('runId', { nullable: true }),
     idempotencyKey: t.exposeString('idempotencyKey', { nullable: true }),
@@ -72,6 +74,47 @@ export const ExecutionRef = builder.prismaNode('Execution', {
     ),
   }),
 })
+
+const ToolCallRef = builder.objectRef<{ id: string; function: { name: string; arguments: string } }>('ThreadToolCall').implement({
+  fields: (t) => ({
+    id: t.exposeString('id'),
+    name: t.string({ resolve: (c) => c.function.name }),
+    arguments: t.string({ description: 'JSON text.', resolve: (c) => c.function.arguments }),
+  }),
+})
+
+type StoredMessage = { id: string; role: string; content?: unknown; toolCalls?: { id: string; function: { name: string; arguments: string } }[]; toolCallId?: string }
+const ThreadMessageRef = builder.objectRef<StoredMessage>('ThreadMessage').implement({
+  description: 'A message of the thread, as AG-UI defines it (user, assistant with tool calls, tool result, system).',
+  fields: (t) => ({
+    id: t.exposeString('id'),
+    role: t.exposeString('role'),
+    content: t.string({ nullable: true, resolve: (m) => (typeof m.content === 'string' ? m.content : null) }),
+    toolCalls: t.field({ type: [ToolCallRef], nullable: true, resolve: (m) => m.toolCalls ?? null }),
+    toolCallId: t.exposeString('toolCallId', { nullable: true }),
+  }),
+})
+
+builder.prismaObjectFields('Thread', (t) => ({
+  messages: t.field({
+    type: [ThreadMessageRef],
+    description: 'The conversation in order, assembled from the event logs of its runs.',
+    resolve: (thread, _a, ctx) => threadMessages(sessionOf(ctx), thread.id) as Promise<StoredMessage[]>,
+  }),
+  executions: t.connection(
+    {
+      type: ExecutionRef,
+      description: "The thread's runs, newest first.",
+      resolve: async (thread, args, ctx, info) => {
+        const list = `thread-executions:${thread.id}`
+        const req = pageRequest(ctx, list, args)
+        const query = queryFromInfo({ context: ctx, info, path: ['edges', 'node'] })
+        return toConnection(ctx, list, req, await listExecutions(sessionOf(ctx), req, { threadId: thread.id }, query), (e) => e.id)
+      },
+    },
+    ...connectionNames('ThreadExecution'),
+  ),
+}))
 
 const ExecutionFilter = builder.inputType('ExecutionFilter', {
   fields: (t) => ({

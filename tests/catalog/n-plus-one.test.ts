@@ -1,0 +1,62 @@
+// Nested lists load with their parent query (plugin-prisma selections + relationJoins): the number of SQL statements
+// for a page does not depend on how many rows it has.
+import { beforeAll, describe, expect, it } from 'vitest'
+import { startApp, type TestApp } from '../helpers/app.ts'
+import { signUp, type Session } from '../helpers/tenants.ts'
+import { createAgent, createTool } from './support.ts'
+
+let t: TestApp
+let statements: string[] | undefined
+beforeAll(async () => {
+  // No in-process worker: its polling would be counted too.
+  t = await startApp({ WORKERS: '0' }, { database: { onQuery: (sql) => statements?.push(sql) } })
+})
+
+/** A tenant with `agents` agents, each using two of its four tools. */
+async function tenantWith(agents: number): Promise<Session> {
+  const owner = await signUp(t)
+  const tools = await Promise.all(Array.from({ length: 4 }, () => createTool(t, owner)))
+  for (let i = 0; i < agents; i++) await createAgent(t, owner, { toolIds: [tools[i % 4]!.id, tools[(i + 1) % 4]!.id] })
+  return owner
+}
+
+/** Runs `query` and returns the statements it sent, after checking it returned `rows` nodes with nested data. */
+async function statementsFor(s: Session, query: string, list: 'agents' | 'tools', rows: number) {
+  statements = []
+  const r = await t.gql<Record<string, { edges: { node: Record<string, unknown[]> }[] }>>(query, undefined, s.headers)
+  const sent = statements
+  statements = undefined
+  expect(r.body.errors).toBeUndefined()
+  const edges = r.body.data![list]!.edges
+  expect(edges).toHaveLength(rows)
+  for (const e of edges) expect(Object.values(e.node)[0]!.length).toBeGreaterThan(0)
+  return sent
+}
+
+const agentsQuery = '{ agents(first: 50) { totalCount edges { node { tools { name agents { name tools { name } } } } } } }'
+const toolsQuery = '{ tools(first: 50) { totalCount edges { node { agents { name tools { name agents { name } } } } } } }'
+
+describe('no N+1 queries', () => {
+  it('agents → tools → agents costs the same statements for 5 and 40 agents', async () => {
+    const small = await tenantWith(5)
+    const large = await tenantWith(40)
+    const a = await statementsFor(small, agentsQuery, 'agents', 5)
+    const b = await statementsFor(large, agentsQuery, 'agents', 40)
+    expect(a.length).toBeGreaterThan(0)
+    expect(b.length).toBe(a.length)
+    // And the count is small: authentication, the page and its total (each in its tenant transaction).
+    expect(a.length).toBeLessThanOrEqual(12)
+  })
+
+  it('tools → agents → tools costs the same statements whatever the number of tools and agents', async () => {
+    const owner1 = await signUp(t)
+    const few = await createTool(t, owner1)
+    await createAgent(t, owner1, { toolIds: [few.id] })
+    const owner2 = await tenantWith(40)
+    const extra = await Promise.all(Array.from({ length: 10 }, () => createTool(t, owner2)))
+    await createAgent(t, owner2, { toolIds: extra.map((x) => x.id) })
+    const a = await statementsFor(owner1, toolsQuery, 'tools', 1)
+    const b = await statementsFor(owner2, toolsQuery, 'tools', 14)
+    expect(b.length).toBe(a.length)
+  })
+})
