@@ -5,6 +5,7 @@ import type { Principal } from './auth/principal.ts'
 import type { Config } from './config.ts'
 import type { Database } from './db/client.ts'
 import type { TenantDb } from './db/scope.ts'
+import type { LogCache } from './events/log-cache.ts'
 import type { LimitStore } from './limits/store.ts'
 import type { LlmRegistry } from './llm/registry.ts'
 import type { Logger } from './logger.ts'
@@ -19,6 +20,8 @@ export interface AppDeps {
   keys: KeyRing
   denylist: Denylist
   limits: LimitStore
+  /** Shared read cache of execution logs (many subscribers of one run cost one database read). */
+  logCache: LogCache
   /** Model allowlist and the provider that runs each model. */
   llm: LlmRegistry
   /** Secret for HMACs that are not tokens (cursors); derived from the signing material. */

@@ -4,6 +4,7 @@ import { loadSigning } from './auth/keys.ts'
 import type { Config } from './config.ts'
 import type { AppDeps } from './context.ts'
 import { openDatabase, type DatabaseOptions } from './db/client.ts'
+import { LogCache } from './events/log-cache.ts'
 import { createLimitStore } from './limits/create.ts'
 import { createLlmRegistry } from './llm/registry.ts'
 import { createLogger, type Logger } from './logger.ts'
@@ -31,7 +32,7 @@ export async function buildDeps(config: Config, opts: DepsOptions = {}): Promise
   // must not be refused because a connection is still being made.
   const ready = await Promise.all([limits.ready(redisBootWaitMs), authRedis ? whenReady(authRedis, redisBootWaitMs) : true])
   if (ready.includes(false)) logger.warn('Redis is not reachable yet: rate-limited requests are refused until it is (see REDIS_UNAVAILABLE)')
-  const deps: AppDeps = { config, logger, db, pubsub, keys, denylist, limits, llm, serverSecret }
+  const deps: AppDeps = { config, logger, db, pubsub, keys, denylist, limits, llm, serverSecret, logCache: new LogCache() }
   return {
     deps,
     async close() {

@@ -91,6 +91,8 @@ export function attachWebSocket(server: Server, yoga: Yoga, deps: AppDeps): WebS
   const disposable = useServer<Record<string, unknown> | undefined, Extra>(
     {
       isProd: production,
+      // graphql-ws's 3 s default turns a busy moment into a wave of 4408 closes and reconnects.
+      connectionInitWaitTimeout: 10_000,
       onConnect: async (ctx) => {
         try {
           ctx.extra.credential = credentialFromParams(ctx.connectionParams)

@@ -10,11 +10,15 @@ import type { ExecutionStatus } from '../generated/prisma/enums.ts'
 
 const followOptions = (s: Session) => ({ pubsub: s.deps.pubsub, pollMs: s.deps.config.subscriptions.pollMs, maxLag: s.deps.config.subscriptions.maxLag })
 
+/** Reads an execution's log through the process's shared cache. */
+const cachedLog = (s: Session, executionId: string) => (after: number, limit: number) =>
+  s.deps.logCache.read(`${s.principal.tenantId}:${executionId}`, after, limit, (a, l) => readEvents(s.db, executionId, a, l))
+
 /** An execution's events strictly after `after`, then live; ends after the run's terminal event. */
 export async function streamExecutionEvents(s: Session, executionId: string, after: number): Promise<AsyncIterableIterator<StoredEvent>> {
   const e = await s.db.client.execution.findUnique({ where: { id: executionId }, select: { id: true } })
   if (!e) throw notFound('Execution')
-  return follow({ ...followOptions(s), topic: topics.execution(executionId), after, read: (a, limit) => readEvents(s.db, executionId, a, limit), isLast: (x) => isTerminal(x.type) })
+  return follow({ ...followOptions(s), topic: topics.execution(executionId), after, read: cachedLog(s, executionId), isLast: (x) => isTerminal(x.type) })
 }
 
 export interface ProgressUpdate {
@@ -30,7 +34,7 @@ export async function streamProgress(s: Session, executionId: string): Promise<A
   const e = await s.db.client.execution.findUnique({ where: { id: executionId } })
   if (!e) throw notFound('Execution')
   const state: ProgressUpdate = { status: e.status, step: e.status === 'QUEUED' ? 'queued' : 'running', percent: e.status === 'SUCCEEDED' ? 100 : 0, tokens: e.totalTokens, updatedAt: e.updatedAt }
-  const events = follow({ ...followOptions(s), topic: topics.execution(executionId), after: 0, pageSize: 500, read: (a, limit) => readEvents(s.db, executionId, a, limit), isLast: (x) => isTerminal(x.type) })
+  const events = follow({ ...followOptions(s), topic: topics.execution(executionId), after: 0, pageSize: 500, read: cachedLog(s, executionId), isLast: (x) => isTerminal(x.type) })
   return transform(events, ({ payload: ev }) => {
     if (ev.type === EventType.STATE_SNAPSHOT) apply(state, ev.snapshot as Record<string, unknown>)
     else if (ev.type === EventType.STATE_DELTA) for (const op of ev.delta as { path: string; value: unknown }[]) apply(state, { [op.path.slice(1)]: op.value })
@@ -59,11 +63,15 @@ export interface TenantEventEntry {
   at: Date
 }
 
-/** The tenant's domain events after `after` (optionally only `types`; `x.*` matches a prefix), then live. */
-export function streamTenantEvents(s: Session, after: number, types?: string[] | null): AsyncIterableIterator<TenantEventEntry> {
+/**
+ * The tenant's domain events strictly after `after`, then live; without `after`, from now on (a tenant's history is
+ * unbounded). Optionally only `types` (`x.*` matches a prefix).
+ */
+export async function streamTenantEvents(s: Session, after: number | undefined, types?: string[] | null): Promise<AsyncIterableIterator<TenantEventEntry>> {
+  const start = after ?? (await s.db.client.tenant.findFirstOrThrow({ select: { eventSeq: true } })).eventSeq
   const wanted = (type: string) => !types?.length || types.some((t) => t === type || (t.endsWith('.*') && type.startsWith(t.slice(0, -1))))
   const events = follow({
-    ...followOptions(s), topic: topics.tenant(s.principal.tenantId), after,
+    ...followOptions(s), topic: topics.tenant(s.principal.tenantId), after: start,
     read: (a, limit) => s.db.client.tenantEvent.findMany({ where: { seq: { gt: a } }, orderBy: { seq: 'asc' }, take: limit }),
   })
   return transform(events, (e) => (wanted(e.type) ? e : undefined))

@@ -132,14 +132,22 @@ describe('executionProgress and tenantEvents', () => {
   it('streams the tenant’s domain events, filtered by type and resumable by cursor', async () => {
     const owner = await signUp(t)
     const ws = connectWs(t.port!, { authorization: `Bearer ${owner.accessToken}` })
-    const live = ws.start<{ tenantEvents: { cursor: string; type: string; resourceId: string; data: { status: string } } }>(
-      'subscription { tenantEvents(types: ["execution.*"]) { cursor type resourceType resourceId data } }')
-    const r = await run(t, owner, { agentId: await seedAgent(t, owner), prompt: 'hello', wait: true })
-    await eventually(() => expect(live.results.map((x) => x.data!.tenantEvents.data.status)).toEqual(['QUEUED', 'RUNNING', 'SUCCEEDED']))
-    expect(live.results.every((x) => x.data!.tenantEvents.resourceId === r.id)).toBe(true)
+    type TenantEvent = { tenantEvents: { cursor: string; type: string; resourceId: string; data: { status?: string } } }
+    // Without `after` a subscription starts from now: a thread it sees being created proves it is listening.
+    const live = ws.start<TenantEvent>('subscription { tenantEvents(types: ["execution.*", "thread.*", "tool.*", "agent.*"]) { cursor type resourceType resourceId data } }')
+    await eventually(async () => {
+      await t.gql('mutation { createThread(input: { title: "sentinel" }) { thread { id } } }', undefined, owner.headers)
+      expect(live.results.length).toBeGreaterThan(0)
+    })
+    const seen = live.results.length
+    const agentId = await seedAgent(t, owner, { tools: ['echo'] })
+    const r = await run(t, owner, { agentId, prompt: 'hello', wait: true })
+    const types = () => live.results.slice(seen).map((x) => x.data!.tenantEvents).filter((e) => e.type !== 'thread.create')
+    await eventually(() => expect(types().map((e) => (e.type === 'execution.status' ? e.data.status : e.type))).toEqual(['tool.create', 'agent.create', 'QUEUED', 'RUNNING', 'SUCCEEDED']))
+    expect(types().filter((e) => e.type === 'execution.status').every((e) => e.resourceId === r.id)).toBe(true)
     live.stop()
-    const resumed = ws.start<{ tenantEvents: { data: { status: string } } }>('subscription($after: String) { tenantEvents(types: ["execution.status"], after: $after) { data } }',
-      { after: live.results[0]!.data!.tenantEvents.cursor })
+    const first = types().find((e) => e.type === 'execution.status')!
+    const resumed = ws.start<TenantEvent>('subscription($after: String) { tenantEvents(types: ["execution.status"], after: $after) { cursor type resourceId data } }', { after: first.cursor })
     await eventually(() => expect(resumed.results.map((x) => x.data!.tenantEvents.data.status)).toEqual(['RUNNING', 'SUCCEEDED']))
     resumed.stop()
     await ws.client.dispose()

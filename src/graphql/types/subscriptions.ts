@@ -100,12 +100,12 @@ builder.subscriptionFields((t) => ({
   }),
   tenantEvents: t.field({
     type: TenantEventRef,
-    description: "The tenant's domain events (execution status changes, tool/agent/thread changes) after `after`, then live. `types` filters (`execution.*` matches a prefix).",
+    description: "The tenant's domain events (execution status changes, tool/agent/thread changes): strictly after `after` then live, or from now on without it. `types` filters (`execution.*` matches a prefix).",
     authScopes: { authenticated: true },
     args: { types: t.arg.stringList(), after: t.arg.string() },
-    subscribe: (_r, args, ctx) => {
-      const after = args.after == null ? 0 : Number(decodeCursor(ctx, 'tenantEvents', args.after, 'after'))
-      return guarded(streamTenantEvents(sessionOf(ctx), after, args.types))
+    subscribe: async (_r, args, ctx) => {
+      const after = args.after == null ? undefined : Number(decodeCursor(ctx, 'tenantEvents', args.after, 'after'))
+      return guarded(await streamTenantEvents(sessionOf(ctx), after, args.types))
     },
     resolve: (payload, _a, ctx) => {
       const e = unwrap(payload as TenantEventEntry | Failure, (seq) => encodeCursor(ctx, 'tenantEvents', String(seq)))
