@@ -46,6 +46,7 @@ export function createResilientStore(primary: LimitStore, opts: ResilientStoreOp
     kind: primary.kind,
     consume: (key, limit, windowMs, cost) => run((s) => s.consume(key, limit, windowMs, cost)),
     peek: (key, limit, windowMs) => run((s) => s.peek(key, limit, windowMs)),
+    consumeAll: (rules, cost) => run((s) => s.consumeAll(rules, cost)),
     async close() {
       await Promise.all([primary.close(), fallback?.close()])
     },

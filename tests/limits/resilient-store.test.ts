@@ -23,6 +23,7 @@ describe('resilient store (without Redis)', () => {
       kind: 'redis',
       consume: (...a) => gate(() => inner.consume(...a)),
       peek: (...a) => gate(() => inner.peek(...a)),
+      consumeAll: (...a) => gate(() => inner.consumeAll(...a)),
       close: () => inner.close(),
     }
     return { store, state }
