@@ -1,4 +1,5 @@
 // Assembles the application: dependencies, yoga, graphql-ws and health endpoints on one HTTP server.
+import { timingSafeEqual } from 'node:crypto'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createMemoryDenylist, createRedisDenylist } from './auth/denylist.ts'
@@ -6,11 +7,17 @@ import { loadSigning } from './auth/keys.ts'
 import type { Config } from './config.ts'
 import type { AppDeps } from './context.ts'
 import { openDatabase, type DatabaseOptions } from './db/client.ts'
+import { cameOverTls, securityHeaders } from './http/hardening.ts'
 import { createLimitStore } from './limits/create.ts'
+import { createPlanCache } from './limits/plans.ts'
+import { createRequestLimiter } from './limits/requests.ts'
+import { createSubscriptionSlots } from './limits/websocket.ts'
 import { createLlmRegistry } from './llm/registry.ts'
 import { createLogger, type Logger } from './logger.ts'
+import { createMetrics } from './metrics.ts'
 import { createPubSub } from './pubsub/index.ts'
 import { createRedis } from './redis.ts'
+import { createTracing } from './tracing.ts'
 import { attachWebSocket } from './ws.ts'
 import { createYogaServer, type Yoga } from './yoga.ts'
 
@@ -24,28 +31,48 @@ export interface App {
   stop(): Promise<void>
 }
 
+export interface BuildOptions {
+  logger?: Logger
+  database?: DatabaseOptions
+  /** Epoch milliseconds for rate-limit windows and quota periods (tests place boundaries exactly). */
+  clock?: () => number
+}
+
 /** Builds the app from config; nothing listens until listen(). */
-export async function buildApp(config: Config, opts: { logger?: Logger; database?: DatabaseOptions } = {}): Promise<App> {
+export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<App> {
   const logger = opts.logger ?? createLogger(config)
+  const clock = opts.clock ?? Date.now
+  const metrics = createMetrics()
+  const tracing = createTracing(config, logger)
   const { keys, serverSecret } = await loadSigning(config, logger)
   const db = await openDatabase(config, logger, opts.database)
+  metrics.trackDatabase(() => db.poolStats())
   const pubsub = createPubSub(config, logger)
-  const limits = createLimitStore(config, logger)
+  const limits = createLimitStore(config, logger, { now: clock })
+  const plans = createPlanCache(db, { ttlMs: config.limits.planCacheMs, now: clock })
+  const requestLimiter = createRequestLimiter({ config, limits, plans, metrics })
   const authRedis = config.redis.url ? createRedis(config.redis.url, 'auth', logger) : undefined
   const denylist = authRedis ? createRedisDenylist(authRedis, config.redis.onUnavailable, logger) : createMemoryDenylist()
   const llm = createLlmRegistry(config.llm)
-  const deps: AppDeps = { config, logger, db, pubsub, keys, denylist, limits, llm, serverSecret }
-  const yoga = createYogaServer(deps)
+  const deps: AppDeps = { config, logger, db, pubsub, keys, denylist, limits, requestLimiter, plans, metrics, clock, llm, serverSecret }
+  // Concurrent subscriptions per principal, shared by WebSocket and server-sent events.
+  const slots = createSubscriptionSlots(config.limits.enabled ? config.limits.ws.maxSubscriptionsPerPrincipal : Number.MAX_SAFE_INTEGER, metrics)
+  const yoga = createYogaServer(deps, { slots, tracing })
   let stopping = false
 
   const server = http.createServer((req, res) => {
     const path = req.url?.split('?')[0]
+    if (path === '/health/live' || path === '/health/ready' || path === '/.well-known/jwks.json' || path === '/metrics') {
+      const tls = cameOverTls({ get: (n) => String(req.headers[n] ?? '') || null }, req.socket, config.trustProxyHops)
+      for (const [k, v] of Object.entries(securityHeaders({ html: false, tls, hstsMaxAge: config.http.hstsMaxAge }))) res.setHeader(k, v)
+    }
     if (path === '/health/live') return sendJson(res, 200, { status: 'ok' })
     if (path === '/.well-known/jwks.json') return sendJson(res, 200, keys.jwks())
     if (path === '/health/ready') {
       void readiness(deps, stopping).then(({ ok, checks }) => sendJson(res, ok ? 200 : 503, { status: ok ? 'ok' : 'unavailable', checks }))
       return
     }
+    if (path === '/metrics') return void serveMetrics(req, res, deps)
     if (stopping) res.setHeader('Connection', 'close')
     void yoga.requestListener(req, res)
   })
@@ -53,7 +80,7 @@ export async function buildApp(config: Config, opts: { logger?: Logger; database
   server.on('clientError', (_err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n')
   })
-  const ws = attachWebSocket(server, yoga, deps)
+  const ws = attachWebSocket(server, yoga, deps, { slots })
 
   let stopped: Promise<void> | undefined
   return {
@@ -77,6 +104,7 @@ export async function buildApp(config: Config, opts: { logger?: Logger; database
         await pubsub.close()
         await limits.close()
         authRedis?.disconnect()
+        await tracing.shutdown()
         await db.close()
       })()),
   }
@@ -98,6 +126,30 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
     const t = setTimeout(() => reject(new Error('timeout')), ms)
     p.then(resolve, reject).finally(() => clearTimeout(t))
   })
+}
+
+/** GET /metrics: Prometheus text; behind `Authorization: Bearer <METRICS_TOKEN>` when a token is configured. */
+async function serveMetrics(req: http.IncomingMessage, res: http.ServerResponse, deps: AppDeps) {
+  const { enabled, token } = deps.config.metrics
+  if (!enabled || req.method !== 'GET') return sendJson(res, enabled ? 405 : 404, { error: enabled ? 'method not allowed' : 'not found' })
+  if (token && !sameToken(req.headers.authorization, `Bearer ${token}`)) {
+    res.setHeader('WWW-Authenticate', 'Bearer')
+    return sendJson(res, 401, { error: 'unauthorized' })
+  }
+  try {
+    const body = await deps.metrics.render()
+    res.writeHead(200, { 'Content-Type': deps.metrics.contentType, 'Cache-Control': 'no-store' })
+    res.end(body)
+  } catch (err) {
+    deps.logger.error({ err }, 'metrics collection failed')
+    sendJson(res, 500, { error: 'metrics unavailable' })
+  }
+}
+
+function sameToken(given: string | undefined, expected: string) {
+  const a = Buffer.from(given ?? '')
+  const b = Buffer.from(expected)
+  return a.length === b.length && timingSafeEqual(a, b)
 }
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown) {

@@ -48,7 +48,7 @@ export function toPublicError(error: unknown, opts: { production: boolean }): Gr
     return new GraphQLError(message, {
       ...where(cause.nodes || cause.positions ? cause : outer),
       extensions: {
-        ...pick(ext, ['fields', 'retryAfter', 'limit', 'actual']),
+        ...pick(ext, ['fields', 'retryAfter', 'limit', 'actual', 'reason', 'field', 'quota', 'used', 'resetAt']),
         code,
         ...(code === 'VALIDATION_FAILED' && !ext.fields && { fields: [] }),
         ...(status && { http: { status, headers: http?.headers } }),

@@ -30,6 +30,14 @@ export function testEnv(overrides: Record<string, string | undefined> = {}): Rec
     // In-process requests share one (unknown) client IP; tests of the IP budget lower it again.
     AUTH_RATE_LIMIT_PER_IP_PER_MINUTE: '100000',
     LOGIN_FAILURES_PER_ACCOUNT: '1000',
+    // Request, field and WebSocket limits out of the way; the limit suites (tests/limits-http/) set their own.
+    RATE_LIMIT_FREE_PER_MINUTE: '1000000',
+    RATE_LIMIT_PRO_PER_MINUTE: '1000000',
+    RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000000',
+    FIELD_RATE_LIMITS: 'Mutation.runAgent=100000/1m',
+    WS_CONNECTIONS_PER_IP_PER_MINUTE: '1000000',
+    WS_SUBSCRIBES_PER_MINUTE: '1000000',
+    WS_MAX_SUBSCRIPTIONS_PER_PRINCIPAL: '100000',
     ...database,
     REDIS_URL: services.redisUrl,
     ...overrides,
