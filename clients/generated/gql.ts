@@ -16,15 +16,21 @@ import * as types from './graphql';
  */
 type Documents = {
     "query ServerInfo {\n  serverInfo {\n    version\n    mode\n    redis\n  }\n}\n\nsubscription Heartbeat($intervalSeconds: Int, $count: Int) {\n  heartbeat(intervalSeconds: $intervalSeconds, count: $count)\n}": typeof types.ServerInfoDocument,
+    "query TenantUsage {\n  tenant {\n    id\n    plan\n    usage {\n      executions\n      tokens\n      periodStart\n      periodEnd\n      limits {\n        executionsPerMonth\n        tokensPerMonth\n      }\n    }\n  }\n}": typeof types.TenantUsageDocument,
 };
 const documents: Documents = {
     "query ServerInfo {\n  serverInfo {\n    version\n    mode\n    redis\n  }\n}\n\nsubscription Heartbeat($intervalSeconds: Int, $count: Int) {\n  heartbeat(intervalSeconds: $intervalSeconds, count: $count)\n}": types.ServerInfoDocument,
+    "query TenantUsage {\n  tenant {\n    id\n    plan\n    usage {\n      executions\n      tokens\n      periodStart\n      periodEnd\n      limits {\n        executionsPerMonth\n        tokensPerMonth\n      }\n    }\n  }\n}": types.TenantUsageDocument,
 };
 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query ServerInfo {\n  serverInfo {\n    version\n    mode\n    redis\n  }\n}\n\nsubscription Heartbeat($intervalSeconds: Int, $count: Int) {\n  heartbeat(intervalSeconds: $intervalSeconds, count: $count)\n}"): typeof import('./graphql').ServerInfoDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query TenantUsage {\n  tenant {\n    id\n    plan\n    usage {\n      executions\n      tokens\n      periodStart\n      periodEnd\n      limits {\n        executionsPerMonth\n        tokensPerMonth\n      }\n    }\n  }\n}"): typeof import('./graphql').TenantUsageDocument;
 
 
 export function graphql(source: string) {

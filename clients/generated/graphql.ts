@@ -4,6 +4,11 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type PlanTier =
+  | 'ENTERPRISE'
+  | 'FREE'
+  | 'PRO';
+
 export type ServerInfoQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -16,6 +21,11 @@ export type HeartbeatSubscriptionVariables = Exact<{
 
 
 export type HeartbeatSubscription = { heartbeat: string };
+
+export type TenantUsageQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type TenantUsageQuery = { tenant: { id: string, plan: PlanTier, usage: { executions: number, tokens: number, periodStart: string, periodEnd: string, limits: { executionsPerMonth: number | null, tokensPerMonth: number | null } } } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -50,3 +60,21 @@ export const HeartbeatDocument = new TypedDocumentString(`
   heartbeat(intervalSeconds: $intervalSeconds, count: $count)
 }
     `) as unknown as TypedDocumentString<HeartbeatSubscription, HeartbeatSubscriptionVariables>;
+export const TenantUsageDocument = new TypedDocumentString(`
+    query TenantUsage {
+  tenant {
+    id
+    plan
+    usage {
+      executions
+      tokens
+      periodStart
+      periodEnd
+      limits {
+        executionsPerMonth
+        tokensPerMonth
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<TenantUsageQuery, TenantUsageQueryVariables>;
