@@ -1,9 +1,13 @@
 // Assembles the application: dependencies, yoga, graphql-ws and health endpoints on one HTTP server.
+import { timingSafeEqual } from 'node:crypto'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Config } from './config.ts'
 import type { AppDeps } from './context.ts'
 import { buildDeps, type DepsOptions } from './deps.ts'
+import { cameOverTls, securityHeaders } from './http/hardening.ts'
+import { createSubscriptionSlots } from './limits/websocket.ts'
+import { createTracing } from './tracing.ts'
 import { startWorkerPool, type WorkerPool } from './worker/pool.ts'
 import { attachWebSocket } from './ws.ts'
 import { createYogaServer, type Yoga } from './yoga.ts'
@@ -23,18 +27,26 @@ export interface App {
 /** Builds the app from config; nothing listens until listen(). */
 export async function buildApp(config: Config, opts: DepsOptions = {}): Promise<App> {
   const { deps, close } = await buildDeps(config, opts)
-  const yoga = createYogaServer(deps)
+  const tracing = createTracing(config, deps.logger)
+  // Concurrent subscriptions per principal, shared by WebSocket and server-sent events.
+  const slots = createSubscriptionSlots(config.limits.enabled ? config.limits.ws.maxSubscriptionsPerPrincipal : Number.MAX_SAFE_INTEGER, deps.metrics)
+  const yoga = createYogaServer(deps, { slots, tracing })
   const workers = config.workers > 0 ? startWorkerPool(deps, config.workers) : undefined
   let stopping = false
 
   const server = http.createServer((req, res) => {
     const path = req.url?.split('?')[0]
+    if (path === '/health/live' || path === '/health/ready' || path === '/.well-known/jwks.json' || path === '/metrics') {
+      const tls = cameOverTls({ get: (n) => String(req.headers[n] ?? '') || null }, req.socket, config.trustProxyHops)
+      for (const [k, v] of Object.entries(securityHeaders({ html: false, tls, hstsMaxAge: config.http.hstsMaxAge }))) res.setHeader(k, v)
+    }
     if (path === '/health/live') return sendJson(res, 200, { status: 'ok' })
     if (path === '/.well-known/jwks.json') return sendJson(res, 200, deps.keys.jwks())
     if (path === '/health/ready') {
       void readiness(deps, stopping).then(({ ok, checks }) => sendJson(res, ok ? 200 : 503, { status: ok ? 'ok' : 'unavailable', checks }))
       return
     }
+    if (path === '/metrics') return void serveMetrics(req, res, deps)
     if (stopping) res.setHeader('Connection', 'close')
     void yoga.requestListener(req, res)
   })
@@ -42,7 +54,7 @@ export async function buildApp(config: Config, opts: DepsOptions = {}): Promise<
   server.on('clientError', (_err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n')
   })
-  const ws = attachWebSocket(server, yoga, deps)
+  const ws = attachWebSocket(server, yoga, deps, { slots })
 
   let stopped: Promise<void> | undefined
   return {
@@ -65,6 +77,7 @@ export async function buildApp(config: Config, opts: DepsOptions = {}): Promise<
         await Promise.race([closed, timeout])
         server.closeAllConnections()
         await workers?.stop(config.shutdownTimeoutMs)
+        await tracing.shutdown()
         await close()
       })()),
   }
@@ -86,6 +99,30 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
     const t = setTimeout(() => reject(new Error('timeout')), ms)
     p.then(resolve, reject).finally(() => clearTimeout(t))
   })
+}
+
+/** GET /metrics: Prometheus text; behind `Authorization: Bearer <METRICS_TOKEN>` when a token is configured. */
+async function serveMetrics(req: http.IncomingMessage, res: http.ServerResponse, deps: AppDeps) {
+  const { enabled, token } = deps.config.metrics
+  if (!enabled || req.method !== 'GET') return sendJson(res, enabled ? 405 : 404, { error: enabled ? 'method not allowed' : 'not found' })
+  if (token && !sameToken(req.headers.authorization, `Bearer ${token}`)) {
+    res.setHeader('WWW-Authenticate', 'Bearer')
+    return sendJson(res, 401, { error: 'unauthorized' })
+  }
+  try {
+    const body = await deps.metrics.render()
+    res.writeHead(200, { 'Content-Type': deps.metrics.contentType, 'Cache-Control': 'no-store' })
+    res.end(body)
+  } catch (err) {
+    deps.logger.error({ err }, 'metrics collection failed')
+    sendJson(res, 500, { error: 'metrics unavailable' })
+  }
+}
+
+function sameToken(given: string | undefined, expected: string) {
+  const a = Buffer.from(given ?? '')
+  const b = Buffer.from(expected)
+  return a.length === b.length && timingSafeEqual(a, b)
 }
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown) {

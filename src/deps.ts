@@ -6,6 +6,9 @@ import type { AppDeps } from './context.ts'
 import { openDatabase, type DatabaseOptions } from './db/client.ts'
 import { LogCache } from './events/log-cache.ts'
 import { createLimitStore } from './limits/create.ts'
+import { createPlanCache } from './limits/plans.ts'
+import { createRequestLimiter } from './limits/requests.ts'
+import { createMetrics } from './metrics.ts'
 import { createLlmRegistry } from './llm/registry.ts'
 import { createLogger, type Logger } from './logger.ts'
 import { createPubSub } from './pubsub/index.ts'
@@ -16,15 +19,22 @@ const redisBootWaitMs = 5_000
 export interface DepsOptions {
   logger?: Logger
   database?: DatabaseOptions
+  /** Epoch milliseconds for rate-limit windows and quota periods (tests place boundaries exactly). */
+  clock?: () => number
 }
 
 /** Opens the database (migrating it), Redis connections and the rest; `close` releases them in order. */
 export async function buildDeps(config: Config, opts: DepsOptions = {}): Promise<{ deps: AppDeps; close(): Promise<void> }> {
   const logger = opts.logger ?? createLogger(config)
+  const clock = opts.clock ?? Date.now
+  const metrics = createMetrics()
   const { keys, serverSecret } = await loadSigning(config, logger)
   const db = await openDatabase(config, logger, opts.database)
+  metrics.trackDatabase(() => db.poolStats())
   const pubsub = createPubSub(config, logger)
-  const limits = createLimitStore(config, logger)
+  const limits = createLimitStore(config, logger, { now: clock })
+  const plans = createPlanCache(db, { ttlMs: config.limits.planCacheMs, now: clock })
+  const requestLimiter = createRequestLimiter({ config, limits, plans, metrics })
   const authRedis = config.redis.url ? createRedis(config.redis.url, 'auth', logger) : undefined
   const denylist = authRedis ? createRedisDenylist(authRedis, config.redis.onUnavailable, logger) : createMemoryDenylist()
   const llm = createLlmRegistry(config.llm)
@@ -32,7 +42,7 @@ export async function buildDeps(config: Config, opts: DepsOptions = {}): Promise
   // must not be refused because a connection is still being made.
   const ready = await Promise.all([limits.ready(redisBootWaitMs), authRedis ? whenReady(authRedis, redisBootWaitMs) : true])
   if (ready.includes(false)) logger.warn('Redis is not reachable yet: rate-limited requests are refused until it is (see REDIS_UNAVAILABLE)')
-  const deps: AppDeps = { config, logger, db, pubsub, keys, denylist, limits, llm, serverSecret, logCache: new LogCache() }
+  const deps: AppDeps = { config, logger, db, pubsub, keys, denylist, limits, requestLimiter, plans, metrics, clock, llm, serverSecret, logCache: new LogCache() }
   return {
     deps,
     async close() {

@@ -40,10 +40,11 @@ export const validationFailed = (fields: FieldProblem[], message = 'Input is inv
 export const serviceUnavailable = (retryAfter = 1) =>
   new AppError('SERVICE_UNAVAILABLE', 'The service is temporarily unavailable; retry later.', { retryAfter })
 
-/** HTTP status for errors that refuse a whole request (contract: 401/403/429/503). */
+/** HTTP status for errors that refuse a whole request (contract: 401/403/429/503; 400 for a query over a shape limit). */
 export const httpStatusFor: Partial<Record<ErrorCode, number>> = {
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   RATE_LIMITED: 429,
+  QUERY_TOO_COMPLEX: 400,
   SERVICE_UNAVAILABLE: 503,
 }

@@ -3,6 +3,15 @@
 import { Redis, type RedisOptions } from 'ioredis'
 import type { Logger } from './logger.ts'
 
+interface Tracked {
+  name: string
+  redis: Redis
+}
+const live = new Set<Tracked>()
+
+/** Every Redis connection of this process still in use, with its state (for the redis_connection_up metric). */
+export const redisConnections = () => [...live].map((c) => ({ name: c.name, status: c.redis.status }))
+
 export function createRedis(url: string, name: string, logger: Logger, overrides: RedisOptions = {}): Redis {
   const redis = new Redis(url, {
     connectionName: `agent-platform:${name}`,
@@ -13,6 +22,9 @@ export function createRedis(url: string, name: string, logger: Logger, overrides
     retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2_000),
     ...overrides,
   })
+  const tracked = { name, redis }
+  live.add(tracked)
+  redis.on('end', () => live.delete(tracked))
   let down = false
   redis.on('error', (err) => {
     if (!down) logger.warn({ err: err.message, connection: name }, 'redis connection error')

@@ -6,9 +6,14 @@
 // rechecked every WS_AUTH_RECHECK_SECONDS and when an access token expires: a socket whose credential expired or was
 // revoked is closed with 4401. Bad credentials at connection_init also close with 4401; if the credential cannot be
 // checked (a dependency is down) the close code is 1013 (try again later).
+//
+// Limits (src/limits/websocket.ts): new connections per client IP (over → 4029 right after the upgrade), messages
+// over WS_MAX_MESSAGE_BYTES (→ 1009), and per operation the query-shape limits, the request rate limit, subscription
+// starts per minute and concurrent subscriptions per principal (over → that operation's `error`).
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, Server } from 'node:http'
-import type { ExecutionArgs, GraphQLError } from 'graphql'
+import type { Duplex } from 'node:stream'
+import { getOperationAST, type ExecutionArgs, type GraphQLError } from 'graphql'
 import { useServer } from 'graphql-ws/use/ws'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { authenticate, credentialFromParams, type Credential } from './auth/authenticate.ts'
@@ -16,12 +21,24 @@ import type { Principal } from './auth/principal.ts'
 import type { AppDeps, Context } from './context.ts'
 import { AppError } from './errors.ts'
 import { addRequestId, toPublicError, toWire } from './graphql/errors.ts'
+import { isAuthOnlyOperation } from './limits/requests.ts'
+import { checkOperation } from './limits/shape.ts'
+import { createWsLimiter, wsLimitCloseCodes, wsSubject, type SubscriptionSlots } from './limits/websocket.ts'
+import { moduleLogger } from './logger.ts'
+import { createOperationObserver, type OperationRecord } from './observability.ts'
 import { clientIp, type Yoga } from './yoga.ts'
 
 type Enveloped = ReturnType<Yoga['getEnveloped']>
 interface RootValue {
   execute: Enveloped['execute']
   subscribe: Enveloped['subscribe']
+}
+
+/** One operation on a socket, from `subscribe` to its end. */
+interface Operation {
+  record: OperationRecord
+  /** Frees the principal's subscription slot (subscriptions only). */
+  release?: () => void
 }
 
 /** Per-socket state kept in graphql-ws's `extra`. */
@@ -31,9 +48,11 @@ type Extra = {
   principal?: Principal
   credential?: Credential
   timers?: NodeJS.Timeout[]
+  ip?: string
+  operations?: Map<string, Operation>
 } & Record<PropertyKey, unknown>
 
-export const closeCodes = { unauthorized: 4401, tryAgainLater: 1013, slowConsumer: 4008 } as const
+export const closeCodes = { unauthorized: 4401, tryAgainLater: 1013, slowConsumer: 4008, ...wsLimitCloseCodes } as const
 
 export interface WebSocketHandle {
   /** Closes every socket with 1001 (going away) and stops accepting new ones. */
@@ -41,9 +60,49 @@ export interface WebSocketHandle {
 }
 
 /** Attaches graphql-ws (subprotocol graphql-transport-ws) to `server` at /graphql. */
-export function attachWebSocket(server: Server, yoga: Yoga, deps: AppDeps): WebSocketHandle {
-  const production = deps.config.isProduction
-  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: 1024 * 1024 })
+export function attachWebSocket(server: Server, yoga: Yoga, deps: AppDeps, opts: { slots: SubscriptionSlots }): WebSocketHandle {
+  const { config } = deps
+  const production = config.isProduction
+  const log = moduleLogger(deps.logger, config, 'ws')
+  const observer = createOperationObserver(deps)
+  const limiter = createWsLimiter(deps)
+  const slots = opts.slots
+  // Messages over maxPayload close the socket with 1009 (the ws library's standard "message too big").
+  const wss = new WebSocketServer({ noServer: true, maxPayload: config.limits.ws.maxMessageBytes })
+  const ipOf = (request: IncomingMessage) =>
+    clientIp(new Headers(request.headers as Record<string, string>), request.socket.remoteAddress, config.trustProxyHops)
+
+  // The connection rate is decided at the upgrade, before graphql-ws sees the socket: a refused socket is accepted
+  // only to be closed with a reason a browser client can read (4029, or 1013 when the limiter is unavailable).
+  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (new URL(request.url ?? '/', 'http://localhost').pathname !== yoga.graphqlEndpoint) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n')
+      return
+    }
+    const refuse = (code: number, reason: string) => wss.handleUpgrade(request, socket, head, (ws) => ws.close(code, reason))
+    limiter.connection(ipOf(request)).then(
+      (d) => {
+        if (socket.destroyed) return
+        if (d && !d.allowed) return refuse(closeCodes.tooManyConnections, `Too many connections; retry in ${Math.max(1, Math.ceil(d.retryAfterMs / 1000))} s`)
+        wss.handleUpgrade(request, socket, head, (ws) => {
+          wss.emit('connection', ws, request)
+          // graphql-ws logs socket errors to the console; the expected ones (a message over maxPayload, which the
+          // ws library answers with 1009) belong in our log at debug level.
+          ws.removeAllListeners('error')
+          ws.on('error', (err: Error & { code?: string }) => {
+            log.debug({ err: err.message, code: err.code }, 'websocket error')
+            if (ws.readyState === ws.OPEN) ws.close(1011, 'Internal error')
+          })
+        })
+      },
+      (err: Error) => {
+        log.warn({ err: err.message }, 'connection rate limit unavailable; refusing the WebSocket')
+        if (!socket.destroyed) refuse(closeCodes.tryAgainLater, 'Try again later')
+      },
+    )
+  }
+  server.on('upgrade', onUpgrade)
+
   const publicErrors = (errors: readonly unknown[], requestId: string) =>
     errors.map((e) => addRequestId(toPublicError(e, { production }), requestId))
   const guard = async <T>(args: ExecutionArgs, run: () => T | Promise<T>) => {
@@ -71,10 +130,21 @@ export function attachWebSocket(server: Server, yoga: Yoga, deps: AppDeps): WebS
   }
   const stopTimers = (extra: Extra) => extra.timers?.forEach((t) => clearTimeout(t))
 
+  /** Ends an operation once: frees its slot, logs it and counts it. */
+  const finish = (extra: Extra, id: string, codes: readonly string[] = []) => {
+    const op = extra.operations?.get(id)
+    if (!op) return
+    extra.operations!.delete(id)
+    op.release?.()
+    op.record.errorCodes.push(...codes)
+    observer.finish(op.record)
+  }
+  const codesOf = (errors: readonly { extensions?: Record<string, unknown> }[]) => errors.map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'))
+
   // A client that stops reading makes its socket's send buffer grow. Past WS_STALL_BYTES for WS_STALL_MS it is
   // disconnected (4008, then a hard close): its subscriptions resume by cursor after it reconnects, and no other
   // socket ever waits for it (each has its own buffer; subscriptions pull from the database, never from a queue).
-  const { stallBytes, stallMs } = deps.config.subscriptions
+  const { stallBytes, stallMs } = config.subscriptions
   wss.on('connection', (socket) => {
     let since: number | undefined
     const watch = setInterval(() => {
@@ -94,6 +164,8 @@ export function attachWebSocket(server: Server, yoga: Yoga, deps: AppDeps): WebS
       // graphql-ws's 3 s default turns a busy moment into a wave of 4408 closes and reconnects.
       connectionInitWaitTimeout: 10_000,
       onConnect: async (ctx) => {
+        ctx.extra.ip = ipOf(ctx.extra.request)
+        ctx.extra.operations = new Map()
         try {
           ctx.extra.credential = credentialFromParams(ctx.connectionParams)
         } catch {
@@ -103,7 +175,7 @@ export function attachWebSocket(server: Server, yoga: Yoga, deps: AppDeps): WebS
         if (!(await check(ctx.extra))) return false
         const p = ctx.extra.principal
         if (p) {
-          const recheck = setInterval(() => void check(ctx.extra, true), deps.config.auth.wsRecheckSeconds * 1000)
+          const recheck = setInterval(() => void check(ctx.extra, true), config.auth.wsRecheckSeconds * 1000)
           ctx.extra.timers = [recheck]
           if (p.expiresAt) {
             const ms = Math.max(0, p.expiresAt.getTime() - Date.now())
@@ -112,24 +184,40 @@ export function attachWebSocket(server: Server, yoga: Yoga, deps: AppDeps): WebS
         }
         return true
       },
-      onClose: (ctx) => stopTimers(ctx.extra),
+      onClose: (ctx) => {
+        stopTimers(ctx.extra)
+        for (const id of [...(ctx.extra.operations?.keys() ?? [])]) finish(ctx.extra, id)
+      },
       // A rejection here would close the socket (4500): turn it into this operation's error instead.
       execute: (args) => guard(args, () => (args.rootValue as RootValue).execute(args)),
       subscribe: (args) => guard(args, () => (args.rootValue as RootValue).subscribe(args)),
-      onSubscribe: async (ctx, _id, payload): Promise<ExecutionArgs | readonly GraphQLError[]> => {
+      onSubscribe: async (ctx, id, payload): Promise<ExecutionArgs | readonly GraphQLError[]> => {
         const requestId = randomUUID()
+        const { request, principal, ip } = ctx.extra
+        const record: OperationRecord = { transport: 'ws', requestId, principal, operationName: payload.operationName, startedAt: performance.now(), errorCodes: [] }
+        const op: Operation = { record }
+        ctx.extra.operations?.set(id, op)
         try {
-          const { request, principal } = ctx.extra
           if (principal?.expiresAt && principal.expiresAt <= new Date()) throw new AppError('UNAUTHENTICATED', 'Invalid or expired credentials.')
           const enveloped = yoga.getEnveloped({
             req: request,
             wsPrincipal: principal,
-            wsMeta: { requestId, transport: 'ws', ip: clientIp(new Headers(request.headers as Record<string, string>), request.socket.remoteAddress, deps.config.trustProxyHops), userAgent: request.headers['user-agent'] },
+            wsMeta: { requestId, transport: 'ws', ip, userAgent: request.headers['user-agent'] },
           })
           const document = enveloped.parse(payload.query)
           const errors = enveloped.validate(enveloped.schema, document)
           if (errors.length) return publicErrors(errors, requestId)
+          const operation = getOperationAST(document, payload.operationName)
+          record.operationType = operation?.operation
+          record.operationName ??= operation?.name?.value
           const contextValue = (await enveloped.contextFactory()) as Context
+          const shape = checkOperation(config.queryLimits, { schema: enveloped.schema, document, variables: payload.variables, operationName: payload.operationName, context: contextValue })
+          if (shape.length) return publicErrors(shape, requestId)
+          // Cheapest refusal first: the concurrent-subscription slot (memory) before the shared windows.
+          const subject = wsSubject(principal, ip)
+          if (operation?.operation === 'subscription') op.release = slots.acquire(subject)
+          if (!isAuthOnlyOperation(document, payload.operationName)) await deps.requestLimiter.consume({ principal, ip })
+          if (operation?.operation === 'subscription') await limiter.subscribe(subject)
           return {
             schema: enveloped.schema,
             document,
@@ -142,17 +230,24 @@ export function attachWebSocket(server: Server, yoga: Yoga, deps: AppDeps): WebS
           return publicErrors([e], requestId)
         }
       },
-      onNext: (_ctx, _id, _payload, args, result) => {
+      onNext: (ctx, id, _payload, args, result) => {
         const { requestId } = args.contextValue as Context
         if (!result.errors?.length) return
+        const op = ctx.extra.operations?.get(id)
+        op?.record.errorCodes.push(...codesOf(result.errors as GraphQLError[]))
         return { ...result, errors: result.errors.map((e) => toWire(addRequestId(e, requestId))) }
       },
-      onError: (_ctx, _id, _payload, errors) => errors.map((e) => toWire(e)),
+      onError: (ctx, id, _payload, errors) => {
+        finish(ctx.extra, id, codesOf(errors))
+        return errors.map((e) => toWire(e))
+      },
+      onComplete: (ctx, id) => finish(ctx.extra, id),
     },
     wss,
   )
   return {
     close: async () => {
+      server.off('upgrade', onUpgrade)
       await disposable.dispose()
     },
   }

@@ -11,6 +11,13 @@ import { httpStatusFor, type ErrorCode } from './errors.ts'
 import { denialAuditPlugin } from './graphql/denials.ts'
 import { addRequestId, isMasked, toPublicError } from './graphql/errors.ts'
 import { schema } from './graphql/index.ts'
+import { corsOptions, csrfPlugin, securityHeadersPlugin } from './http/hardening.ts'
+import { createHttpPipeline, httpOperationPlugin, type HttpPipeline } from './http/pipeline.ts'
+import { fieldLimitsPlugin } from './limits/fields.ts'
+import { queryShapePlugin, tooComplex } from './limits/shape.ts'
+import type { SubscriptionSlots } from './limits/websocket.ts'
+import { activeSubscriptionsPlugin, createOperationObserver } from './observability.ts'
+import type { Tracing } from './tracing.ts'
 
 /** Server context handed to yoga: node's request over HTTP, or ready-made metadata for a WebSocket operation. */
 export interface ServerContext {
@@ -22,31 +29,18 @@ export interface ServerContext {
 
 export type Yoga = YogaServerInstance<ServerContext, Context>
 
-const requestIds = new WeakMap<Request, string>()
-const validRequestId = /^[A-Za-z0-9._:-]{1,128}$/
-
-/** Accepts the caller's X-Request-ID when it is sane, otherwise makes one; echoes it on the response. */
-const requestIdPlugin: Plugin = {
-  onRequest({ request }) {
-    const given = request.headers.get('x-request-id')
-    requestIds.set(request, given && validRequestId.test(given) ? given : randomUUID())
-  },
-  onResponse({ request, response }) {
-    const id = requestIds.get(request)
-    if (id) response.headers.set('X-Request-ID', id)
-  },
-}
-
 /**
  * Every HTTP error leaves in its public form with the request id, including request errors (parse, validation)
- * that yoga reports without passing them through maskError.
+ * that yoga reports without passing them through maskError. The codes are kept for the request's log line.
  */
-const publicErrorsPlugin = (production: boolean): Plugin => ({
+const publicErrorsPlugin = (production: boolean, pipeline: HttpPipeline): Plugin => ({
   onResultProcess({ request, result, setResult }) {
-    const id = requestIds.get(request) ?? randomUUID()
+    const state = pipeline.state(request)
+    const id = state?.requestId ?? randomUUID()
     const tag = (r: ExecutionResult) => {
       if (!r.errors?.length) return r
       const errors = r.errors.map((e) => addRequestId(toPublicError(e, { production }), id))
+      state?.errorCodes.push(...errors.map((e) => String(e.extensions.code)))
       return { ...r, errors: r.data == null ? withRefusalStatus(errors) : errors }
     }
     if (isAsyncIterable(result)) setResult(mapAsyncIterator(result, tag))
@@ -56,10 +50,14 @@ const publicErrorsPlugin = (production: boolean): Plugin => ({
 
 /**
  * A malformed request body or query string (e.g. `variables` that is not JSON) is the client's fault: answer 400
- * with VALIDATION_FAILED instead of letting a parser exception surface as a masked 500.
+ * with VALIDATION_FAILED instead of letting a parser exception surface as a masked 500. A body over
+ * REQUEST_MAX_BODY_BYTES is QUERY_TOO_COMPLEX (413).
  */
-const malformedRequestPlugin: Plugin = {
-  onRequestParse({ requestParser, setRequestParser }) {
+const malformedRequestPlugin = (maxBodyBytes: number): Plugin => ({
+  onRequestParse({ request, requestParser, setRequestParser }) {
+    const tooLarge = () => tooComplex('body_size', maxBodyBytes, maxBodyBytes + 1, `The request body is larger than ${maxBodyBytes} bytes.`)
+    // Declared sizes are refused before reading; yoga's stream limit catches bodies without (or lying about) one.
+    if (Number(request.headers.get('content-length')) > maxBodyBytes) throw tooLarge()
     if (!requestParser) {
       throw new GraphQLError('Unsupported content type: send application/json.', {
         extensions: { code: 'VALIDATION_FAILED', fields: [], http: { status: 415 } },
@@ -70,6 +68,8 @@ const malformedRequestPlugin: Plugin = {
       try {
         params = await requestParser(request)
       } catch (e) {
+        const cause = e instanceof GraphQLError ? (e.extensions.originalError as { message?: string } | undefined) : undefined
+        if (e instanceof GraphQLError && (e.extensions.code === 'REQUEST_ENTITY_TOO_LARGE' || cause?.message === 'Request body too large')) throw tooLarge()
         if (e instanceof GraphQLError) throw e
         throw badRequest('The request is malformed: parameters must be valid JSON.')
       }
@@ -81,11 +81,28 @@ const malformedRequestPlugin: Plugin = {
       return params
     })
   },
-}
+})
+
+/** Batched requests (a JSON array of operations): refused when batching is off, bounded by GRAPHQL_BATCH_LIMIT. */
+const batchLimitPlugin = (limit: number): Plugin => ({
+  onRequestParse() {
+    return {
+      onRequestParseDone({ requestParserResult }) {
+        if (!Array.isArray(requestParserResult)) return
+        // An array of something other than operations is just malformed (yoga says so).
+        if (!requestParserResult.every((p) => p && typeof p === 'object' && !Array.isArray(p))) return
+        if (requestParserResult.length > limit) {
+          throw tooComplex('batch', limit, requestParserResult.length, limit ? `A batch may hold at most ${limit} operations.` : 'Batched requests are disabled: send one operation per request.')
+        }
+      },
+    }
+  },
+})
 
 /**
- * When nothing was returned and every error is a refusal (401/403/429/503), the whole request was refused for that
- * reason: say so with the HTTP status too (e.g. a login refused by the rate limiter answers 429 with Retry-After).
+ * When nothing was returned and every error is a refusal (401/403/429/503, or 400 for QUERY_TOO_COMPLEX), the whole
+ * request was refused for that reason: say so with the HTTP status too (e.g. a login refused by the rate limiter
+ * answers 429 with Retry-After).
  */
 function withRefusalStatus(errors: GraphQLError[]): GraphQLError[] {
   const statuses = errors.map((e) => httpStatusFor[e.extensions.code as ErrorCode])
@@ -108,28 +125,44 @@ export function clientIp(headers: { get(name: string): string | null }, socketAd
   return chain[chain.length - trustedHops] ?? chain[0] ?? socketAddress
 }
 
-function metaFromHttp(request: Request, req: IncomingMessage | undefined, trustedHops: number): RequestMeta {
-  return {
-    requestId: requestIds.get(request) ?? randomUUID(),
-    transport: 'http',
-    ip: clientIp(request.headers, req?.socket.remoteAddress, trustedHops),
-    userAgent: request.headers.get('user-agent') ?? undefined,
-  }
+export interface YogaOptions {
+  /** Per-principal concurrent subscriptions, shared with the WebSocket server. */
+  slots: SubscriptionSlots
+  tracing?: Tracing
 }
 
 /** Builds the yoga server for the app's dependencies. */
-export function createYogaServer(deps: AppDeps): Yoga {
+export function createYogaServer(deps: AppDeps, opts: YogaOptions): Yoga {
   const { config, logger } = deps
   const production = config.isProduction
+  const observer = createOperationObserver(deps)
+  const pipeline = createHttpPipeline(deps, {
+    clientIp: (request, req) => clientIp(request.headers, req?.socket.remoteAddress, config.trustProxyHops),
+    observer,
+  })
+  const metaFromHttp = (request: Request, req: IncomingMessage | undefined): RequestMeta => {
+    const s = pipeline.state(request)
+    return {
+      requestId: s?.requestId ?? randomUUID(),
+      transport: 'http',
+      ip: s?.ip ?? clientIp(request.headers, req?.socket.remoteAddress, config.trustProxyHops),
+      userAgent: request.headers.get('user-agent') ?? undefined,
+    }
+  }
   return createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    batching: false,
+    batching: config.queryLimits.batchLimit > 0 ? { limit: config.queryLimits.batchLimit } : false,
+    maxRequestBodySize: config.queryLimits.maxBodyBytes,
+    cors: corsOptions(config),
     graphiql: production ? false : { title: 'Agent Platform API', subscriptionsProtocol: 'WS' },
     context: async ({ request, req, wsMeta, wsPrincipal }) => {
       if (wsMeta) return createContext(deps, wsMeta, wsPrincipal)
-      return createContext(deps, metaFromHttp(request, req, config.trustProxyHops), await authenticate(deps, credentialFromHeaders(request.headers)))
+      // Authenticated once per request, in the pipeline's onParams (before the rate limit).
+      const s = pipeline.state(request)
+      const principal = s?.authenticated ? s.principal : await authenticate(deps, credentialFromHeaders(request.headers))
+      return createContext(deps, metaFromHttp(request, req), principal)
     },
     maskedErrors: {
       isDev: false,
@@ -146,6 +179,19 @@ export function createYogaServer(deps: AppDeps): Yoga {
       warn: (...a) => logger.warn({ yoga: a.map(String) }),
       error: (...a) => logger.debug({ yoga: a.map(String) }),
     },
-    plugins: [requestIdPlugin, malformedRequestPlugin, publicErrorsPlugin(production), denialAuditPlugin],
+    plugins: [
+      pipeline.plugin,
+      csrfPlugin(),
+      malformedRequestPlugin(config.queryLimits.maxBodyBytes),
+      batchLimitPlugin(config.queryLimits.batchLimit),
+      securityHeadersPlugin(config),
+      publicErrorsPlugin(production, pipeline),
+      ...(opts.tracing?.plugin ? [opts.tracing.plugin as Plugin] : []),
+      httpOperationPlugin(pipeline, opts.slots) as Plugin,
+      activeSubscriptionsPlugin(deps.metrics) as Plugin,
+      queryShapePlugin(config) as Plugin,
+      denialAuditPlugin,
+      ...(config.limits.enabled && config.limits.fields.length ? [fieldLimitsPlugin(deps, config.limits.fields) as Plugin] : []),
+    ],
   })
 }

@@ -115,6 +115,11 @@ export type ExecutionStatus =
   | 'SUCCEEDED'
   | 'TIMED_OUT';
 
+export type PlanTier =
+  | 'ENTERPRISE'
+  | 'FREE'
+  | 'PRO';
+
 export type RunAgentInput = {
   agentId: string | number;
   /** Repeating a request with the same key returns the same execution. */
@@ -399,6 +404,11 @@ export type DeleteToolMutationVariables = Exact<{
 
 
 export type DeleteToolMutation = { deleteTool: { deletedId: string } };
+
+export type TenantUsageQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type TenantUsageQuery = { tenant: { id: string, plan: PlanTier, usage: { executions: number, tokens: number, periodStart: string, periodEnd: string, limits: { executionsPerMonth: number | null, tokensPerMonth: number | null } } } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -895,3 +905,21 @@ export const DeleteToolDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<DeleteToolMutation, DeleteToolMutationVariables>;
+export const TenantUsageDocument = new TypedDocumentString(`
+    query TenantUsage {
+  tenant {
+    id
+    plan
+    usage {
+      executions
+      tokens
+      periodStart
+      periodEnd
+      limits {
+        executionsPerMonth
+        tokensPerMonth
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<TenantUsageQuery, TenantUsageQueryVariables>;

@@ -5,6 +5,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { PGlite } from '@electric-sql/pglite'
 import { PrismaPg } from '@prisma/adapter-pg'
+import pg from 'pg'
 import { PrismaPGlite } from 'pglite-prisma-adapter'
 import { PrismaClient } from '../generated/prisma/client.ts'
 import type { Config } from '../config.ts'
@@ -22,6 +23,8 @@ export interface Database {
   forTenant(tenantId: string): TenantDb
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>
+  /** Connection pool usage (metrics): PostgreSQL's pool, or PGlite's single session. */
+  poolStats(): { total: number; idle: number; waiting: number; max: number }
   close(): Promise<void>
 }
 
@@ -40,13 +43,16 @@ export async function openDatabase(config: Config, logger: Logger, opts: Databas
     if (migrateOnBoot) await logMigrations(logger, migrateDeploy(new MigratePgFactory(migrationUrl ?? url), migrationsDir))
     // `-c role=…` is SET ROLE at session start: every pooled connection runs as the restricted role.
     const options = config.database.role ? `-c role=${config.database.role}` : undefined
-    const prisma = createClient(new PrismaPg({ connectionString: url, max: poolSize, options }), opts.onQuery)
+    // Our own pool (the adapter ends it on disconnect) so its usage can be reported.
+    const pool = new pg.Pool({ connectionString: url, max: poolSize, options })
+    const prisma = createClient(new PrismaPg(pool, { disposeExternalPool: true }), opts.onQuery)
     await warnIfRlsBypassed(prisma, logger)
     return {
       prisma,
       mode: 'postgres',
       forTenant: tenantDbCache(prisma, filter),
       ping: async () => void (await prisma.$queryRaw`SELECT 1`),
+      poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: poolSize }),
       close: () => prisma.$disconnect(),
     }
   }
@@ -69,6 +75,7 @@ export async function openDatabase(config: Config, logger: Logger, opts: Databas
     mode: 'embedded',
     forTenant: tenantDbCache(prisma, filter),
     ping: async () => void (await lite.query('SELECT 1')),
+    poolStats: () => ({ total: 1, idle: 1, waiting: 0, max: 1 }),
     close: async () => {
       await prisma.$disconnect()
       await lite.close()

@@ -1,5 +1,6 @@
 // Builder configuration only: plugins, scalars, context, auth scopes. Types live in ./types/<domain>.ts.
 import SchemaBuilder from '@pothos/core'
+import ComplexityPlugin from '@pothos/plugin-complexity'
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth'
 import PrismaPlugin from '@pothos/plugin-prisma'
 import RelayPlugin from '@pothos/plugin-relay'
@@ -10,6 +11,7 @@ import type { Context } from '../context.ts'
 import { isProductionProcess } from '../config.ts'
 import { AppError, notFound } from '../errors.ts'
 import { auditDenial } from './denials.ts'
+import { connectionComplexity } from './complexity.ts'
 
 export const builder = new SchemaBuilder<{
   Context: Context
@@ -34,7 +36,10 @@ export const builder = new SchemaBuilder<{
     self: string
   }
 }>({
-  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin],
+  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, ComplexityPlugin],
+  // Field costs for QUERY_MAX_COST (checked per request with its variables: src/limits/shape.ts). No `limit` here:
+  // the check runs before execution, not in root resolvers.
+  complexity: { fieldComplexity: connectionComplexity },
   defaultFieldNullability: false,
   scopeAuth: {
     // Scopes read ctx.principal lazily: sign-up/login set it mid-request for the fields of their payload.

@@ -9,7 +9,7 @@ const publicCodes = new Set<string>([
 ] satisfies ErrorCode[])
 
 /** Client-safe details an error may carry besides its code (see docs/errors.md). */
-const publicExtensions = ['fields', 'retryAfter', 'limit', 'actual', 'agents', 'currentVersion', 'allowedModels']
+const publicExtensions = ['fields', 'retryAfter', 'limit', 'actual', 'agents', 'currentVersion', 'allowedModels', 'reason', 'field', 'quota', 'used', 'resetAt']
 
 interface HttpExtension {
   status?: number

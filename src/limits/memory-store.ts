@@ -1,6 +1,6 @@
 // In-process sliding-window log: the embedded mode's store and the fail-open fallback. Each call runs to completion
 // on the event loop, so check-and-record is atomic without locks. Same algorithm as the Redis script.
-import { assertLimitArgs, type LimitDecision, type LimitStore } from './store.ts'
+import { assertLimitArgs, assertLimitRules, type LimitDecision, type LimitStore } from './store.ts'
 
 export interface MemoryLimitStore extends LimitStore {
   readonly kind: 'memory'
@@ -53,11 +53,20 @@ export function createMemoryLimitStore(opts: MemoryLimitStoreOptions = {}): Memo
       // A clock that stepped back must not break the ordering the window arithmetic relies on.
       let at = hits.length
       while (at > 0 && hits[at - 1]! > t) at--
-      hits.splice(at, 0, ...new Array<number>(cost).fill(t))
+      if (at === hits.length) for (let i = 0; i < cost; i++) hits.push(t)
+      else hits.splice(at, 0, ...new Array<number>(cost).fill(t))
     }
     if (hits.length) logs.set(key, log)
     else logs.delete(key)
     return decisionFor(hits, t, limit, windowMs, allowed || cost === 0 ? 1 : cost, allowed)
+  }
+
+  /** The decision a refused consume of `cost` would get, without recording (what a window reports when refused). */
+  const decideWithout = (key: string, limit: number, windowMs: number, cost: number): LimitDecision => {
+    const t = now()
+    const hits = logs.get(key)?.hits ?? []
+    const allowed = hits.length + cost <= limit
+    return decisionFor(hits, t, limit, windowMs, allowed ? 1 : cost, allowed)
   }
 
   return {
@@ -74,6 +83,15 @@ export function createMemoryLimitStore(opts: MemoryLimitStoreOptions = {}): Memo
     async peek(key, limit, windowMs) {
       assertLimitArgs(key, limit, windowMs, 1)
       return decide(key, limit, windowMs, 0)
+    },
+    async consumeAll(rules, cost = 1) {
+      assertLimitRules(rules, cost)
+      // Synchronous from here on, so no other call interleaves between looking and recording.
+      const room = rules.map((r) => decide(r.key, r.limit, r.windowMs, 0).remaining >= cost)
+      if (!room.every(Boolean)) {
+        return rules.map((r, i) => ({ ...decideWithout(r.key, r.limit, r.windowMs, cost), allowed: room[i]! }))
+      }
+      return rules.map((r) => decide(r.key, r.limit, r.windowMs, cost))
     },
     async close() {
       clearInterval(timer)

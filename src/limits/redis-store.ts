@@ -4,8 +4,8 @@ import { randomBytes } from 'node:crypto'
 import type { Redis } from 'ioredis'
 import type { Logger } from '../logger.ts'
 import { createRedis, whenReady } from '../redis.ts'
-import { slidingWindowLua } from './sliding-window.lua.ts'
-import { assertLimitArgs, LimiterUnavailableError, type LimitDecision, type LimitStore } from './store.ts'
+import { slidingWindowAllLua, slidingWindowLua } from './sliding-window.lua.ts'
+import { assertLimitArgs, assertLimitRules, LimiterUnavailableError, type LimitDecision, type LimitRule, type LimitStore } from './store.ts'
 
 /** Per command, on a dedicated connection without offline queue: an outage fails calls instead of queueing them. */
 const COMMAND_TIMEOUT_MS = 150
@@ -30,12 +30,15 @@ export interface RedisLimitStoreOptions {
 type Reply = [allowed: number, hits: number, retryAfterMs: number, resetMs: number]
 interface LimiterCommands {
   rlSlidingWindow(key: string, now: number, windowMs: number, limit: number, cost: number, token: string): Promise<Reply>
+  rlSlidingWindowAll(numberOfKeys: number, ...keysAndArgs: (string | number)[]): Promise<number[]>
 }
 
 /** Creates the Redis-backed store on its own fail-fast connection; calls reject with LimiterUnavailableError within DEADLINE_MS. */
 export function createRedisLimitStore(url: string, logger: Logger, opts: RedisLimitStoreOptions = {}): LimitStore {
   const redis = createRedis(url, 'limiter', logger, { commandTimeout: COMMAND_TIMEOUT_MS })
   redis.defineCommand('rlSlidingWindow', { numberOfKeys: 1, lua: slidingWindowLua })
+  // Keys vary per call: the key count is the first argument.
+  redis.defineCommand('rlSlidingWindowAll', { lua: slidingWindowAllLua })
   const commands = redis as unknown as LimiterCommands
   const clock = opts.now ?? Date.now
   const prefix = opts.prefix ?? 'rl:'
@@ -45,6 +48,11 @@ export function createRedisLimitStore(url: string, logger: Logger, opts: RedisLi
   const connecting = connectionAttempt(redis)
   let closing: Promise<void> | undefined
 
+  const unavailable = (err: unknown) => {
+    if ((err as Error).name === 'ReplyError' && !TRANSIENT_REPLY.test((err as Error).message)) return err
+    return new LimiterUnavailableError(`The rate-limit store is unavailable: ${(err as Error).message}`, { cause: err })
+  }
+
   const call = async (key: string, limit: number, windowMs: number, cost: number): Promise<LimitDecision> => {
     const now = Math.floor(clock())
     await connecting()
@@ -52,18 +60,31 @@ export function createRedisLimitStore(url: string, logger: Logger, opts: RedisLi
       const [allowed, hits, retryAfterMs, resetMs] = await commands.rlSlidingWindow(prefix + key, now, windowMs, limit, cost, `${tokenBase}:${seq++}`)
       return { allowed: allowed === 1, limit, remaining: limit - hits, retryAfterMs, resetMs }
     } catch (err) {
-      if ((err as Error).name === 'ReplyError' && !TRANSIENT_REPLY.test((err as Error).message)) throw err
-      throw new LimiterUnavailableError(`The rate-limit store is unavailable: ${(err as Error).message}`, { cause: err })
+      throw unavailable(err)
     }
   }
 
-  const bounded = async (...args: Parameters<typeof call>): Promise<LimitDecision> => {
+  const callAll = async (rules: readonly LimitRule[], cost: number): Promise<LimitDecision[]> => {
+    const now = Math.floor(clock())
+    await connecting()
+    try {
+      const reply = await commands.rlSlidingWindowAll(rules.length, ...rules.map((r) => prefix + r.key), now, cost, `${tokenBase}:${seq++}`, ...rules.flatMap((r) => [r.windowMs, r.limit]))
+      return rules.map((r, i) => {
+        const [room, hits, retryAfterMs, resetMs] = reply.slice(1 + 4 * i, 5 + 4 * i) as Reply
+        return { allowed: room === 1, limit: r.limit, remaining: r.limit - hits, retryAfterMs, resetMs }
+      })
+    } catch (err) {
+      throw unavailable(err)
+    }
+  }
+
+  const bounded = async <T>(work: Promise<T>): Promise<T> => {
     let timer: NodeJS.Timeout | undefined
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new LimiterUnavailableError(`The rate-limit store did not answer within ${DEADLINE_MS} ms.`)), DEADLINE_MS)
     })
     try {
-      return await Promise.race([call(...args), deadline])
+      return await Promise.race([work, deadline])
     } finally {
       clearTimeout(timer)
     }
@@ -73,11 +94,15 @@ export function createRedisLimitStore(url: string, logger: Logger, opts: RedisLi
     kind: 'redis',
     async consume(key, limit, windowMs, cost = 1) {
       assertLimitArgs(key, limit, windowMs, cost)
-      return bounded(key, limit, windowMs, cost)
+      return bounded(call(key, limit, windowMs, cost))
     },
     async peek(key, limit, windowMs) {
       assertLimitArgs(key, limit, windowMs, 1)
-      return bounded(key, limit, windowMs, 0)
+      return bounded(call(key, limit, windowMs, 0))
+    },
+    async consumeAll(rules, cost = 1) {
+      assertLimitRules(rules, cost)
+      return bounded(callAll(rules, cost))
     },
     ready: (timeoutMs) => whenReady(redis, timeoutMs),
     close() {

@@ -47,6 +47,7 @@ export function createResilientStore(primary: LimitStore, opts: ResilientStoreOp
     consume: (key, limit, windowMs, cost) => run((s) => s.consume(key, limit, windowMs, cost)),
     peek: (key, limit, windowMs) => run((s) => s.peek(key, limit, windowMs)),
     ready: (timeoutMs) => primary.ready(timeoutMs),
+    consumeAll: (rules, cost) => run((s) => s.consumeAll(rules, cost)),
     async close() {
       await Promise.all([primary.close(), fallback?.close()])
     },

@@ -53,3 +53,62 @@ if n > 0 then
 end
 return { allowed, n, retry, reset }
 `
+
+// Several windows decided as one (LimitStore.consumeAll): trim and count each; if every window has room for `cost`,
+// record the hits in every window, otherwise in none. The same arithmetic as above, per window.
+//
+// KEYS     one sorted set per window
+// ARGV     now, cost (>= 1), token, then windowMs and limit for each key in order
+// Returns  { admitted (0|1), then per key: room (0|1), hits after the decision, retryAfterMs, resetMs }
+export const slidingWindowAllLua = `
+local now = tonumber(ARGV[1])
+local cost = tonumber(ARGV[2])
+local token = ARGV[3]
+local count = {}
+local room = {}
+local admitted = 1
+for i, key in ipairs(KEYS) do
+  local window = tonumber(ARGV[2 + 2 * i])
+  local limit = tonumber(ARGV[3 + 2 * i])
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', string.format('%.0f', now - window))
+  redis.call('ZREMRANGEBYRANK', key, 0, -(limit + 1))
+  count[i] = redis.call('ZCARD', key)
+  if count[i] + cost <= limit then room[i] = 1 else room[i] = 0; admitted = 0 end
+end
+
+local result = { admitted }
+for i, key in ipairs(KEYS) do
+  local window = tonumber(ARGV[2 + 2 * i])
+  local limit = tonumber(ARGV[3 + 2 * i])
+  local n = count[i]
+  if admitted == 1 then
+    local score = string.format('%.0f', now)
+    for j = 1, cost do
+      redis.call('ZADD', key, score, token .. ':' .. j)
+    end
+    n = n + cost
+  end
+  -- A window with room reports "room for one more"; a window without, "room for the refused cost".
+  local need = 1
+  if room[i] == 0 then need = cost end
+  local retry = 0
+  if n + need > limit then
+    if need > limit then
+      retry = window
+    else
+      local idx = n + need - limit - 1
+      retry = tonumber(redis.call('ZRANGE', key, idx, idx, 'WITHSCORES')[2]) + window - now
+    end
+  end
+  local reset = 0
+  if n > 0 then
+    reset = tonumber(redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')[2]) + window - now
+    if admitted == 1 then redis.call('PEXPIRE', key, reset) end
+  end
+  table.insert(result, room[i])
+  table.insert(result, n)
+  table.insert(result, retry)
+  table.insert(result, reset)
+end
+return result
+`

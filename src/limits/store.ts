@@ -28,7 +28,20 @@ export interface LimitStore {
   peek(key: string, limit: number, windowMs: number): Promise<LimitDecision>
   /** Resolves once the store can answer, or after `timeoutMs` (resolving false): servers wait for it before serving. */
   ready(timeoutMs: number): Promise<boolean>
+  /**
+   * Several windows as one decision, atomically: admits `cost` hits iff every window has room for them, and then
+   * records them in every window; otherwise records nothing anywhere. One decision per rule, in order; each says
+   * whether that window had room (`allowed`), and the call was admitted iff all did. (One round trip to Redis.)
+   */
+  consumeAll(rules: readonly LimitRule[], cost?: number): Promise<LimitDecision[]>
   close(): Promise<void>
+}
+
+/** One window of a consumeAll call. */
+export interface LimitRule {
+  key: string
+  limit: number
+  windowMs: number
 }
 
 /** The shared store (Redis) could not answer in time; the caller decides whether to fail open or closed. */
@@ -42,7 +55,17 @@ export class LimiterUnavailableError extends Error {
 /** Rejects arguments that would make a decision meaningless (both stores validate identically). */
 export function assertLimitArgs(key: string, limit: number, windowMs: number, cost: number): void {
   if (typeof key !== 'string' || key.length === 0) throw new RangeError('rate-limit key must be a non-empty string')
-  for (const [name, v] of [['limit', limit], ['windowMs', windowMs], ['cost', cost]] as const) {
-    if (!Number.isSafeInteger(v) || v < 1) throw new RangeError(`rate-limit ${name} must be a positive integer (got ${v})`)
-  }
+  // On every request's path: no allocation unless something is wrong.
+  if (!positiveInteger(limit)) throw new RangeError(`rate-limit limit must be a positive integer (got ${limit})`)
+  if (!positiveInteger(windowMs)) throw new RangeError(`rate-limit windowMs must be a positive integer (got ${windowMs})`)
+  if (!positiveInteger(cost)) throw new RangeError(`rate-limit cost must be a positive integer (got ${cost})`)
+}
+
+const positiveInteger = (v: number) => Number.isSafeInteger(v) && v >= 1
+
+/** Validates every rule of a consumeAll call (and that there is at least one, with distinct keys). */
+export function assertLimitRules(rules: readonly LimitRule[], cost: number): void {
+  if (!Array.isArray(rules) || rules.length === 0) throw new RangeError('rate-limit rules must be a non-empty array')
+  for (const r of rules) assertLimitArgs(r.key, r.limit, r.windowMs, cost)
+  if (new Set(rules.map((r) => r.key)).size !== rules.length) throw new RangeError('rate-limit rules must have distinct keys')
 }

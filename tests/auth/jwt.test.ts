@@ -78,7 +78,7 @@ describe('HS256 access tokens', () => {
     })
 
   it('ignores a key in the query string (the request stays anonymous)', async () => {
-    const r = await t.fetch(`/graphql?query=${encodeURIComponent('{ viewer { role } }')}&access_token=${s.accessToken}`)
+    const r = await t.fetch(`/graphql?query=${encodeURIComponent('{ viewer { role } }')}&access_token=${s.accessToken}`, { headers: { 'x-graphql-yoga-csrf': '1' } })
     expect(r.status).toBe(401)
     expect(((await r.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('UNAUTHENTICATED')
   })

@@ -12,6 +12,9 @@ const base = () => `http://127.0.0.1:${t.port}`
 const post = (body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
   fetch(`${base()}/graphql`, { method: 'POST', headers, body })
 
+/** GET requests must prove they are not a cross-site form or link (CSRF prevention). */
+const csrf = { 'x-graphql-yoga-csrf': '1' }
+
 /** No response, in any mode, may carry a stack trace or the original error. */
 const expectNoLeak = (text: string) => expect(text).not.toMatch(/originalError|stack|at .*\.ts:\d+/)
 
@@ -47,12 +50,12 @@ describe('HTTP transport', () => {
     ['invalid JSON body', () => post('{"query":', undefined), 400],
     ['JSON that is not an object', () => post('[1,2]'), 400],
     ['variables that are not an object', () => post(JSON.stringify({ query: '{ serverInfo { mode } }', variables: [1] })), 400],
-    ['variables that are not JSON (GET)', () => fetch(`${base()}/graphql?query=${encodeURIComponent('{serverInfo{mode}}')}&variables=nope`), 400],
+    ['variables that are not JSON (GET)', () => fetch(`${base()}/graphql?query=${encodeURIComponent('{serverInfo{mode}}')}&variables=nope`, { headers: csrf }), 400],
     ['a GraphQL syntax error', () => post(JSON.stringify({ query: '{ serverInfo { mode ' })), 400],
     ['an unknown field', () => post(JSON.stringify({ query: '{ nope }' })), 400],
     ['a variable of the wrong type', () => post(JSON.stringify({ query: 'query($c: Int) { serverInfo { mode } __typename @include(if: $c) }', variables: { c: 'x' } })), 400],
     ['an unsupported content type', () => post('{ serverInfo { mode } }', { 'content-type': 'text/plain' }), 415],
-    ['a mutation over GET', () => fetch(`${base()}/graphql?query=${encodeURIComponent('mutation { x }')}`), 405],
+    ['a mutation over GET', () => fetch(`${base()}/graphql?query=${encodeURIComponent('mutation { x }')}`, { headers: csrf }), 405],
   ])('refuses %s with a typed 4xx error', async (_name, send, status) => {
     const r = await send()
     const text = await r.text()

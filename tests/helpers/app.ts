@@ -2,7 +2,7 @@
 // WebSocket and process-level tests.
 import { afterAll } from 'vitest'
 import { buildApp, type App } from '../../src/app.ts'
-import type { DatabaseOptions } from '../../src/db/client.ts'
+import type { DepsOptions } from '../../src/deps.ts'
 import { testConfig } from './env.ts'
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
@@ -24,9 +24,10 @@ export interface TestApp {
   stop(): Promise<void>
 }
 
-/** Builds (and optionally listens) an app; it is stopped after the file's tests. */
-export async function startApp(env: Record<string, string | undefined> = {}, opts: { listen?: boolean; database?: DatabaseOptions } = {}): Promise<TestApp> {
-  const app = await buildApp(testConfig(env), { database: opts.database })
+/** Builds (and optionally listens) an app; it is stopped after the file's tests. `clock` and `logger` go to buildApp. */
+export async function startApp(env: Record<string, string | undefined> = {}, opts: { listen?: boolean } & DepsOptions = {}): Promise<TestApp> {
+  const { listen: _listen, ...build } = opts
+  const app = await buildApp(testConfig(env), build)
   const port = opts.listen ? await app.listen() : undefined
   const doFetch = (path: string, init?: RequestInit) => Promise.resolve(app.yoga.fetch(new URL(path, 'http://localhost'), init ?? {}))
   const t: TestApp = {

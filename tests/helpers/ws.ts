@@ -16,13 +16,14 @@ export interface WsConnection {
   start<T = unknown>(query: string, variables?: Record<string, unknown>): { results: ExecutionResult<T>[]; done: Promise<unknown>; stop: () => void }
 }
 
-export function connectWs(port: number, connectionParams?: Record<string, unknown>): WsConnection {
+/** `headers` go on the upgrade request (e.g. X-Forwarded-For). */
+export function connectWs(port: number, connectionParams?: Record<string, unknown>, opts: { headers?: Record<string, string> } = {}): WsConnection {
   const closes: { code: number; reason: string }[] = []
   let onClose: (c: { code: number; reason: string }) => void
   const closed = new Promise<{ code: number; reason: string }>((r) => (onClose = r))
   const client = createClient({
     url: `ws://127.0.0.1:${port}/graphql`,
-    webSocketImpl: WebSocket,
+    webSocketImpl: opts.headers ? withHeaders(opts.headers) : WebSocket,
     lazy: false,
     retryAttempts: 0,
     connectionParams,
@@ -66,6 +67,15 @@ export async function eventually(check: () => void | Promise<void>, ms = 5_000) 
     } catch (e) {
       if (Date.now() > until) throw e
       await new Promise((r) => setTimeout(r, 25))
+    }
+  }
+}
+
+/** A WebSocket class that sends `headers` with its upgrade request. */
+function withHeaders(headers: Record<string, string>) {
+  return class extends WebSocket {
+    constructor(url: string, protocols?: string | string[]) {
+      super(url, protocols, { headers })
     }
   }
 }

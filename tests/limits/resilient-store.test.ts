@@ -24,6 +24,7 @@ describe('resilient store (without Redis)', () => {
       consume: (...a) => gate(() => inner.consume(...a)),
       peek: (...a) => gate(() => inner.peek(...a)),
       ready: async () => !state.down,
+      consumeAll: (...a) => gate(() => inner.consumeAll(...a)),
       close: () => inner.close(),
     }
     return { store, state }
