@@ -155,7 +155,7 @@ const schema = z.object({
   QUERY_MAX_ALIASES: int(15, 0, 10_000),
   QUERY_MAX_TOKENS: int(2_000, 10, 1_000_000),
   QUERY_MAX_DIRECTIVES: int(50, 0, 10_000),
-  QUERY_MAX_COST: int(5_000, 1, 100_000_000),
+  QUERY_MAX_COST: int(10_000, 1, 100_000_000),
   QUERY_MAX_STRING_LENGTH: int(100_000, 16, 64 * 1_048_576),
   GRAPHQL_BATCH_LIMIT: int(0, 0, 100),
   REQUEST_MAX_BODY_BYTES: int(1_048_576, 1_024, 64 * 1_048_576),
@@ -319,6 +319,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (e.PAGE_SIZE_DEFAULT > e.PAGE_SIZE_MAX) {
     throw new ConfigError('Invalid configuration: PAGE_SIZE_DEFAULT must not exceed PAGE_SIZE_MAX')
+  }
+  // A longer prompt than any string argument may carry would be refused as QUERY_TOO_COMPLEX, never as too long.
+  for (const name of ['PROMPT_MAX_CHARS', 'SYSTEM_PROMPT_MAX_LENGTH'] as const) {
+    if (e[name] > e.QUERY_MAX_STRING_LENGTH) throw new ConfigError(`Invalid configuration: ${name} must not exceed QUERY_MAX_STRING_LENGTH (${e.QUERY_MAX_STRING_LENGTH})`)
   }
   return {
     env: isProduction ? 'production' : 'development',

@@ -8,8 +8,9 @@ import { createAgent, createTool } from './support.ts'
 let t: TestApp
 let statements: string[] | undefined
 beforeAll(async () => {
-  // No in-process worker: its polling would be counted too.
-  t = await startApp({ WORKERS: '0' }, { database: { onQuery: (sql) => statements?.push(sql) } })
+  // No in-process worker: its polling would be counted too. The nested lists below cost far more than the default
+  // QUERY_MAX_COST allows; the statement count is what is measured here.
+  t = await startApp({ WORKERS: '0', QUERY_MAX_COST: '1000000' }, { database: { onQuery: (sql) => statements?.push(sql) } })
 })
 
 /** A tenant with `agents` agents, each using two of its four tools. */

@@ -175,7 +175,7 @@ describe('AG-UI client adapter', () => {
 
 describe('back-pressure', () => {
   it('disconnects a consumer that stops reading, without delaying another subscriber', async () => {
-    const app = await startApp({ WS_STALL_BYTES: '65536', WS_STALL_MS: '300', PROMPT_MAX_CHARS: '200000' }, { listen: true })
+    const app = await startApp({ WS_STALL_BYTES: '65536', WS_STALL_MS: '300', PROMPT_MAX_CHARS: '200000', QUERY_MAX_STRING_LENGTH: '200000' }, { listen: true })
     const owner = await signUp(app)
     const agentId = await seedAgent(app, owner)
     // A run whose log replays ~100 KB (its MESSAGES_SNAPSHOT carries the prompt): 200 replays outgrow every buffer.
