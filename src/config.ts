@@ -320,10 +320,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.PAGE_SIZE_DEFAULT > e.PAGE_SIZE_MAX) {
     throw new ConfigError('Invalid configuration: PAGE_SIZE_DEFAULT must not exceed PAGE_SIZE_MAX')
   }
-  // A longer prompt than any string argument may carry would be refused as QUERY_TOO_COMPLEX, never as too long.
-  for (const name of ['PROMPT_MAX_CHARS', 'SYSTEM_PROMPT_MAX_LENGTH'] as const) {
-    if (e[name] > e.QUERY_MAX_STRING_LENGTH) throw new ConfigError(`Invalid configuration: ${name} must not exceed QUERY_MAX_STRING_LENGTH (${e.QUERY_MAX_STRING_LENGTH})`)
-  }
   return {
     env: isProduction ? 'production' : 'development',
     isProduction,

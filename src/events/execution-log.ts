@@ -5,7 +5,8 @@ import type { AppDeps } from '../context.ts'
 import { afterCommit, type TenantDb, type Tx } from '../db/scope.ts'
 import type { ExecutionStatus, Prisma } from '../generated/prisma/client.ts'
 import type { AguiEvent } from './agui.ts'
-import { emitTenantEvent } from './tenant-events.ts'
+import { recordUsage, type UsageDelta } from '../services/quota.ts'
+import { emitExecutionStatus } from './tenant-events.ts'
 import { topics } from './topics.ts'
 
 /** The claim a worker holds on a running execution (`claimed_by`). */
@@ -18,6 +19,8 @@ export interface Writer {
 export interface RunEnd {
   status: Exclude<ExecutionStatus, 'QUEUED' | 'RUNNING'> | 'QUEUED'
   data?: Prisma.ExecutionUpdateInput
+  /** What this attempt consumed, added to the tenant's monthly usage in the same transaction. */
+  usage?: UsageDelta
 }
 
 /** Thrown when the writer no longer holds the execution: it must stop at once (a CONFLICT, internally). */
@@ -45,10 +48,10 @@ export const wakeSubscribers = (deps: Pick<AppDeps, 'pubsub'>, tx: Tx, execution
  */
 export async function appendEvents(deps: AppDeps, w: Writer, events: AguiEvent[], end?: RunEnd): Promise<number> {
   return deps.db.forTenant(w.tenantId).tx(async (tx) => {
-    const [row] = await tx.$queryRaw<{ last_seq: number }[]>`
+    const [row] = await tx.$queryRaw<{ last_seq: number; started_at: Date | null }[]>`
       UPDATE executions SET last_seq = last_seq + ${events.length}, heartbeat_at = now(), updated_at = now()
       WHERE id = ${w.executionId}::uuid AND claimed_by = ${w.claim} AND status = 'RUNNING'
-      RETURNING last_seq`
+      RETURNING last_seq, started_at`
     if (!row) throw new ClaimLostError(w.executionId)
     if (events.length) await insertEvents(tx, w.tenantId, w.executionId, row.last_seq, events)
     if (end) {
@@ -57,7 +60,8 @@ export async function appendEvents(deps: AppDeps, w: Writer, events: AguiEvent[]
         where: { id: w.executionId },
         data: { ...end.data, status: end.status, claimedBy: null, ...(finished && { finishedAt: new Date() }) },
       })
-      await emitTenantEvent(deps, tx, w.tenantId, { type: 'execution.status', resourceType: 'Execution', resourceId: w.executionId, data: { status: end.status } })
+      if (end.usage) await recordUsage(tx, w.tenantId, end.usage, deps.clock())
+      await emitExecutionStatus(deps, tx, w.tenantId, w.executionId, end.status, row.started_at)
     }
     if (events.length) wakeSubscribers(deps, tx, w.executionId, row.last_seq)
     return row.last_seq

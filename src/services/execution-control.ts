@@ -4,7 +4,7 @@ import type { Session } from '../context.ts'
 import { AppError, notFound } from '../errors.ts'
 import { ev, toWire, type AguiEvent } from '../events/agui.ts'
 import { insertEvents, wakeSubscribers } from '../events/execution-log.ts'
-import { emitTenantEvent } from '../events/tenant-events.ts'
+import { emitExecutionStatus } from '../events/tenant-events.ts'
 import { topics } from '../events/topics.ts'
 import { afterCommit } from '../db/scope.ts'
 import type { Execution } from '../generated/prisma/client.ts'
@@ -35,7 +35,7 @@ export async function cancelExecution(s: Session, input: { id: string }): Promis
     const lastSeq = e.lastSeq + events.length
     const cancelled = await tx.execution.update({ where: { id: e.id }, data: { status: 'CANCELLED', cancelRequestedAt: new Date(), finishedAt: new Date(), lastSeq } })
     await insertEvents(tx, tenantId, e.id, lastSeq, events)
-    await emitTenantEvent(s.deps, tx, tenantId, { type: 'execution.status', resourceType: 'Execution', resourceId: e.id, data: { status: 'CANCELLED' } })
+    await emitExecutionStatus(s.deps, tx, tenantId, e.id, 'CANCELLED', e.startedAt)
     wakeSubscribers(s.deps, tx, e.id, lastSeq)
     return cancelled
   })

@@ -3,7 +3,7 @@
 import type { AppDeps } from '../context.ts'
 import type { ExecutionStatus } from '../generated/prisma/enums.ts'
 import { applySettings, systemTx } from '../db/scope.ts'
-import { emitTenantEvent } from '../events/tenant-events.ts'
+import { emitExecutionStatus } from '../events/tenant-events.ts'
 
 export const transitions: Readonly<Record<ExecutionStatus, readonly ExecutionStatus[]>> = {
   QUEUED: ['RUNNING', 'CANCELLED'],
@@ -59,7 +59,7 @@ export async function claimNext(deps: AppDeps, workerId: string): Promise<Claime
         RETURNING id, tenant_id, attempt, last_seq`
       // From here on this transaction acts for the run's tenant (its domain-event log).
       await applySettings(tx, { tenantId: row!.tenant_id, purpose: 'worker' })
-      await emitTenantEvent(deps, tx, row!.tenant_id, { type: 'execution.status', resourceType: 'Execution', resourceId: row!.id, data: { status: 'RUNNING' } })
+      await emitExecutionStatus(deps, tx, row!.tenant_id, row!.id, 'RUNNING')
       return { claimed: { id: row!.id, tenantId: row!.tenant_id, attempt: row!.attempt, lastSeq: row!.last_seq, claim: `${workerId}#${row!.attempt}` } }
     })
     if (!result) return undefined

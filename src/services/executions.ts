@@ -2,11 +2,12 @@
 import { createHash, randomUUID } from 'node:crypto'
 import type { Session } from '../context.ts'
 import { AppError, notFound } from '../errors.ts'
-import { emitTenantEvent } from '../events/tenant-events.ts'
+import { emitExecutionStatus } from '../events/tenant-events.ts'
 import { topics } from '../events/topics.ts'
 import { afterCommit } from '../db/scope.ts'
 import type { Execution, Prisma } from '../generated/prisma/client.ts'
 import { actorOf, recordAudit } from './audit.ts'
+import { takeExecution } from './quota.ts'
 import { waitUntilFinished } from './execution-history.ts'
 import { Problems, text } from './validation.ts'
 
@@ -100,6 +101,7 @@ async function create(s: Session, a: { agent: AgentWithTools; model: string; mes
   const tenantId = s.principal.tenantId
   try {
     return await s.db.tx(async (tx) => {
+      await takeExecution(s, tx, tenantId)
       const threadId = a.threadId ?? (await tx.thread.create({ data: { tenantId, title: a.messages.at(-1)!.content.slice(0, 80), createdById: s.principal.kind === 'USER' ? s.principal.userId : null } })).id
       const execution = await tx.execution.create({
         data: {
@@ -110,7 +112,7 @@ async function create(s: Session, a: { agent: AgentWithTools; model: string; mes
         },
       })
       await recordAudit(tx, tenantId, actorOf(s.principal), s.meta, { action: 'execution.create', outcome: 'SUCCESS', resourceType: 'Execution', resourceId: execution.id, metadata: { agentId: a.agent.id, model: a.model } })
-      await emitTenantEvent(s.deps, tx, tenantId, { type: 'execution.status', resourceType: 'Execution', resourceId: execution.id, data: { status: 'QUEUED' } })
+      await emitExecutionStatus(s.deps, tx, tenantId, execution.id, 'QUEUED')
       afterCommit(tx, () => void s.deps.pubsub.publish(topics.queue, { executionId: execution.id }))
       return execution
     })

@@ -1,9 +1,7 @@
 // Monthly quotas per tenant (executions and tokens, sized by plan) and the usage they are checked against: one row
 // per tenant and calendar month (UTC) in tenant_usage, incremented atomically by the runs that consume it.
-//
-// For the executions work: call `assertQuota(session, tenantId)` in runAgent before creating the execution, and
-// `recordUsage(tx, tenantId, { executions: 1, tokens })` from the worker inside the transaction that finishes the run
-// (tx must be scoped to tenantId: db.forTenant(tenantId).tx, or systemTx with that tenantId).
+// An execution counts when it is created (takeExecution, in runAgent's transaction); its tokens when an attempt ends
+// (recordUsage, in the worker's transaction that ends it).
 import type { Plan, PlanQuota } from '../config.ts'
 import type { AppDeps, Session } from '../context.ts'
 import type { Tx } from '../db/scope.ts'
@@ -58,24 +56,37 @@ export async function getUsage(target: QuotaTarget, tenantId: string, at?: numbe
 }
 
 /**
- * Refuses (QUOTA_EXCEEDED, before a run starts) when the tenant has used up this month's executions or tokens.
- * A check, not a reservation: runs started concurrently may each pass, and a run's tokens are only known once it
- * has run, so usage can end a little above a limit; the next run is then refused.
+ * Counts one execution against the tenant's month inside `tx`, the transaction that creates it, or refuses with
+ * QUOTA_EXCEEDED (so the run never exists) when the month's executions or tokens are used up. The executions quota
+ * is exact: the increment is conditional, and concurrent runs queue on the month's usage row. A run's tokens are
+ * only known once it has run, so tokens are checked, not reserved: usage can end a little above the limit, and the
+ * next run is then refused. `tx` must run with app.tenant_id = tenantId.
  */
-export async function assertQuota(target: QuotaTarget, tenantId: string, at?: number | Date): Promise<TenantUsageView> {
+export async function takeExecution(target: QuotaTarget, tx: Tx, tenantId: string): Promise<void> {
   const deps = depsOf(target)
-  const usage = await getUsage(deps, tenantId, at)
-  const over = (
-    [['executions', usage.executions, usage.limits.executionsPerMonth], ['tokens', usage.tokens, usage.limits.tokensPerMonth]] as const
-  ).find(([, used, limit]) => limit !== null && used >= limit)
-  if (over) {
-    const [quota, used, limit] = over
+  const limits = deps.config.quotas[await deps.plans.planOf(tenantId)]
+  const periodStart = periodStartOf(deps.clock())
+  const period = periodStart.toISOString().slice(0, 10)
+  const max = limits.executionsPerMonth
+  const [taken] = await tx.$queryRaw<{ tokens: bigint }[]>`
+    INSERT INTO tenant_usage (tenant_id, period_start, executions, tokens, updated_at)
+    VALUES (${tenantId}::uuid, ${period}::date, 1, 0, now())
+    ON CONFLICT (tenant_id, period_start) DO UPDATE SET executions = tenant_usage.executions + 1, updated_at = now()
+      WHERE ${max}::int IS NULL OR tenant_usage.executions < ${max}::int
+    RETURNING tokens`
+  const refuse = (quota: 'executions' | 'tokens', limit: number, used: number) => {
     deps.metrics.quotaRejections.inc({ quota })
-    throw new AppError('QUOTA_EXCEEDED', `This month's ${quota} quota (${limit}) is used up; it renews on ${usage.periodEnd.toISOString().slice(0, 10)}.`, {
-      quota, limit, used, resetAt: usage.periodEnd.toISOString(),
+    const resetAt = nextPeriod(periodStart)
+    return new AppError('QUOTA_EXCEEDED', `This month's ${quota} quota (${limit}) is used up; it renews on ${resetAt.toISOString().slice(0, 10)}.`, {
+      quota, limit, used, resetAt: resetAt.toISOString(),
     })
   }
-  return usage
+  if (!taken) {
+    const [row] = await tx.$queryRaw<{ executions: number }[]>`SELECT executions FROM tenant_usage WHERE tenant_id = ${tenantId}::uuid AND period_start = ${period}::date`
+    throw refuse('executions', max!, row?.executions ?? max!)
+  }
+  const tokens = Number(taken.tokens)
+  if (limits.tokensPerMonth !== null && tokens >= limits.tokensPerMonth) throw refuse('tokens', limits.tokensPerMonth, tokens)
 }
 
 /**

@@ -18,7 +18,13 @@ const cachedLog = (s: Session, executionId: string) => (after: number, limit: nu
 export async function streamExecutionEvents(s: Session, executionId: string, after: number): Promise<AsyncIterableIterator<StoredEvent>> {
   const e = await s.db.client.execution.findUnique({ where: { id: executionId }, select: { id: true } })
   if (!e) throw notFound('Execution')
-  return follow({ ...followOptions(s), topic: topics.execution(executionId), after, read: cachedLog(s, executionId), isLast: (x) => isTerminal(x.type) })
+  const events = follow({ ...followOptions(s), topic: topics.execution(executionId), after, read: cachedLog(s, executionId), isLast: (x) => isTerminal(x.type) })
+  // Delivery lag (commit → send) of live events only: a replay of older ones measures the client's cursor, not us.
+  const since = Date.now()
+  return transform(events, (x) => {
+    if (x.createdAt.getTime() >= since) s.deps.metrics.observeDeliveryLag(x.createdAt, s.meta.transport)
+    return x
+  })
 }
 
 export interface ProgressUpdate {

@@ -4,7 +4,7 @@
 import { hostname } from 'node:os'
 import { randomBytes } from 'node:crypto'
 import type { AppDeps } from '../context.ts'
-import { emitTenantEvent } from '../events/tenant-events.ts'
+import { emitExecutionStatus } from '../events/tenant-events.ts'
 import { topics } from '../events/topics.ts'
 import { purgeAuditLog } from '../services/audit-log.ts'
 import { claimNext, requeueStale } from '../services/execution-state.ts'
@@ -37,7 +37,7 @@ export function startWorkerPool(deps: AppDeps, slots: number): WorkerPool {
     const requeued = await requeueStale(deps, deps.config.worker.staleMs)
     for (const r of requeued) {
       log.warn({ executionId: r.id }, 'requeued an execution whose worker stopped heartbeating')
-      await deps.db.forTenant(r.tenantId).tx((tx) => emitTenantEvent(deps, tx, r.tenantId, { type: 'execution.status', resourceType: 'Execution', resourceId: r.id, data: { status: 'QUEUED' } }))
+      await deps.db.forTenant(r.tenantId).tx((tx) => emitExecutionStatus(deps, tx, r.tenantId, r.id, 'QUEUED'))
     }
   }
 

@@ -100,7 +100,7 @@ async function end(deps: AppDeps, writer: RunWriter, e: Execution, progress: Pro
   }
   if (reason === 'shutdown') {
     writer.emit(ev.custom('interrupted', { attempt: claimed.attempt, reason: 'worker shutdown' }))
-    return writer.flush({ status: 'QUEUED', data: { runAfter: new Date(), ...tokens(usage) } })
+    return writer.flush({ status: 'QUEUED', data: { runAfter: new Date(), ...tokens(usage) }, usage: consumed(e, progress) })
   }
   const retryable = err instanceof LlmError && err.retryable && claimed.attempt < deps.config.worker.maxAttempts
   const message = err instanceof LlmError ? err.message : 'The run failed unexpectedly.'
@@ -110,11 +110,14 @@ async function end(deps: AppDeps, writer: RunWriter, e: Execution, progress: Pro
     const delay = Math.min(retryMaxMs, retryBaseMs * 2 ** (claimed.attempt - 1) + Math.floor(Math.random() * retryBaseMs))
     writer.emit(ev.custom('retry', { attempt: claimed.attempt, error: message, retryAt: new Date(Date.now() + delay).toISOString() }))
     progress.update({ status: 'QUEUED', step: 'waiting to retry' })
-    return writer.flush({ status: 'QUEUED', data: { runAfter: new Date(Date.now() + delay), error: { code: 'LLM_ERROR', message, attempt: claimed.attempt }, ...tokens(usage) } })
+    return writer.flush({ status: 'QUEUED', data: { runAfter: new Date(Date.now() + delay), error: { code: 'LLM_ERROR', message, attempt: claimed.attempt }, ...tokens(usage) }, usage: consumed(e, progress) })
   }
   progress.update({ status: 'FAILED', step: 'failed' })
   return finish(deps, writer, e, progress, [ev.runError(message, 'FAILED', usage, e.model)], { status: 'FAILED', data: { error: { code: 'FAILED', message, attempt: claimed.attempt } } })
 }
+
+/** Tokens this attempt used (the execution row holds what earlier attempts did), for the tenant's quota. */
+const consumed = (e: Execution, p: Progress) => ({ tokens: p.state.tokens.total - e.totalTokens })
 
 const tokens = (u: { promptTokens: number; completionTokens: number }) =>
   ({ promptTokens: u.promptTokens, completionTokens: u.completionTokens, totalTokens: u.promptTokens + u.completionTokens })
@@ -125,7 +128,7 @@ async function finish(deps: AppDeps, writer: RunWriter, e: Execution, progress: 
   const log = await readEvents(deps.db.forTenant(e.tenantId), e.id, 0, Number.MAX_SAFE_INTEGER)
   const messages = applyEvents([], log.map((x) => x.payload))
   for (const x of events) writer.emit(x)
-  await writer.flush({ status: end.status, data: { ...end.data, messages: messages as Prisma.InputJsonValue, ...tokens(usageOf(progress)) } })
+  await writer.flush({ status: end.status, data: { ...end.data, messages: messages as Prisma.InputJsonValue, ...tokens(usageOf(progress)) }, usage: consumed(e, progress) })
 }
 
 /** The thread's messages before this run: those its previous run ended with. */

@@ -1,11 +1,13 @@
 // GET /metrics (Prometheus text): request and operation latency, errors by operation and code, active
-// subscriptions, rate-limit rejections, DB pool, Redis state, and the execution metrics the executions work updates.
+// subscriptions, rate-limit rejections, DB pool, Redis state, executions by status and duration, event delivery lag.
 // Optional OTLP tracing when OTEL_EXPORTER_OTLP_ENDPOINT is set.
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { startApp } from '../helpers/app.ts'
-import { services } from '../helpers/env.ts'
+import { isolatedDatabaseEnv, services } from '../helpers/env.ts'
+import { seedAgent } from '../helpers/agents.ts'
+import { run, until } from '../helpers/runs.ts'
 import { signUp } from '../helpers/tenants.ts'
 import { connectWs, eventually } from '../helpers/ws.ts'
 
@@ -51,18 +53,30 @@ describe('metrics', () => {
     await ws.client.dispose()
   })
 
-  it('records executions, their duration and event delivery lag through the exported helpers', async () => {
-    const t = await startApp({}, { listen: true })
-    const { metrics } = t.app.deps
-    metrics.recordExecution('QUEUED')
-    metrics.recordExecution('SUCCEEDED', 2.5)
-    metrics.observeDeliveryLag(Date.now() - 30)
+  it('records executions by status, their duration and the delivery lag of live events', async () => {
+    // Its own database: the executions are run (and counted) by this app's worker, not by another test app's.
+    const t = await startApp(await isolatedDatabaseEnv(), { listen: true })
+    const owner = await signUp(t)
+    const agentId = await seedAgent(t, owner)
+    // Slow enough that the subscriber is live before most events are committed.
+    const started = await run(t, owner, { agentId, prompt: 'tell me something [[mock:delay=20]]' })
+    const ws = connectWs(t.port!, { authorization: `Bearer ${owner.accessToken}` })
+    const events = await ws.collect('subscription($id: ID!) { executionEvents(executionId: $id) { type } }', { id: started.id })
+    expect(events.at(-1)).toMatchObject({ data: { executionEvents: { type: 'RUN_FINISHED' } } })
+    const cancelled = await run(t, owner, { agentId, prompt: 'never mind [[mock:delay=1000]]' })
+    await t.gql('mutation($id: ID!) { cancelExecution(input: { id: $id }) { execution { id } } }', { id: cancelled.id }, owner.headers)
+    await until(t, owner, cancelled.id, ['CANCELLED'])
+
     const m = (await scrape(t.port!)).text
-    expect(value(m, 'executions_total{status="QUEUED"}')).toBe(1)
+    expect(value(m, 'executions_total{status="QUEUED"}')).toBe(2)
+    expect(value(m, 'executions_total{status="RUNNING"}')).toBeGreaterThanOrEqual(1)
     expect(value(m, 'executions_total{status="SUCCEEDED"}')).toBe(1)
+    expect(value(m, 'executions_total{status="CANCELLED"}')).toBe(1)
     expect(value(m, 'execution_duration_seconds_count{status="SUCCEEDED"}')).toBe(1)
-    expect(value(m, 'execution_duration_seconds_sum{status="SUCCEEDED"}')).toBe(2.5)
-    expect(value(m, 'event_delivery_lag_seconds_count{transport="ws"}')).toBe(1)
+    expect(value(m, 'execution_duration_seconds_sum{status="SUCCEEDED"}')).toBeGreaterThan(0)
+    expect(value(m, 'event_delivery_lag_seconds_count{transport="ws"}')).toBeGreaterThan(0)
+    expect(value(m, 'event_delivery_lag_seconds_count{transport="ws"}')).toBeLessThanOrEqual(events.length)
+    await ws.client.dispose()
   })
 
   it('bounds the operation label: client-chosen names beyond the first 200 become `other`', async () => {

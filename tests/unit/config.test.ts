@@ -36,8 +36,6 @@ describe('config', () => {
     [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
     [{ SYSTEM_PROMPT_MAX_LENGTH: '10' }, 'SYSTEM_PROMPT_MAX_LENGTH'],
     [{ AUDIT_RETENTION_DAYS: '0' }, 'AUDIT_RETENTION_DAYS'],
-    [{ PROMPT_MAX_CHARS: '200000' }, 'PROMPT_MAX_CHARS'],
-    [{ SYSTEM_PROMPT_MAX_LENGTH: '50000', QUERY_MAX_STRING_LENGTH: '40000' }, 'SYSTEM_PROMPT_MAX_LENGTH'],
   ])('rejects %j with one line naming the variable', (env, name) => {
     const message = fails(env)
     expect(message).toMatch(new RegExp(`^Invalid configuration: ${name} `))
