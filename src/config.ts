@@ -301,6 +301,17 @@ export interface Config {
 
 export class ConfigError extends Error {}
 
+/** For entry points: the configuration, or the one-line reason on stderr and exit code 1. */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig()
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e
+    console.error(e.message)
+    process.exit(1)
+  }
+}
+
 /** Parses and validates the environment; throws ConfigError with one line naming the first bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // An empty variable means "unset", as in most twelve-factor tooling.

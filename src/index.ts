@@ -1,16 +1,9 @@
 // Entry point: parse config, build the app, listen; SIGTERM/SIGINT stop it gracefully and exit 0.
 import { buildApp } from './app.ts'
-import { ConfigError, loadConfig, modeOf, type Config } from './config.ts'
+import { loadConfigOrExit, modeOf } from './config.ts'
 import { createLogger } from './logger.ts'
 
-let config: Config
-try {
-  config = loadConfig()
-} catch (e) {
-  if (!(e instanceof ConfigError)) throw e
-  console.error(e.message)
-  process.exit(1)
-}
+const config = loadConfigOrExit()
 
 const logger = createLogger(config)
 const app = await buildApp(config, { logger })

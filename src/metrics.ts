@@ -1,6 +1,6 @@
 // Prometheus metrics (prom-client), one registry per app, served at GET /metrics and passed to everything through
-// deps.metrics. The executions work updates `executions`, `executionDuration` and `eventDeliveryLag` through the
-// helpers at the bottom (recordExecution, observeDeliveryLag).
+// deps.metrics. Execution status changes (events/tenant-events.ts) and execution event streams (services/streams.ts)
+// feed `executions`, `executionDuration` and `eventDeliveryLag` through recordExecution and observeDeliveryLag.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
 import { redisConnections } from './redis.ts'
 
@@ -32,7 +32,7 @@ export interface Metrics {
   activeSubscriptions: Gauge<'transport'>
   rateLimitRejections: Counter<'reason'>
   quotaRejections: Counter<'quota'>
-  /** Executions reaching a status (the executions work increments it on every transition). */
+  /** Executions reaching a status (every committed transition). */
   executions: Counter<'status'>
   /** Wall time of finished executions, from start to terminal status. */
   executionDuration: Histogram<'status'>

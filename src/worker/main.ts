@@ -1,17 +1,10 @@
 // `npm run worker`: a worker process without the HTTP server, for scaling runs out. SIGTERM stops claiming, lets
 // running executions finish (SHUTDOWN_TIMEOUT_MS), returns the rest to the queue and exits 0.
-import { ConfigError, loadConfig, type Config } from '../config.ts'
+import { loadConfigOrExit } from '../config.ts'
 import { buildDeps } from '../deps.ts'
 import { startWorkerPool } from './pool.ts'
 
-let config: Config
-try {
-  config = loadConfig()
-} catch (e) {
-  if (!(e instanceof ConfigError)) throw e
-  console.error(e.message)
-  process.exit(1)
-}
+const config = loadConfigOrExit()
 if (!config.database.url) {
   console.error('npm run worker needs DATABASE_URL: the embedded database belongs to the server process (its in-process worker runs there)')
   process.exit(1)

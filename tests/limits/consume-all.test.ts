@@ -5,7 +5,7 @@ import { createMemoryLimitStore } from '../../src/limits/memory-store.ts'
 import { createRedisLimitStore } from '../../src/limits/redis-store.ts'
 import type { LimitDecision, LimitStore } from '../../src/limits/store.ts'
 import { services } from '../helpers/env.ts'
-import { manualClock, silentLogger, uniqueKey } from './support.ts'
+import { manualClock, mulberry32, silentLogger, uniqueKey } from './support.ts'
 
 const W = 60_000
 
@@ -82,13 +82,3 @@ describe.skipIf(!services.redisUrl)('consumeAll in Redis', () => {
     expect(seen.refused).toBeGreaterThan(40)
   })
 })
-
-/** Small seeded PRNG, so a failure reproduces. */
-function mulberry32(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0
-    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x
-    return ((x ^ (x >>> 14)) >>> 0) / 4_294_967_296
-  }
-}

@@ -48,3 +48,13 @@ export async function dedicatedRedis() {
     restart: async () => void (server = await startRedis(services.redisBin!, server.port)),
   }
 }
+
+/** Small seeded PRNG, so a failure reproduces. */
+export function mulberry32(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0
+    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x
+    return ((x ^ (x >>> 14)) >>> 0) / 4_294_967_296
+  }
+}

@@ -58,3 +58,68 @@ describe('config', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '' }).port).toBe(4000)
   })
 })
+
+// Limits, quotas, hardening and observability.
+describe('limits configuration', () => {
+  it('has safe defaults', () => {
+    const c = loadConfig({})
+    expect(c.limits).toMatchObject({
+      enabled: true,
+      perMinute: { FREE: 100, PRO: 1_000, ENTERPRISE: 10_000 },
+      tenantMultiplier: 10,
+      anonymousPerMinute: 60,
+      fields: [{ type: 'Mutation', field: 'runAgent', max: 10, windowMs: 60_000 }],
+      ws: { connectionsPerIpPerMinute: 60, subscribesPerMinute: 120, maxSubscriptionsPerPrincipal: 25, maxMessageBytes: 1_048_576 },
+    })
+    expect(c.queryLimits).toEqual({ maxDepth: 10, maxAliases: 15, maxTokens: 2_000, maxDirectives: 50, maxCost: 10_000, maxStringLength: 100_000, batchLimit: 0, maxBodyBytes: 1_048_576 })
+    expect(c.quotas).toEqual({
+      FREE: { executionsPerMonth: 1_000, tokensPerMonth: 1_000_000 },
+      PRO: { executionsPerMonth: 50_000, tokensPerMonth: 50_000_000 },
+      ENTERPRISE: { executionsPerMonth: null, tokensPerMonth: null },
+    })
+    expect(c.http).toEqual({ corsOrigins: [], hstsMaxAge: 31_536_000 })
+    expect(c.metrics).toEqual({ enabled: true, token: undefined })
+    expect(c.tracing.otlpEndpoint).toBeUndefined()
+    expect(c.log).toMatchObject({ modules: {}, redactFields: ['email'] })
+  })
+
+  it('parses plans, field limits, origins and module levels', () => {
+    const c = loadConfig({
+      RATE_LIMIT_ENTERPRISE_PER_MINUTE: 'unlimited',
+      FIELD_RATE_LIMITS: 'Mutation.runAgent=5/30s, Query.tools=100/1h',
+      CORS_ORIGINS: 'https://app.example.com, http://localhost:3000',
+      LOG_LEVELS: 'operations=warn,ws=debug',
+      QUOTA_PRO_TOKENS_PER_MONTH: '0',
+    })
+    expect(c.limits.perMinute.ENTERPRISE).toBeNull()
+    expect(c.limits.fields).toEqual([
+      { type: 'Mutation', field: 'runAgent', max: 5, windowMs: 30_000 },
+      { type: 'Query', field: 'tools', max: 100, windowMs: 3_600_000 },
+    ])
+    expect(c.http.corsOrigins).toEqual(['https://app.example.com', 'http://localhost:3000'])
+    expect(c.log.modules).toEqual({ operations: 'warn', ws: 'debug' })
+    expect(c.quotas.PRO.tokensPerMonth).toBeNull()
+    expect(loadConfig({ FIELD_RATE_LIMITS: 'none' }).limits.fields).toEqual([])
+    expect(loadConfig({ RATE_LIMIT_ENTERPRISE_PER_MINUTE: '0' }).limits.perMinute.ENTERPRISE).toBeNull()
+  })
+
+  it.each([
+    [{ RATE_LIMIT_FREE_PER_MINUTE: '0' }, 'RATE_LIMIT_FREE_PER_MINUTE'],
+    [{ RATE_LIMIT_ENTERPRISE_PER_MINUTE: 'lots' }, 'RATE_LIMIT_ENTERPRISE_PER_MINUTE'],
+    [{ FIELD_RATE_LIMITS: 'runAgent=10' }, 'FIELD_RATE_LIMITS'],
+    [{ FIELD_RATE_LIMITS: 'Mutation.runAgent=10/2d' }, 'FIELD_RATE_LIMITS'],
+    [{ CORS_ORIGINS: 'https://app.example.com/path' }, 'CORS_ORIGINS'],
+    [{ LOG_LEVELS: 'ws=loud' }, 'LOG_LEVELS'],
+    [{ QUERY_MAX_DEPTH: '0' }, 'QUERY_MAX_DEPTH'],
+    [{ GRAPHQL_BATCH_LIMIT: '1000' }, 'GRAPHQL_BATCH_LIMIT'],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'grpc://collector' }, 'OTEL_EXPORTER_OTLP_ENDPOINT'],
+  ])('rejects %j with one line naming the variable', (env, name) => {
+    const message = fails(env)
+    expect(message).toMatch(new RegExp(`^Invalid configuration: ${name} `))
+    expect(message).not.toContain('\n')
+  })
+
+  it('never echoes a metrics token it rejects', () => {
+    expect(fails({ METRICS_TOKEN: 'short-secret' })).not.toContain('short-secret')
+  })
+})
