@@ -7,9 +7,12 @@ import { createRedis, whenReady } from '../redis.ts'
 import { slidingWindowAllLua, slidingWindowLua } from './sliding-window.lua.ts'
 import { assertLimitArgs, assertLimitRules, LimiterUnavailableError, type LimitDecision, type LimitRule, type LimitStore } from './store.ts'
 
-/** Per command, on a dedicated connection without offline queue: an outage fails calls instead of queueing them. */
-const COMMAND_TIMEOUT_MS = 150
-/** Hard bound on a whole call whatever ioredis does (EVALSHA, NOSCRIPT, then EVAL each get a command timeout). */
+/**
+ * Bound on a whole call (EVALSHA, and EVAL after NOSCRIPT), on a dedicated connection without offline queue: an
+ * outage fails calls instead of queueing them. Checked after the event loop has read pending sockets: when the
+ * process itself stalled (a CPU-bound moment), the reply that arrived meanwhile wins over the timer that expired
+ * meanwhile. ioredis's own command timeout (1 s, createRedis) only reclaims commands Redis never answers.
+ */
 const DEADLINE_MS = 180
 /** Reply errors that mean "Redis cannot serve right now" rather than "this call is wrong". */
 const TRANSIENT_REPLY = /^(LOADING|BUSY|MASTERDOWN|READONLY|TRYAGAIN|CLUSTERDOWN|OOM|NOREPLICAS)\b/
@@ -35,7 +38,7 @@ interface LimiterCommands {
 
 /** Creates the Redis-backed store on its own fail-fast connection; calls reject with LimiterUnavailableError within DEADLINE_MS. */
 export function createRedisLimitStore(url: string, logger: Logger, opts: RedisLimitStoreOptions = {}): LimitStore {
-  const redis = createRedis(url, 'limiter', logger, { commandTimeout: COMMAND_TIMEOUT_MS })
+  const redis = createRedis(url, 'limiter', logger)
   redis.defineCommand('rlSlidingWindow', { numberOfKeys: 1, lua: slidingWindowLua })
   // Keys vary per call: the key count is the first argument.
   redis.defineCommand('rlSlidingWindowAll', { lua: slidingWindowAllLua })
@@ -81,7 +84,8 @@ export function createRedisLimitStore(url: string, logger: Logger, opts: RedisLi
   const bounded = async <T>(work: Promise<T>): Promise<T> => {
     let timer: NodeJS.Timeout | undefined
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new LimiterUnavailableError(`The rate-limit store did not answer within ${DEADLINE_MS} ms.`)), DEADLINE_MS)
+      // setImmediate runs after the poll phase: a reply already in the socket settles `work` first.
+      timer = setTimeout(() => setImmediate(() => reject(new LimiterUnavailableError(`The rate-limit store did not answer within ${DEADLINE_MS} ms.`))), DEADLINE_MS)
     })
     try {
       return await Promise.race([work, deadline])

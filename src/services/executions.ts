@@ -99,9 +99,10 @@ export function agentSnapshot(agent: AgentWithTools) {
 
 async function create(s: Session, a: { agent: AgentWithTools; model: string; messages: InputMessage[]; runId: string | null; idempotencyKey: string | null; hash: string; threadId: string | null }) {
   const tenantId = s.principal.tenantId
+  const plan = await s.deps.plans.planOf(tenantId)
   try {
     return await s.db.tx(async (tx) => {
-      await takeExecution(s, tx, tenantId)
+      await takeExecution(s, tx, tenantId, plan)
       const threadId = a.threadId ?? (await tx.thread.create({ data: { tenantId, title: a.messages.at(-1)!.content.slice(0, 80), createdById: s.principal.kind === 'USER' ? s.principal.userId : null } })).id
       const execution = await tx.execution.create({
         data: {

@@ -60,11 +60,12 @@ export async function getUsage(target: QuotaTarget, tenantId: string, at?: numbe
  * QUOTA_EXCEEDED (so the run never exists) when the month's executions or tokens are used up. The executions quota
  * is exact: the increment is conditional, and concurrent runs queue on the month's usage row. A run's tokens are
  * only known once it has run, so tokens are checked, not reserved: usage can end a little above the limit, and the
- * next run is then refused. `tx` must run with app.tenant_id = tenantId.
+ * next run is then refused. `tx` must run with app.tenant_id = tenantId; `plan` is read before it opens (a second
+ * connection awaited inside a transaction could wait forever for a pool the transaction holds).
  */
-export async function takeExecution(target: QuotaTarget, tx: Tx, tenantId: string): Promise<void> {
+export async function takeExecution(target: QuotaTarget, tx: Tx, tenantId: string, plan: Plan): Promise<void> {
   const deps = depsOf(target)
-  const limits = deps.config.quotas[await deps.plans.planOf(tenantId)]
+  const limits = deps.config.quotas[plan]
   const periodStart = periodStartOf(deps.clock())
   const period = periodStart.toISOString().slice(0, 10)
   const max = limits.executionsPerMonth

@@ -50,10 +50,11 @@ export const testConfig = (overrides: Record<string, string | undefined> = {}): 
 let isolated = 0
 /**
  * Environment for an app with a database of its own: for tests where another app's workers (sharing the harness
- * database) must not claim this app's executions. Migrated at the app's boot.
+ * database) must not claim this app's executions. Migrated at the app's boot. `postgres` asks for a PostgreSQL
+ * database even when the suite runs on PGlite (several processes cannot share one PGlite).
  */
-export async function isolatedDatabaseEnv(): Promise<Record<string, string | undefined>> {
-  if (services.databaseTarget !== 'postgres') return {} // every embedded test app has its own PGlite already
+export async function isolatedDatabaseEnv(opts: { postgres?: boolean } = {}): Promise<Record<string, string | undefined>> {
+  if (services.databaseTarget !== 'postgres' && !opts.postgres) return {} // every embedded test app has its own PGlite already
   const { createDatabase } = await import('../setup/services.ts')
   return { DATABASE_URL: await createDatabase(services.postgresAdminUrl!, `isolated_${process.pid}_${isolated++}_${Date.now()}`) }
 }

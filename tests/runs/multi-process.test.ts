@@ -13,7 +13,7 @@ import { startRedis, type Service } from '../setup/services.ts'
 const EVENTS = 'subscription($id: ID!, $after: String) { executionEvents(executionId: $id, after: $after) { cursor seq type event } }'
 const story = (words: number) => `tell me a story [[mock:delay=60]] ${'about rivers and mountains '.repeat(words)}`
 
-describe.skipIf(!services.postgresUrl || !services.redisBin)('runs across processes', () => {
+describe.skipIf(!services.postgresAdminUrl || !services.redisBin)('runs across processes', () => {
   let redis: Service
   let env: Record<string, string | undefined>
   let admin: TestApp
@@ -29,7 +29,7 @@ describe.skipIf(!services.postgresUrl || !services.redisBin)('runs across proces
   beforeAll(async () => {
     redis = await startRedis(services.redisBin!)
     env = {
-      ...(await isolatedDatabaseEnv()), REDIS_URL: redis.url, NODE_ENV: 'test', JWT_SECRET: 'multi-process-secret-multi-process-secret',
+      ...(await isolatedDatabaseEnv({ postgres: true })), REDIS_URL: redis.url, NODE_ENV: 'test', JWT_SECRET: 'multi-process-secret-multi-process-secret',
       WORKER_STALE_MS: '1500', WORKER_HEARTBEAT_MS: '300', WORKER_POLL_MS: '200', SUBSCRIPTION_POLL_MS: '300',
       AUTH_RATE_LIMIT_PER_IP_PER_MINUTE: '100000', SHUTDOWN_TIMEOUT_MS: '500',
     }
