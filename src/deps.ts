@@ -2,7 +2,7 @@
 import { createMemoryDenylist, createRedisDenylist } from './auth/denylist.ts'
 import { loadSigning } from './auth/keys.ts'
 import type { Config } from './config.ts'
-import type { AppDeps } from './context.ts'
+import type { AppDeps } from './services/session.ts'
 import { openDatabase, type DatabaseOptions } from './db/client.ts'
 import { LogCache } from './events/log-cache.ts'
 import { createLimitStore } from './limits/create.ts'

@@ -1,7 +1,7 @@
 // Turns the credentials of a request (HTTP headers or graphql-ws connectionParams) into a principal.
 // No credentials → anonymous; any bad credential → UNAUTHENTICATED (never silently anonymous).
 import { AppError } from '../errors.ts'
-import type { AppDeps } from '../context.ts'
+import type { AppDeps } from '../services/session.ts'
 import { systemTx } from '../db/scope.ts'
 import type { ApiKeyPrincipal, Principal, UserPrincipal } from './principal.ts'
 import { scopesOf } from './scopes.ts'

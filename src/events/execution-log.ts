@@ -1,7 +1,7 @@
 // The durable, gapless, per-execution AG-UI event log. An event exists once it is committed with its `seq`; only
 // then is a wake-up published. One writer per execution: every append is fenced by the writer's claim, so a worker
 // that lost its claim (reclaimed after missing heartbeats, or cancelled) can never add a single event.
-import type { AppDeps } from '../context.ts'
+import type { AppDeps } from '../services/session.ts'
 import { afterCommit, type TenantDb, type Tx } from '../db/scope.ts'
 import type { ExecutionStatus, Prisma } from '../generated/prisma/client.ts'
 import type { AguiEvent } from './agui.ts'

@@ -1,7 +1,7 @@
 // The tenant's domain-event log (`tenantEvents`): gapless per tenant, in commit order, written in the transaction of
 // the change it reports.
 import type { ExecutionStatus, Prisma } from '../generated/prisma/client.ts'
-import type { AppDeps } from '../context.ts'
+import type { AppDeps } from '../services/session.ts'
 import { afterCommit, type Tx } from '../db/scope.ts'
 import { topics } from './topics.ts'
 

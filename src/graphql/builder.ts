@@ -10,6 +10,7 @@ import type { Scope } from '../generated/prisma/enums.ts'
 import type { Context } from '../context.ts'
 import { isProductionProcess } from '../config.ts'
 import { AppError, notFound } from '../errors.ts'
+import { decodeGlobalId, encodeGlobalId } from '../global-ids.ts'
 import { auditDenial } from './denials.ts'
 import { connectionComplexity } from './complexity.ts'
 
@@ -71,6 +72,8 @@ export const builder = new SchemaBuilder<{
   },
   relay: {
     clientMutationId: 'omit',
+    encodeGlobalID: encodeGlobalId,
+    decodeGlobalID: decodeGlobalId,
     cursorType: 'String',
     nodeQueryOptions: {
       authScopes: { authenticated: true },

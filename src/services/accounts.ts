@@ -2,7 +2,7 @@
 import { AppError } from '../errors.ts'
 import { hashPassword, passwordProblems, verifyPassword } from '../auth/passwords.ts'
 import { hashSecret, isSecret } from '../auth/secrets.ts'
-import type { AppDeps, RequestMeta, Session } from '../context.ts'
+import type { AppDeps, RequestMeta, Session } from './session.ts'
 import { uuidv7 } from '../db/ids.ts'
 import { systemTx } from '../db/scope.ts'
 import { recordAudit } from './audit.ts'

@@ -1,5 +1,5 @@
 // Validation of an agent's configuration: every field checked, every problem reported at once.
-import type { Session } from '../context.ts'
+import type { Session } from './session.ts'
 import { AppError } from '../errors.ts'
 import { descriptionRule, nameRule, Problems, text } from './validation.ts'
 

@@ -1,7 +1,7 @@
 // Agents: a model, a prompt, settings and an ordered set of the tenant's tools. Names are unique per tenant, updates
 // are optimistic (`version`). Deleting an agent leaves its past executions readable (they keep a snapshot).
 import { AppError, notFound } from '../errors.ts'
-import type { Session } from '../context.ts'
+import type { Session } from './session.ts'
 import type { Tx } from '../db/scope.ts'
 import type { Agent, Prisma } from '../generated/prisma/client.ts'
 import { agentData, assertModelAllowed, type AgentInput } from './agent-input.ts'

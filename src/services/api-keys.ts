@@ -2,7 +2,7 @@
 // more scopes than its creator; rotation keeps the old secret working for a grace period.
 import { AppError, notFound } from '../errors.ts'
 import { apiKeyPrefix, hashSecret, newSecret } from '../auth/secrets.ts'
-import type { Session } from '../context.ts'
+import type { Session } from './session.ts'
 import type { ApiKey } from '../generated/prisma/client.ts'
 import type { Scope } from '../generated/prisma/enums.ts'
 import { actorOf, recordAudit } from './audit.ts'

@@ -1,6 +1,6 @@
 // Reading the audit log (the tenant's compliance view) and its retention purge. Writing is audit.ts.
 import type { Config } from '../config.ts'
-import type { Session } from '../context.ts'
+import type { Session } from './session.ts'
 import type { Database } from '../db/client.ts'
 import { systemTx } from '../db/scope.ts'
 import type { Prisma } from '../generated/prisma/client.ts'

@@ -1,7 +1,7 @@
 // The audit log: one entry per change, written in the transaction of the change it records. Append-only in the
 // database (trigger and grants); entries are never updated.
 import type { Principal } from '../auth/principal.ts'
-import type { AppDeps, RequestMeta } from '../context.ts'
+import type { AppDeps, RequestMeta } from './session.ts'
 import { emitTenantEvent } from '../events/tenant-events.ts'
 import type { Database } from '../db/client.ts'
 import type { Tx } from '../db/scope.ts'

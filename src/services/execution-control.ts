@@ -1,6 +1,6 @@
 // Cancelling runs. A queued run is ended right here (this transaction becomes its writer); a running one is flagged
 // and its worker is told at once, stopping the model and ending the run within about a second.
-import type { Session } from '../context.ts'
+import type { Session } from './session.ts'
 import { AppError, notFound } from '../errors.ts'
 import { ev, toWire, type AguiEvent } from '../events/agui.ts'
 import { insertEvents, wakeSubscribers } from '../events/execution-log.ts'

@@ -1,6 +1,6 @@
 // Reading runs: the history (newest first), one run's event log by page, waiting for a run to finish, and the
 // messages of a thread (assembled from the event logs).
-import type { Session } from '../context.ts'
+import type { Session } from './session.ts'
 import { notFound } from '../errors.ts'
 import { isTerminal, type AguiMessage } from '../events/agui.ts'
 import { readEvents } from '../events/execution-log.ts'

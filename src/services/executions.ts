@@ -1,6 +1,6 @@
 // Running agents: runAgent validates and queues an execution (idempotently); the worker does the rest.
 import { createHash, randomUUID } from 'node:crypto'
-import type { Session } from '../context.ts'
+import type { Session } from './session.ts'
 import { AppError, notFound } from '../errors.ts'
 import { emitExecutionStatus } from '../events/tenant-events.ts'
 import { topics } from '../events/topics.ts'

@@ -3,7 +3,7 @@
 import { AppError, notFound } from '../errors.ts'
 import { hashPassword, passwordProblems, verifyPassword } from '../auth/passwords.ts'
 import { hashSecret, isSecret, newSecret } from '../auth/secrets.ts'
-import type { AppDeps, RequestMeta, Session } from '../context.ts'
+import type { AppDeps, RequestMeta, Session } from './session.ts'
 import { systemTx } from '../db/scope.ts'
 import type { Role } from '../generated/prisma/enums.ts'
 import { actorOf, recordAudit } from './audit.ts'

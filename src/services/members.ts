@@ -2,7 +2,7 @@
 // and only an OWNER can grant, change or remove the OWNER role.
 import { AppError, notFound } from '../errors.ts'
 import type { Principal } from '../auth/principal.ts'
-import type { Session } from '../context.ts'
+import type { Session } from './session.ts'
 import { systemTx, type Tx } from '../db/scope.ts'
 import type { Role } from '../generated/prisma/enums.ts'
 import { actorOf, recordAudit } from './audit.ts'

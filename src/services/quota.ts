@@ -3,7 +3,7 @@
 // An execution counts when it is created (takeExecution, in runAgent's transaction); its tokens when an attempt ends
 // (recordUsage, in the worker's transaction that ends it).
 import type { Plan, PlanQuota } from '../config.ts'
-import type { AppDeps, Session } from '../context.ts'
+import type { AppDeps, Session } from './session.ts'
 import type { Tx } from '../db/scope.ts'
 import { AppError } from '../errors.ts'
 

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto'
 import type { UserPrincipal } from '../auth/principal.ts'
 import { scopesOf } from '../auth/scopes.ts'
 import { hashSecret, newSecret } from '../auth/secrets.ts'
-import type { AppDeps } from '../context.ts'
+import type { AppDeps } from './session.ts'
 import type { Tx } from '../db/scope.ts'
 import type { Membership, Tenant, User } from '../generated/prisma/client.ts'
 

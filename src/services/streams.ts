@@ -1,6 +1,6 @@
 // Live streams for subscriptions, each a replay-then-follow over a durable log (see events/follow.ts). Access is
 // checked when the subscription starts; everything read afterwards goes through the caller's tenant scope.
-import type { Session } from '../context.ts'
+import type { Session } from './session.ts'
 import { notFound } from '../errors.ts'
 import { EventType, isTerminal } from '../events/agui.ts'
 import { readEvents, type StoredEvent } from '../events/execution-log.ts'

@@ -1,7 +1,7 @@
 // Threads: conversations (the AG-UI threadId) that own executions. Deleting a thread deletes its executions and
 // their events with it (a conversation is removed as a whole).
 import { notFound } from '../errors.ts'
-import type { Session } from '../context.ts'
+import type { Session } from './session.ts'
 import type { Prisma, Thread } from '../generated/prisma/client.ts'
 import { diff } from './audit-diff.ts'
 import { auditChange } from './audit.ts'

@@ -1,7 +1,7 @@
 // Brute-force protection for the unauthenticated endpoints: a budget per client IP (sign-up, login, refresh,
 // invitations; never counted against a tenant) and a budget of failed logins per account.
 import { AppError } from '../errors.ts'
-import type { AppDeps, RequestMeta } from '../context.ts'
+import type { AppDeps, RequestMeta } from './session.ts'
 import type { LimitDecision } from '../limits/store.ts'
 
 export const rateLimited = (d: Pick<LimitDecision, 'retryAfterMs'>) =>

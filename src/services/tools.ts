@@ -2,7 +2,7 @@
 // POSTs to). Names are unique per tenant, updates are optimistic (`version`), and a tool that agents use is deleted
 // only with `force`, which detaches it from them.
 import { AppError, notFound } from '../errors.ts'
-import type { Session } from '../context.ts'
+import type { Session } from './session.ts'
 import type { Tx } from '../db/scope.ts'
 import type { Prisma, Tool, ToolKind } from '../generated/prisma/client.ts'
 import { builtinHandlers, builtinNames, isBuiltinHandler } from '../tools/builtin.ts'

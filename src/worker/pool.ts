@@ -3,7 +3,7 @@
 // (WORKERS=n slots) or alone (`npm run worker`); any number of them share the queue safely.
 import { hostname } from 'node:os'
 import { randomBytes } from 'node:crypto'
-import type { AppDeps } from '../context.ts'
+import type { AppDeps } from '../services/session.ts'
 import { emitExecutionStatus } from '../events/tenant-events.ts'
 import { topics } from '../events/topics.ts'
 import { purgeAuditLog } from '../services/audit-log.ts'

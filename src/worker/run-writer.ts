@@ -2,7 +2,7 @@
 // spare the database without adding visible latency, and always flushed before anything observable happens (a tool
 // call, the end of the run). Also tracks which messages, tool calls and steps are open, so an interrupted attempt
 // can be closed cleanly.
-import type { AppDeps } from '../context.ts'
+import type { AppDeps } from '../services/session.ts'
 import { EventType, toWire, type AguiEvent } from '../events/agui.ts'
 import { appendEvents, type RunEnd, type Writer } from '../events/execution-log.ts'
 

@@ -1,6 +1,6 @@
 // Drives one claimed execution from its current state to an end: a terminal status, or back to the queue (retry,
 // shutdown). Everything it writes is fenced by its claim; if the claim is lost it stops without writing more.
-import type { AppDeps } from '../context.ts'
+import type { AppDeps } from '../services/session.ts'
 import { ev, EventType, toWire, type AguiEvent, type AguiMessage } from '../events/agui.ts'
 import { appendEvents, ClaimLostError, readEvents, type RunEnd } from '../events/execution-log.ts'
 import { applyEvents } from '../events/messages.ts'

@@ -1,5 +1,5 @@
 import { queryFromInfo } from '@pothos/plugin-prisma'
-import { encodeGlobalID } from '@pothos/plugin-relay'
+import { encodeGlobalId } from '../../global-ids.ts'
 import { sessionOf } from '../../context.ts'
 import type { Agent } from '../../generated/prisma/client.ts'
 import { AGENT_DEFAULTS, AGENT_LIMITS } from '../../services/agent-input.ts'
@@ -153,6 +153,6 @@ builder.mutationFields((t) => ({
     type: DeleteAgentPayload,
     authScopes: { scope: 'AGENTS_WRITE' },
     args: { input: t.arg({ type: DeleteAgentInput, required: true }) },
-    resolve: async (_r, { input }, ctx) => ({ deletedId: encodeGlobalID('Agent', await deleteAgent(sessionOf(ctx), { id: decodeId(String(input.id), 'Agent') })) }),
+    resolve: async (_r, { input }, ctx) => ({ deletedId: encodeGlobalId('Agent', await deleteAgent(sessionOf(ctx), { id: decodeId(String(input.id), 'Agent') })) }),
   }),
 }))

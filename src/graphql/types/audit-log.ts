@@ -1,4 +1,4 @@
-import { encodeGlobalID } from '@pothos/plugin-relay'
+import { encodeGlobalId } from '../../global-ids.ts'
 import { isObjectType, type GraphQLSchema } from 'graphql'
 import { sessionOf } from '../../context.ts'
 import type { ActorType } from '../../generated/prisma/enums.ts'
@@ -29,7 +29,7 @@ const AuditActor = builder.objectRef<ActorShape>('AuditActor').implement({
     id: t.id({
       nullable: true,
       description: 'The User or ApiKey id (it may have been deleted since).',
-      resolve: (a) => (a.id && (a.type === 'USER' || a.type === 'API_KEY') ? encodeGlobalID(a.type === 'USER' ? 'User' : 'ApiKey', a.id) : a.id),
+      resolve: (a) => (a.id && (a.type === 'USER' || a.type === 'API_KEY') ? encodeGlobalId(a.type === 'USER' ? 'User' : 'ApiKey', a.id) : a.id),
     }),
     label: t.exposeString('label', { nullable: true, description: "The user's email or the key's name at the time." }),
   }),
@@ -53,7 +53,7 @@ export const AuditLogEntryRef = builder.prismaNode('AuditLog', {
     resourceType: t.exposeString('resourceType', { nullable: true }),
     resourceId: t.string({
       nullable: true,
-      resolve: (e, _a, _c, info) => (e.resourceType && e.resourceId && isNodeType(info.schema, e.resourceType) ? encodeGlobalID(e.resourceType, e.resourceId) : e.resourceId),
+      resolve: (e, _a, _c, info) => (e.resourceType && e.resourceId && isNodeType(info.schema, e.resourceType) ? encodeGlobalId(e.resourceType, e.resourceId) : e.resourceId),
     }),
     outcome: t.expose('outcome', { type: AuditOutcomeEnum }),
     requestId: t.exposeString('requestId', { nullable: true }),

@@ -1,4 +1,4 @@
-import { encodeGlobalID } from '@pothos/plugin-relay'
+import { encodeGlobalId } from '../../global-ids.ts'
 import { sessionOf } from '../../context.ts'
 import { addMember, listMembers, removeMember, updateMemberRole } from '../../services/members.ts'
 import { builder } from '../builder.ts'
@@ -73,7 +73,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: RemoveMemberInput, required: true }) },
     resolve: async (_r, { input }, ctx) => {
       const userId = await removeMember(sessionOf(ctx), { userId: memberId(input.id) })
-      return { removedId: encodeGlobalID('Member', userId) }
+      return { removedId: encodeGlobalId('Member', userId) }
     },
   }),
 }))

@@ -3,7 +3,7 @@ import { AppError } from '../../errors.ts'
 import { SlowConsumerError } from '../../events/follow.ts'
 import type { StoredEvent } from '../../events/execution-log.ts'
 import { streamExecutionEvents, streamProgress, streamTenantEvents, type ProgressUpdate, type TenantEventEntry } from '../../services/streams.ts'
-import { encodeGlobalID } from '@pothos/plugin-relay'
+import { encodeGlobalId } from '../../global-ids.ts'
 import { builder } from '../builder.ts'
 import { decodeCursor, encodeCursor } from '../connection.ts'
 import { decodeId } from '../ids.ts'
@@ -109,7 +109,7 @@ builder.subscriptionFields((t) => ({
     },
     resolve: (payload, _a, ctx) => {
       const e = unwrap(payload as TenantEventEntry | Failure, (seq) => encodeCursor(ctx, 'tenantEvents', String(seq)))
-      return { ...e, cursor: encodeCursor(ctx, 'tenantEvents', String(e.seq)), resourceId: encodeGlobalID(e.resourceType, e.resourceId) }
+      return { ...e, cursor: encodeCursor(ctx, 'tenantEvents', String(e.seq)), resourceId: encodeGlobalId(e.resourceType, e.resourceId) }
     },
   }),
 }))

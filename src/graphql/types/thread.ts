@@ -1,5 +1,5 @@
 import { queryFromInfo } from '@pothos/plugin-prisma'
-import { encodeGlobalID } from '@pothos/plugin-relay'
+import { encodeGlobalId } from '../../global-ids.ts'
 import { sessionOf } from '../../context.ts'
 import type { Thread } from '../../generated/prisma/client.ts'
 import { createThread, deleteThread, getThread, listThreads, updateThread, type ThreadQuery } from '../../services/threads.ts'
@@ -73,6 +73,6 @@ builder.mutationFields((t) => ({
     description: 'Deletes the thread with its executions and their events.',
     authScopes: { scope: 'EXECUTIONS_RUN' },
     args: { input: t.arg({ type: DeleteThreadInput, required: true }) },
-    resolve: async (_r, { input }, ctx) => ({ deletedId: encodeGlobalID('Thread', await deleteThread(sessionOf(ctx), { id: decodeId(String(input.id), 'Thread') })) }),
+    resolve: async (_r, { input }, ctx) => ({ deletedId: encodeGlobalId('Thread', await deleteThread(sessionOf(ctx), { id: decodeId(String(input.id), 'Thread') })) }),
   }),
 }))

@@ -1,5 +1,5 @@
 import { queryFromInfo } from '@pothos/plugin-prisma'
-import { encodeGlobalID } from '@pothos/plugin-relay'
+import { encodeGlobalId } from '../../global-ids.ts'
 import { sessionOf } from '../../context.ts'
 import { AppError } from '../../errors.ts'
 import type { Tool } from '../../generated/prisma/client.ts'
@@ -105,7 +105,7 @@ const DeleteToolPayload = builder.objectRef<{ deletedId: string }>('DeleteToolPa
 /** TOOL_IN_USE names the agents by database id; clients know them by global id. */
 function withGlobalAgentIds(e: unknown): never {
   if (e instanceof AppError && e.code === 'TOOL_IN_USE') {
-    const agents = (e.details.agents as { id: string; name: string }[]).map((a) => ({ id: encodeGlobalID('Agent', a.id), name: a.name }))
+    const agents = (e.details.agents as { id: string; name: string }[]).map((a) => ({ id: encodeGlobalId('Agent', a.id), name: a.name }))
     throw new AppError(e.code, e.message, { ...e.details, agents })
   }
   throw e
@@ -130,7 +130,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: DeleteToolInput, required: true }) },
     resolve: async (_r, { input }, ctx) => {
       const id = await deleteTool(sessionOf(ctx), { id: decodeId(String(input.id), 'Tool'), force: input.force }).catch(withGlobalAgentIds)
-      return { deletedId: encodeGlobalID('Tool', id) }
+      return { deletedId: encodeGlobalId('Tool', id) }
     },
   }),
 }))

@@ -1,4 +1,4 @@
-import { encodeGlobalID } from '@pothos/plugin-relay'
+import { encodeGlobalId } from '../../global-ids.ts'
 import type { Principal } from '../../auth/principal.ts'
 import { builder } from '../builder.ts'
 import { PrincipalKindEnum, RoleEnum, ScopeEnum } from './enums.ts'
@@ -7,7 +7,7 @@ const PrincipalInfo = builder.objectRef<Principal>('Principal').implement({
   description: 'The credential behind the request: a user (access token) or an API key.',
   fields: (t) => ({
     kind: t.field({ type: PrincipalKindEnum, resolve: (p) => p.kind }),
-    id: t.id({ description: 'The User or ApiKey id.', resolve: (p) => (p.kind === 'USER' ? encodeGlobalID('User', p.userId) : encodeGlobalID('ApiKey', p.apiKeyId)) }),
+    id: t.id({ description: 'The User or ApiKey id.', resolve: (p) => (p.kind === 'USER' ? encodeGlobalId('User', p.userId) : encodeGlobalId('ApiKey', p.apiKeyId)) }),
     name: t.string({ resolve: (p) => (p.kind === 'USER' ? p.email : p.name) }),
   }),
 })
