@@ -57,6 +57,27 @@ describe('config', () => {
   it('treats empty variables as unset', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '' }).port).toBe(4000)
   })
+
+  it('maps each variable to its place in the nested configuration', () => {
+    const c = loadConfig({ WS_STALL_MS: '777', QUOTA_ENTERPRISE_TOKENS_PER_MONTH: '5', PLAN_CACHE_SECONDS: '7', DATABASE_ROLE: 'none' })
+    expect(c.subscriptions.stallMs).toBe(777)
+    expect(c.quotas.ENTERPRISE).toEqual({ executionsPerMonth: null, tokensPerMonth: 5 })
+    expect(c.limits.planCacheMs).toBe(7_000)
+    expect(c.database.role).toBeUndefined()
+    expect(loadConfig({}).database.role).toBe('agent_platform_app')
+  })
+
+  it('completes the values that depend on other variables', () => {
+    const db = 'postgres://app@db/app'
+    expect(loadConfig({ DATABASE_URL: db }).database.migrationUrl).toBe(db)
+    expect(loadConfig({ DATABASE_URL: db, MIGRATION_DATABASE_URL: 'postgres://owner@db/app' }).database.migrationUrl).toBe('postgres://owner@db/app')
+    expect(loadConfig({ LLM_OPENAI_API_KEY: 'k', LLM_TIMEOUT_MS: '2000' }).llm.openAi).toBeUndefined()
+    expect(loadConfig({ LLM_OPENAI_BASE_URL: 'https://llm.example.com/v1', LLM_TIMEOUT_MS: '2000' }).llm.openAi)
+      .toEqual({ baseUrl: 'https://llm.example.com/v1', apiKey: undefined, modelMap: undefined, timeoutMs: 2_000 })
+    const keys = JSON.stringify({ keys: [{ kid: 'k1', alg: 'ES256', kty: 'EC', d: 'secret' }] })
+    expect(loadConfig({ NODE_ENV: 'production', JWT_PRIVATE_KEYS: keys }).auth.privateKeys).toHaveLength(1)
+    expect(fails({ PAGE_SIZE_DEFAULT: '200' })).toBe('Invalid configuration: PAGE_SIZE_DEFAULT must not exceed PAGE_SIZE_MAX')
+  })
 })
 
 // Limits, quotas, hardening and observability.
