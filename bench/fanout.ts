@@ -9,7 +9,7 @@ import { buildApp } from '../src/app.ts'
 import { loadConfig } from '../src/config.ts'
 import { ev, toWire } from '../src/events/agui.ts'
 import { appendEvents } from '../src/events/execution-log.ts'
-import { claimNext } from '../src/services/execution-state.ts'
+import { claimNext } from '../src/services/runs/claims.ts'
 import { benchServices } from './support.ts'
 
 const SUBSCRIBERS = Number(process.env.SUBSCRIBERS ?? 1000)

@@ -7,7 +7,7 @@ import type { AppDeps } from '../services/session.ts'
 import { emitExecutionStatus } from '../events/tenant-events.ts'
 import { topics } from '../events/topics.ts'
 import { purgeAuditLog } from '../services/audit-log.ts'
-import { claimNext, requeueStale } from '../services/execution-state.ts'
+import { claimNext, requeueStale } from '../services/runs/claims.ts'
 import { runExecution } from './runner.ts'
 
 export interface WorkerPool {

@@ -1,14 +1,14 @@
 // Reading runs: the history (newest first), one run's event log by page, waiting for a run to finish, and the
 // messages of a thread (assembled from the event logs).
-import type { Session } from './session.ts'
-import { notFound } from '../errors.ts'
-import { isTerminal, type AguiMessage } from '../events/agui.ts'
-import { readEvents } from '../events/execution-log.ts'
-import { follow } from '../events/follow.ts'
-import { topics } from '../events/topics.ts'
-import { Prisma, type Execution, type ExecutionStatus } from '../generated/prisma/client.ts'
-import { isFinished } from './execution-state.ts'
-import { page, type PageRequest } from './paging.ts'
+import type { Session } from '../session.ts'
+import { notFound } from '../../errors.ts'
+import { isTerminal, type AguiMessage } from '../../events/agui.ts'
+import { readEvents } from '../../events/execution-log.ts'
+import { follow } from '../../events/follow.ts'
+import { topics } from '../../events/topics.ts'
+import { Prisma, type Execution, type ExecutionStatus } from '../../generated/prisma/client.ts'
+import { isFinished } from './claims.ts'
+import { page, type PageRequest } from '../paging.ts'
 
 export interface ExecutionFilter {
   agentId?: string | null

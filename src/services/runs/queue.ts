@@ -1,15 +1,15 @@
 // Running agents: runAgent validates and queues an execution (idempotently); the worker does the rest.
 import { createHash, randomUUID } from 'node:crypto'
-import type { Session } from './session.ts'
-import { AppError, notFound } from '../errors.ts'
-import { emitExecutionStatus } from '../events/tenant-events.ts'
-import { topics } from '../events/topics.ts'
-import { afterCommit } from '../db/scope.ts'
-import type { Execution, Prisma } from '../generated/prisma/client.ts'
-import { actorOf, recordAudit } from './audit.ts'
-import { takeExecution } from './quota.ts'
-import { waitUntilFinished } from './execution-history.ts'
-import { Problems, text } from './validation.ts'
+import type { Session } from '../session.ts'
+import { AppError, notFound } from '../../errors.ts'
+import { emitExecutionStatus } from '../../events/tenant-events.ts'
+import { topics } from '../../events/topics.ts'
+import { afterCommit } from '../../db/scope.ts'
+import type { Execution, Prisma } from '../../generated/prisma/client.ts'
+import { actorOf, recordAudit } from '../audit.ts'
+import { takeExecution } from '../quota.ts'
+import { waitUntilFinished } from './history.ts'
+import { Problems, text } from '../validation.ts'
 
 export interface InputMessage {
   /** The client's message id (AG-UI clients keep theirs); one is made when absent. */

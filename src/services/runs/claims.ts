@@ -1,9 +1,9 @@
 // The execution state machine. The database enforces it (trigger executions_status_transition); this module holds
 // the same table for code, and every statement that moves an execution between states.
-import type { AppDeps } from './session.ts'
-import type { ExecutionStatus } from '../generated/prisma/enums.ts'
-import { applySettings, systemTx } from '../db/scope.ts'
-import { emitExecutionStatus } from '../events/tenant-events.ts'
+import type { AppDeps } from '../session.ts'
+import type { ExecutionStatus } from '../../generated/prisma/enums.ts'
+import { applySettings, systemTx } from '../../db/scope.ts'
+import { emitExecutionStatus } from '../../events/tenant-events.ts'
 
 export const transitions: Readonly<Record<ExecutionStatus, readonly ExecutionStatus[]>> = {
   QUEUED: ['RUNNING', 'CANCELLED'],

@@ -1,14 +1,14 @@
 // Cancelling runs. A queued run is ended right here (this transaction becomes its writer); a running one is flagged
 // and its worker is told at once, stopping the model and ending the run within about a second.
-import type { Session } from './session.ts'
-import { AppError, notFound } from '../errors.ts'
-import { ev, toWire, type AguiEvent } from '../events/agui.ts'
-import { insertEvents, wakeSubscribers } from '../events/execution-log.ts'
-import { emitExecutionStatus } from '../events/tenant-events.ts'
-import { topics } from '../events/topics.ts'
-import { afterCommit } from '../db/scope.ts'
-import type { Execution } from '../generated/prisma/client.ts'
-import { actorOf, recordAudit } from './audit.ts'
+import type { Session } from '../session.ts'
+import { AppError, notFound } from '../../errors.ts'
+import { ev, toWire, type AguiEvent } from '../../events/agui.ts'
+import { insertEvents, wakeSubscribers } from '../../events/execution-log.ts'
+import { emitExecutionStatus } from '../../events/tenant-events.ts'
+import { topics } from '../../events/topics.ts'
+import { afterCommit } from '../../db/scope.ts'
+import type { Execution } from '../../generated/prisma/client.ts'
+import { actorOf, recordAudit } from '../audit.ts'
 import { encodeRunIds } from './run-ids.ts'
 
 /** Cancels a queued or running execution; cancelling a cancelled one is a no-op, a finished one a CONFLICT. */
