@@ -1,25 +1,9 @@
-// The execution state machine. The database enforces it (trigger executions_status_transition); this module holds
-// the same table for code, and every statement that moves an execution between states.
-import type { AppDeps } from '../session.ts'
-import type { ExecutionStatus } from '../../generated/prisma/enums.ts'
+// A worker's hold on runs: claiming a queued run, keeping the claim alive, and returning to the queue the runs whose
+// worker stopped heartbeating. The claim (`claimed_by = worker#attempt`) fences every later write of the run.
+import { Prisma } from '../../generated/prisma/client.ts'
 import { applySettings, systemTx } from '../../db/scope.ts'
-import { emitExecutionStatus } from '../../events/tenant-events.ts'
-
-export const transitions: Readonly<Record<ExecutionStatus, readonly ExecutionStatus[]>> = {
-  QUEUED: ['RUNNING', 'CANCELLED'],
-  RUNNING: ['SUCCEEDED', 'FAILED', 'CANCELLED', 'TIMED_OUT', 'QUEUED'],
-  SUCCEEDED: [],
-  FAILED: [],
-  CANCELLED: [],
-  TIMED_OUT: [],
-}
-
-export const isFinished = (s: ExecutionStatus) => transitions[s].length === 0
-
-/** Throws on a transition the state machine does not allow (a programming error). */
-export function assertTransition(from: ExecutionStatus, to: ExecutionStatus) {
-  if (from !== to && !transitions[from].includes(to)) throw new Error(`invalid execution transition ${from} -> ${to}`)
-}
+import type { AppDeps } from '../session.ts'
+import { transition } from './lifecycle.ts'
 
 export interface Claimed {
   id: string
@@ -38,8 +22,8 @@ export async function claimNext(deps: AppDeps, workerId: string): Promise<Claime
   const skipped: string[] = []
   for (let tries = 0; tries < 20; tries++) {
     const result = await systemTx(deps.db.prisma, { purpose: 'worker' }, async (tx) => {
-      const [candidate] = await tx.$queryRaw<{ id: string; agent_id: string | null; max: number | null }[]>`
-        SELECT id, agent_id, (agent_snapshot->>'maxConcurrentExecutions')::int AS max FROM executions
+      const [candidate] = await tx.$queryRaw<{ id: string; tenant_id: string; agent_id: string | null; max: number | null }[]>`
+        SELECT id, tenant_id, agent_id, (agent_snapshot->>'maxConcurrentExecutions')::int AS max FROM executions
         WHERE status = 'QUEUED' AND run_after <= now() AND NOT (id = ANY(${skipped}::uuid[]))
         ORDER BY run_after, id
         FOR UPDATE SKIP LOCKED
@@ -51,16 +35,16 @@ export async function claimNext(deps: AppDeps, workerId: string): Promise<Claime
           SELECT count(*)::int AS running FROM executions WHERE agent_id = ${candidate.agent_id}::uuid AND status = 'RUNNING'`
         if ((count?.running ?? 0) >= candidate.max) return { skip: candidate.id }
       }
-      const [row] = await tx.$queryRaw<{ id: string; tenant_id: string; attempt: number; last_seq: number }[]>`
-        UPDATE executions SET status = 'RUNNING', attempt = attempt + 1, claimed_at = now(), heartbeat_at = now(),
-          started_at = coalesce(started_at, now()), updated_at = now(),
-          claimed_by = ${workerId} || '#' || (attempt + 1)
-        WHERE id = ${candidate.id}::uuid
-        RETURNING id, tenant_id, attempt, last_seq`
       // From here on this transaction acts for the run's tenant (its domain-event log).
-      await applySettings(tx, { tenantId: row!.tenant_id, purpose: 'worker' })
-      await emitExecutionStatus(deps, tx, row!.tenant_id, row!.id, 'RUNNING')
-      return { claimed: { id: row!.id, tenantId: row!.tenant_id, attempt: row!.attempt, lastSeq: row!.last_seq, claim: `${workerId}#${row!.attempt}` } }
+      await applySettings(tx, { tenantId: candidate.tenant_id, purpose: 'worker' })
+      const row = await transition(deps, tx, {
+        id: candidate.id, from: 'QUEUED', to: 'RUNNING',
+        set: [
+          Prisma.sql`attempt = attempt + 1`, Prisma.sql`claimed_at = now()`, Prisma.sql`heartbeat_at = now()`,
+          Prisma.sql`started_at = coalesce(started_at, now())`, Prisma.sql`claimed_by = ${workerId} || '#' || (attempt + 1)`,
+        ],
+      })
+      return { claimed: { id: row!.id, tenantId: row!.tenantId, attempt: row!.attempt, lastSeq: row!.lastSeq, claim: `${workerId}#${row!.attempt}` } }
     })
     if (!result) return undefined
     if ('claimed' in result) return result.claimed
@@ -69,13 +53,26 @@ export async function claimNext(deps: AppDeps, workerId: string): Promise<Claime
   return undefined
 }
 
+/** Records that the worker holding `c` is alive; tells whether the run was cancelled or the claim lost. */
+export async function heartbeat(deps: AppDeps, c: Claimed): Promise<'ok' | 'cancel' | 'lost'> {
+  const [row] = await deps.db.forTenant(c.tenantId).tx((tx) => tx.$queryRaw<{ cancel: boolean }[]>`
+    UPDATE executions SET heartbeat_at = now() WHERE id = ${c.id}::uuid AND claimed_by = ${c.claim} AND status = 'RUNNING'
+    RETURNING cancel_requested_at IS NOT NULL AS cancel`)
+  return !row ? 'lost' : row.cancel ? 'cancel' : 'ok'
+}
+
 /** Returns to the queue every RUNNING execution whose worker stopped heartbeating (crash, kill -9, partition). */
 export async function requeueStale(deps: AppDeps, staleMs: number): Promise<{ id: string; tenantId: string }[]> {
   return systemTx(deps.db.prisma, { purpose: 'worker' }, async (tx) => {
-    const rows = await tx.$queryRaw<{ id: string; tenant_id: string }[]>`
-      UPDATE executions SET status = 'QUEUED', claimed_by = NULL, run_after = now(), updated_at = now()
+    // A row being written right now belongs to a live worker: skip it rather than wait for it.
+    const stale = await tx.$queryRaw<{ id: string; tenant_id: string }[]>`
+      SELECT id, tenant_id FROM executions
       WHERE status = 'RUNNING' AND heartbeat_at < now() - make_interval(secs => ${staleMs / 1000})
-      RETURNING id, tenant_id`
-    return rows.map((r) => ({ id: r.id, tenantId: r.tenant_id }))
+      FOR UPDATE SKIP LOCKED`
+    for (const r of stale) {
+      await applySettings(tx, { tenantId: r.tenant_id, purpose: 'worker' })
+      await transition(deps, tx, { id: r.id, from: 'RUNNING', to: 'QUEUED', set: [Prisma.sql`claimed_by = NULL`, Prisma.sql`run_after = now()`] })
+    }
+    return stale.map((r) => ({ id: r.id, tenantId: r.tenant_id }))
   })
 }
