@@ -33,12 +33,12 @@ export async function cancelExecution(s: Session, input: { id: string }): Promis
       toWire(ev.runFinished(threadId, runId, usage, e.model, 'cancelled')),
     ]
     // The row is locked and QUEUED, so the change cannot miss.
-    const cancelled = await transition(s.deps, tx, {
+    const { lastSeq } = (await transition(s.deps, tx, {
       id: e.id, from: 'QUEUED', to: 'CANCELLED',
       set: [Prisma.sql`cancel_requested_at = now()`, Prisma.sql`finished_at = now()`, Prisma.sql`last_seq = last_seq + ${events.length}`],
-    })
-    await insertEvents(tx, tenantId, e.id, cancelled!.lastSeq, events)
-    wakeSubscribers(s.deps, tx, e.id, cancelled!.lastSeq)
+    }))!
+    await insertEvents(tx, tenantId, e.id, lastSeq, events)
+    wakeSubscribers(s.deps, tx, e.id, lastSeq)
     return tx.execution.findUniqueOrThrow({ where: { id: e.id } })
   })
 }

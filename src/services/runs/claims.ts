@@ -37,14 +37,15 @@ export async function claimNext(deps: AppDeps, workerId: string): Promise<Claime
       }
       // From here on this transaction acts for the run's tenant (its domain-event log).
       await applySettings(tx, { tenantId: candidate.tenant_id, purpose: 'worker' })
-      const row = await transition(deps, tx, {
+      // The candidate is locked and QUEUED, so the change cannot miss.
+      const row = (await transition(deps, tx, {
         id: candidate.id, from: 'QUEUED', to: 'RUNNING',
         set: [
           Prisma.sql`attempt = attempt + 1`, Prisma.sql`claimed_at = now()`, Prisma.sql`heartbeat_at = now()`,
           Prisma.sql`started_at = coalesce(started_at, now())`, Prisma.sql`claimed_by = ${workerId} || '#' || (attempt + 1)`,
         ],
-      })
-      return { claimed: { id: row!.id, tenantId: row!.tenantId, attempt: row!.attempt, lastSeq: row!.lastSeq, claim: `${workerId}#${row!.attempt}` } }
+      }))!
+      return { claimed: { id: row.id, tenantId: row.tenantId, attempt: row.attempt, lastSeq: row.lastSeq, claim: `${workerId}#${row.attempt}` } }
     })
     if (!result) return undefined
     if ('claimed' in result) return result.claimed

@@ -26,6 +26,7 @@ export const transitions: Readonly<Record<ExecutionStatus, readonly ExecutionSta
   TIMED_OUT: [],
 }
 
+/** Whether a run in status `s` has ended for good (no change leads out of it). */
 export const isFinished = (s: ExecutionStatus) => transitions[s].length === 0
 
 /** Throws on a status change the state machine does not allow (a programming error). */
@@ -35,7 +36,7 @@ export function assertTransition(from: ExecutionStatus, to: ExecutionStatus) {
 
 type StatusDeps = Pick<AppDeps, 'pubsub' | 'metrics'>
 
-export interface Move {
+interface Move {
   id: string
   from: ExecutionStatus
   to: ExecutionStatus
