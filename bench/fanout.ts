@@ -8,8 +8,9 @@ import { createClient } from 'graphql-ws'
 import { buildApp } from '../src/app.ts'
 import { loadConfig } from '../src/config.ts'
 import { ev, toWire } from '../src/events/agui.ts'
-import { appendEvents } from '../src/events/execution-log.ts'
-import { claimNext } from '../src/services/execution-state.ts'
+import { claimNext } from '../src/services/runs/claims.ts'
+import { endRun } from '../src/services/runs/terminal.ts'
+import { appendAsWriter } from '../src/services/runs/writer.ts'
 import { benchServices } from './support.ts'
 
 const SUBSCRIBERS = Number(process.env.SUBSCRIBERS ?? 1000)
@@ -70,11 +71,11 @@ async function ours(env: Record<string, string>): Promise<Stats & { frames: stri
   }
   await new Promise((r) => setTimeout(r, 2_000)) // let every subscription start
   const t0 = performance.now()
-  await appendEvents(app.deps, writer, [toWire(ev.runStarted('t', 'r')), toWire(ev.textStart('m'))])
+  await appendAsWriter(app.deps, writer, [toWire(ev.runStarted('t', 'r')), toWire(ev.textStart('m'))])
   for (let i = 0; i < EVENTS; i += BATCH) {
-    await appendEvents(app.deps, writer, Array.from({ length: Math.min(BATCH, EVENTS - i) }, (_, j) => toWire(ev.textContent('m', `word${i + j} `))))
+    await appendAsWriter(app.deps, writer, Array.from({ length: Math.min(BATCH, EVENTS - i) }, (_, j) => toWire(ev.textContent('m', `word${i + j} `))))
   }
-  await appendEvents(app.deps, writer, [toWire(ev.textEnd('m')), toWire(ev.runFinished('t', 'r', { promptTokens: 0, completionTokens: 0 }, 'mock-1', 'success'))], { status: 'SUCCEEDED' })
+  await endRun(app.deps, writer, [toWire(ev.textEnd('m')), toWire(ev.runFinished('t', 'r', { promptTokens: 0, completionTokens: 0 }, 'mock-1', 'success'))], { status: 'SUCCEEDED' })
   await allDone
   const seconds = (performance.now() - t0) / 1000
   await app.stop()

@@ -1,5 +1,5 @@
 // Prometheus metrics (prom-client), one registry per app, served at GET /metrics and passed to everything through
-// deps.metrics. Execution status changes (events/tenant-events.ts) and execution event streams (services/streams.ts)
+// deps.metrics. Execution status changes (services/runs/lifecycle.ts) and execution event streams (services/streams.ts)
 // feed `executions`, `executionDuration` and `eventDeliveryLag` through recordExecution and observeDeliveryLag.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
 import { redisConnections } from './redis.ts'

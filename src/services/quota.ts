@@ -1,7 +1,7 @@
 // Monthly quotas per tenant (executions and tokens, sized by plan) and the usage they are checked against: one row
 // per tenant and calendar month (UTC) in tenant_usage, incremented atomically by the runs that consume it.
 // An execution counts when it is created (takeExecution, in runAgent's transaction); its tokens when an attempt ends
-// (recordUsage, in the worker's transaction that ends it).
+// (recordUsage, in the transaction that ends it: services/runs/terminal.ts).
 import type { Plan, PlanQuota } from '../config.ts'
 import type { AppDeps, Session } from './session.ts'
 import type { Tx } from '../db/scope.ts'

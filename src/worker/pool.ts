@@ -4,10 +4,9 @@
 import { hostname } from 'node:os'
 import { randomBytes } from 'node:crypto'
 import type { AppDeps } from '../services/session.ts'
-import { emitExecutionStatus } from '../events/tenant-events.ts'
 import { topics } from '../events/topics.ts'
 import { purgeAuditLog } from '../services/audit-log.ts'
-import { claimNext, requeueStale } from '../services/execution-state.ts'
+import { claimNext, requeueStale } from '../services/runs/claims.ts'
 import { runExecution } from './runner.ts'
 
 export interface WorkerPool {
@@ -34,10 +33,8 @@ export function startWorkerPool(deps: AppDeps, slots: number): WorkerPool {
   })
 
   const reclaim = async () => {
-    const requeued = await requeueStale(deps, deps.config.worker.staleMs)
-    for (const r of requeued) {
+    for (const r of await requeueStale(deps, deps.config.worker.staleMs)) {
       log.warn({ executionId: r.id }, 'requeued an execution whose worker stopped heartbeating')
-      await deps.db.forTenant(r.tenantId).tx((tx) => emitExecutionStatus(deps, tx, r.tenantId, r.id, 'QUEUED'))
     }
   }
 

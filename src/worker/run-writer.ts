@@ -4,7 +4,8 @@
 // can be closed cleanly.
 import type { AppDeps } from '../services/session.ts'
 import { EventType, toWire, type AguiEvent } from '../events/agui.ts'
-import { appendEvents, type RunEnd, type Writer } from '../events/execution-log.ts'
+import { endRun, type RunEnd } from '../services/runs/terminal.ts'
+import { appendAsWriter, type Writer } from '../services/runs/writer.ts'
 
 const flushAfterMs = 25
 const flushAtEvents = 50
@@ -30,7 +31,7 @@ export class RunWriter {
     else this.timer ??= setTimeout(() => void this.flush(), flushAfterMs)
   }
 
-  /** Commits everything queued so far; rejects if the claim was lost. */
+  /** Commits everything queued so far (with `end`, ending the attempt); rejects if the claim was lost. */
   flush(end?: RunEnd): Promise<void> {
     clearTimeout(this.timer)
     this.timer = undefined
@@ -39,7 +40,7 @@ export class RunWriter {
     const next = this.chain.then(() => {
       if (this.failure) throw this.failure
       if (!batch.length && !end) return
-      return appendEvents(this.deps, this.writer, batch, end).catch((e: unknown) => {
+      return (end ? endRun(this.deps, this.writer, batch, end) : appendAsWriter(this.deps, this.writer, batch)).catch((e: unknown) => {
         this.failure = e
         throw e
       })

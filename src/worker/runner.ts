@@ -2,13 +2,15 @@
 // shutdown). Everything it writes is fenced by its claim; if the claim is lost it stops without writing more.
 import type { AppDeps } from '../services/session.ts'
 import { ev, EventType, toWire, type AguiEvent, type AguiMessage } from '../events/agui.ts'
-import { appendEvents, ClaimLostError, readEvents, type RunEnd } from '../events/execution-log.ts'
 import { applyEvents } from '../events/messages.ts'
 import { topics } from '../events/topics.ts'
-import { Prisma, type Execution } from '../generated/prisma/client.ts'
+import type { Execution } from '../generated/prisma/client.ts'
 import { LlmError } from '../llm/errors.ts'
-import type { Claimed } from '../services/execution-state.ts'
-import { encodeRunIds } from '../services/run-ids.ts'
+import { heartbeat, type Claimed } from '../services/runs/claims.ts'
+import { heldRun, previousMessages, runEvents } from '../services/runs/history.ts'
+import { encodeRunIds } from '../services/runs/run-ids.ts'
+import { endRun, type RunEnd } from '../services/runs/terminal.ts'
+import { ClaimLostError } from '../services/runs/writer.ts'
 import { converse, toLlmMessages } from './conversation.ts'
 import { RunWriter } from './run-writer.ts'
 import { Progress, type AgentSnapshot } from './snapshot.ts'
@@ -17,7 +19,6 @@ type StopReason = 'cancelled' | 'timeout' | 'claim-lost' | 'shutdown'
 
 /** Runs `claimed` until it ends or leaves this worker. Never throws. */
 export async function runExecution(deps: AppDeps, claimed: Claimed, shutdown: AbortSignal): Promise<void> {
-  const db = deps.db.forTenant(claimed.tenantId)
   const log = deps.logger.child({ executionId: claimed.id, tenantId: claimed.tenantId, attempt: claimed.attempt })
   const writer = new RunWriter(deps, { tenantId: claimed.tenantId, executionId: claimed.id, claim: claimed.claim })
   const abort = new AbortController()
@@ -26,15 +27,15 @@ export async function runExecution(deps: AppDeps, claimed: Claimed, shutdown: Ab
   let execution: Execution | undefined
   let progress: Progress | undefined
   try {
-    execution = await db.client.execution.findUniqueOrThrow({ where: { id: claimed.id } })
+    execution = await heldRun(deps, claimed)
     const agent = execution.agentSnapshot as unknown as AgentSnapshot
     cleanups.push(deps.pubsub.subscribe(topics.control(claimed.id), () => stop('cancelled')))
-    const heartbeat = setInterval(() => void beat(deps, claimed).then((r) => r === 'lost' ? stop('claim-lost') : r === 'cancel' && stop('cancelled'), () => {}), deps.config.worker.heartbeatMs)
+    const beating = setInterval(() => void heartbeat(deps, claimed).then((r) => r === 'lost' ? stop('claim-lost') : r === 'cancel' && stop('cancelled'), () => {}), deps.config.worker.heartbeatMs)
     const deadline = (execution.startedAt ?? new Date()).getTime() + agent.timeoutSeconds * 1000
     const timeout = setTimeout(() => stop('timeout'), Math.max(0, deadline - Date.now()))
     const onShutdown = () => stop('shutdown')
     shutdown.addEventListener('abort', onShutdown)
-    cleanups.push(() => clearInterval(heartbeat), () => clearTimeout(timeout), () => shutdown.removeEventListener('abort', onShutdown))
+    cleanups.push(() => clearInterval(beating), () => clearTimeout(timeout), () => shutdown.removeEventListener('abort', onShutdown))
     if (execution.cancelRequestedAt) stop('cancelled')
     if (shutdown.aborted) stop('shutdown')
 
@@ -46,7 +47,7 @@ export async function runExecution(deps: AppDeps, claimed: Claimed, shutdown: Ab
     } else {
       // A later attempt (retry, or a crashed worker's run): close what the previous attempt left open, then restart
       // the conversation from the same messages (the snapshot resets what clients hold).
-      writer.replay((await readEvents(db, claimed.id, 0, Number.MAX_SAFE_INTEGER)).map((e) => e.payload))
+      writer.replay(await runEvents(deps, claimed))
       for (const e of writer.closingEvents()) writer.emit(e)
       writer.emit(ev.custom('attempt', { attempt: claimed.attempt }))
     }
@@ -62,7 +63,7 @@ export async function runExecution(deps: AppDeps, claimed: Claimed, shutdown: Ab
       http: { policy: { allowPrivateNetworks: deps.config.httpTools.allowPrivateNetworks, allowInsecureHttp: deps.config.httpTools.allowInsecureHttp }, timeoutMs: deps.config.httpTools.timeoutMs, maxResponseBytes: deps.config.httpTools.maxResponseBytes },
     })
     progress.update({ status: 'SUCCEEDED', step: 'done', percent: 100 })
-    await finish(deps, writer, execution, progress, [ev.runFinished(ids.threadId, ids.runId, usageOf(progress), execution.model, 'success', { output })], { status: 'SUCCEEDED', data: { output, error: Prisma.DbNull } })
+    await finish(deps, writer, execution, progress, [ev.runFinished(ids.threadId, ids.runId, usageOf(progress), execution.model, 'success', { output })], { status: 'SUCCEEDED', output, error: null })
   } catch (err) {
     const reason = (abort.signal.aborted ? abort.signal.reason : undefined) as StopReason | undefined
     if (err instanceof ClaimLostError || reason === 'claim-lost' || !execution || !progress) {
@@ -73,9 +74,9 @@ export async function runExecution(deps: AppDeps, claimed: Claimed, shutdown: Ab
       if (e instanceof ClaimLostError) return
       log.error({ err: e }, 'could not record the end of an execution')
       // Last resort, so that no stream waits forever: a bare terminal event with the FAILED status.
-      await appendEvents(deps, { tenantId: claimed.tenantId, executionId: claimed.id, claim: claimed.claim },
+      await endRun(deps, { tenantId: claimed.tenantId, executionId: claimed.id, claim: claimed.claim },
         [toWire({ type: EventType.RUN_ERROR, message: 'The run failed unexpectedly.', code: 'FAILED' })],
-        { status: 'FAILED', data: { error: { code: 'FAILED', message: 'The run failed unexpectedly.' } } }).catch(() => {})
+        { status: 'FAILED', error: { code: 'FAILED', message: 'The run failed unexpectedly.' } }).catch(() => {})
     })
   } finally {
     for (const c of cleanups) c()
@@ -96,11 +97,11 @@ async function end(deps: AppDeps, writer: RunWriter, e: Execution, progress: Pro
   if (reason === 'timeout') {
     const message = `The run exceeded its agent's timeout.`
     progress.update({ status: 'TIMED_OUT', step: 'timed out' })
-    return finish(deps, writer, e, progress, [ev.runError(message, 'TIMED_OUT', usage, e.model)], { status: 'TIMED_OUT', data: { error: { code: 'TIMED_OUT', message } } })
+    return finish(deps, writer, e, progress, [ev.runError(message, 'TIMED_OUT', usage, e.model)], { status: 'TIMED_OUT', error: { code: 'TIMED_OUT', message } })
   }
   if (reason === 'shutdown') {
     writer.emit(ev.custom('interrupted', { attempt: claimed.attempt, reason: 'worker shutdown' }))
-    return writer.flush({ status: 'QUEUED', data: { runAfter: new Date(), ...tokens(usage) }, usage: consumed(e, progress) })
+    return writer.flush({ status: 'QUEUED', tokens: usage, usage: consumed(e, progress) })
   }
   const retryable = err instanceof LlmError && err.retryable && claimed.attempt < deps.config.worker.maxAttempts
   const message = err instanceof LlmError ? err.message : 'The run failed unexpectedly.'
@@ -110,41 +111,19 @@ async function end(deps: AppDeps, writer: RunWriter, e: Execution, progress: Pro
     const delay = Math.min(retryMaxMs, retryBaseMs * 2 ** (claimed.attempt - 1) + Math.floor(Math.random() * retryBaseMs))
     writer.emit(ev.custom('retry', { attempt: claimed.attempt, error: message, retryAt: new Date(Date.now() + delay).toISOString() }))
     progress.update({ status: 'QUEUED', step: 'waiting to retry' })
-    return writer.flush({ status: 'QUEUED', data: { runAfter: new Date(Date.now() + delay), error: { code: 'LLM_ERROR', message, attempt: claimed.attempt }, ...tokens(usage) }, usage: consumed(e, progress) })
+    return writer.flush({ status: 'QUEUED', runAfter: new Date(Date.now() + delay), error: { code: 'LLM_ERROR', message, attempt: claimed.attempt }, tokens: usage, usage: consumed(e, progress) })
   }
   progress.update({ status: 'FAILED', step: 'failed' })
-  return finish(deps, writer, e, progress, [ev.runError(message, 'FAILED', usage, e.model)], { status: 'FAILED', data: { error: { code: 'FAILED', message, attempt: claimed.attempt } } })
+  return finish(deps, writer, e, progress, [ev.runError(message, 'FAILED', usage, e.model)], { status: 'FAILED', error: { code: 'FAILED', message, attempt: claimed.attempt } })
 }
 
 /** Tokens this attempt used (the execution row holds what earlier attempts did), for the tenant's quota. */
 const consumed = (e: Execution, p: Progress) => ({ tokens: p.state.tokens.total - e.totalTokens })
 
-const tokens = (u: { promptTokens: number; completionTokens: number }) =>
-  ({ promptTokens: u.promptTokens, completionTokens: u.completionTokens, totalTokens: u.promptTokens + u.completionTokens })
-
 /** Writes the terminal events and status together, with the run's usage and the thread's messages as they now are. */
 async function finish(deps: AppDeps, writer: RunWriter, e: Execution, progress: Progress, events: ({ type: AguiEvent['type'] } & Record<string, unknown>)[], end: RunEnd) {
   await writer.flush()
-  const log = await readEvents(deps.db.forTenant(e.tenantId), e.id, 0, Number.MAX_SAFE_INTEGER)
-  const messages = applyEvents([], log.map((x) => x.payload))
+  const messages = applyEvents([], await runEvents(deps, e))
   for (const x of events) writer.emit(x)
-  await writer.flush({ status: end.status, data: { ...end.data, messages: messages as Prisma.InputJsonValue, ...tokens(usageOf(progress)) }, usage: consumed(e, progress) })
-}
-
-/** The thread's messages before this run: those its previous run ended with. */
-async function previousMessages(deps: AppDeps, e: Execution): Promise<AguiMessage[]> {
-  const prev = await deps.db.forTenant(e.tenantId).client.execution.findFirst({
-    where: { threadId: e.threadId, id: { lt: e.id }, NOT: { messages: { equals: Prisma.DbNull } } },
-    orderBy: { id: 'desc' },
-    select: { messages: true },
-  })
-  return (prev?.messages as AguiMessage[] | null) ?? []
-}
-
-/** Records that the worker is alive; tells whether the run was cancelled or the claim lost. */
-async function beat(deps: AppDeps, c: Claimed): Promise<'ok' | 'cancel' | 'lost'> {
-  const [row] = await deps.db.forTenant(c.tenantId).tx((tx) => tx.$queryRaw<{ cancel: boolean }[]>`
-    UPDATE executions SET heartbeat_at = now() WHERE id = ${c.id}::uuid AND claimed_by = ${c.claim} AND status = 'RUNNING'
-    RETURNING cancel_requested_at IS NOT NULL AS cancel`)
-  return !row ? 'lost' : row.cancel ? 'cancel' : 'ok'
+  await writer.flush({ ...end, messages, tokens: usageOf(progress), usage: consumed(e, progress) })
 }

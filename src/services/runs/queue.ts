@@ -1,15 +1,15 @@
-// Running agents: runAgent validates and queues an execution (idempotently); the worker does the rest.
+// Queueing runs: runAgent validates and creates a QUEUED execution (idempotently); a worker does the rest.
 import { createHash, randomUUID } from 'node:crypto'
-import type { Session } from './session.ts'
-import { AppError, notFound } from '../errors.ts'
-import { emitExecutionStatus } from '../events/tenant-events.ts'
-import { topics } from '../events/topics.ts'
-import { afterCommit } from '../db/scope.ts'
-import type { Execution, Prisma } from '../generated/prisma/client.ts'
-import { actorOf, recordAudit } from './audit.ts'
-import { takeExecution } from './quota.ts'
-import { waitUntilFinished } from './execution-history.ts'
-import { Problems, text } from './validation.ts'
+import type { Session } from '../session.ts'
+import { AppError, notFound } from '../../errors.ts'
+import { topics } from '../../events/topics.ts'
+import { afterCommit } from '../../db/scope.ts'
+import type { Execution, Prisma } from '../../generated/prisma/client.ts'
+import { actorOf, recordAudit } from '../audit.ts'
+import { takeExecution } from '../quota.ts'
+import { waitUntilFinished } from './history.ts'
+import { reportStatus } from './lifecycle.ts'
+import { Problems, text } from '../validation.ts'
 
 export interface InputMessage {
   /** The client's message id (AG-UI clients keep theirs); one is made when absent. */
@@ -87,7 +87,7 @@ async function findByKeys(s: Session, runId: string | null, idempotencyKey: stri
 type AgentWithTools = Prisma.AgentGetPayload<{ include: { agentTools: { include: { tool: true } } } }>
 
 /** What the run uses of the agent, frozen: editing or deleting the agent later changes nothing about this run. */
-export function agentSnapshot(agent: AgentWithTools) {
+function agentSnapshot(agent: AgentWithTools) {
   const { agentTools, tenantId: _t, createdAt: _c, updatedAt: _u, ...config } = agent
   return {
     ...config,
@@ -113,7 +113,7 @@ async function create(s: Session, a: { agent: AgentWithTools; model: string; mes
         },
       })
       await recordAudit(tx, tenantId, actorOf(s.principal), s.meta, { action: 'execution.create', outcome: 'SUCCESS', resourceType: 'Execution', resourceId: execution.id, metadata: { agentId: a.agent.id, model: a.model } })
-      await emitExecutionStatus(s.deps, tx, tenantId, execution.id, 'QUEUED')
+      await reportStatus(s.deps, tx, tenantId, execution.id, 'QUEUED')
       afterCommit(tx, () => void s.deps.pubsub.publish(topics.queue, { executionId: execution.id }))
       return execution
     })

@@ -1,14 +1,14 @@
-// Reading runs: the history (newest first), one run's event log by page, waiting for a run to finish, and the
-// messages of a thread (assembled from the event logs).
-import type { Session } from './session.ts'
-import { notFound } from '../errors.ts'
-import { isTerminal, type AguiMessage } from '../events/agui.ts'
-import { readEvents } from '../events/execution-log.ts'
-import { follow } from '../events/follow.ts'
-import { topics } from '../events/topics.ts'
-import { Prisma, type Execution, type ExecutionStatus } from '../generated/prisma/client.ts'
-import { isFinished } from './execution-state.ts'
-import { page, type PageRequest } from './paging.ts'
+// Reading runs: the history (newest first), one run's event log by page, waiting for a run to finish, the messages
+// of a thread (assembled from the event logs), and what a worker reads of the run it holds.
+import type { AppDeps, Session } from '../session.ts'
+import { notFound } from '../../errors.ts'
+import { isTerminal, type AguiEvent, type AguiMessage } from '../../events/agui.ts'
+import { readEvents } from '../../events/execution-log.ts'
+import { follow } from '../../events/follow.ts'
+import { topics } from '../../events/topics.ts'
+import { Prisma, type Execution, type ExecutionStatus } from '../../generated/prisma/client.ts'
+import { isFinished } from './lifecycle.ts'
+import { page, type PageRequest } from '../paging.ts'
 
 export interface ExecutionFilter {
   agentId?: string | null
@@ -69,4 +69,25 @@ export async function threadMessages(s: Session, threadId: string): Promise<Agui
     select: { messages: true },
   })
   return (latest?.messages as AguiMessage[] | null) ?? []
+}
+
+type RunRef = { id: string; tenantId: string }
+
+/** The run a worker holds, as stored (outside any caller's session: the worker acts for the run's tenant). */
+export const heldRun = (deps: AppDeps, r: RunRef): Promise<Execution> =>
+  deps.db.forTenant(r.tenantId).client.execution.findUniqueOrThrow({ where: { id: r.id } })
+
+/** The run's whole event log: a resumed attempt learns what its predecessor left open; the end builds messages. */
+export async function runEvents(deps: AppDeps, r: RunRef): Promise<AguiEvent[]> {
+  return (await readEvents(deps.db.forTenant(r.tenantId), r.id, 0, Number.MAX_SAFE_INTEGER)).map((e) => e.payload)
+}
+
+/** The thread's messages before this run: those its previous run ended with. */
+export async function previousMessages(deps: AppDeps, e: Execution): Promise<AguiMessage[]> {
+  const prev = await deps.db.forTenant(e.tenantId).client.execution.findFirst({
+    where: { threadId: e.threadId, id: { lt: e.id }, NOT: { messages: { equals: Prisma.DbNull } } },
+    orderBy: { id: 'desc' },
+    select: { messages: true },
+  })
+  return (prev?.messages as AguiMessage[] | null) ?? []
 }

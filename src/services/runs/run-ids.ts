@@ -1,4 +1,4 @@
-import { encodeGlobalId } from '../global-ids.ts'
+import { encodeGlobalId } from '../../global-ids.ts'
 
 /**
  * The AG-UI `threadId` and `runId` of an execution: the Thread's global id (what runAgent accepts back), and the

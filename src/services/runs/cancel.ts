@@ -1,14 +1,14 @@
 // Cancelling runs. A queued run is ended right here (this transaction becomes its writer); a running one is flagged
 // and its worker is told at once, stopping the model and ending the run within about a second.
-import type { Session } from './session.ts'
-import { AppError, notFound } from '../errors.ts'
-import { ev, toWire, type AguiEvent } from '../events/agui.ts'
-import { insertEvents, wakeSubscribers } from '../events/execution-log.ts'
-import { emitExecutionStatus } from '../events/tenant-events.ts'
-import { topics } from '../events/topics.ts'
-import { afterCommit } from '../db/scope.ts'
-import type { Execution } from '../generated/prisma/client.ts'
-import { actorOf, recordAudit } from './audit.ts'
+import type { Session } from '../session.ts'
+import { AppError, notFound } from '../../errors.ts'
+import { ev, toWire, type AguiEvent } from '../../events/agui.ts'
+import { insertEvents, wakeSubscribers } from '../../events/execution-log.ts'
+import { topics } from '../../events/topics.ts'
+import { afterCommit } from '../../db/scope.ts'
+import { Prisma, type Execution } from '../../generated/prisma/client.ts'
+import { actorOf, recordAudit } from '../audit.ts'
+import { transition } from './lifecycle.ts'
 import { encodeRunIds } from './run-ids.ts'
 
 /** Cancels a queued or running execution; cancelling a cancelled one is a no-op, a finished one a CONFLICT. */
@@ -32,11 +32,13 @@ export async function cancelExecution(s: Session, input: { id: string }): Promis
       ...(e.lastSeq === 0 ? [toWire(ev.runStarted(threadId, runId))] : []),
       toWire(ev.runFinished(threadId, runId, usage, e.model, 'cancelled')),
     ]
-    const lastSeq = e.lastSeq + events.length
-    const cancelled = await tx.execution.update({ where: { id: e.id }, data: { status: 'CANCELLED', cancelRequestedAt: new Date(), finishedAt: new Date(), lastSeq } })
+    // The row is locked and QUEUED, so the change cannot miss.
+    const { lastSeq } = (await transition(s.deps, tx, {
+      id: e.id, from: 'QUEUED', to: 'CANCELLED',
+      set: [Prisma.sql`cancel_requested_at = now()`, Prisma.sql`finished_at = now()`, Prisma.sql`last_seq = last_seq + ${events.length}`],
+    }))!
     await insertEvents(tx, tenantId, e.id, lastSeq, events)
-    await emitExecutionStatus(s.deps, tx, tenantId, e.id, 'CANCELLED', e.startedAt)
     wakeSubscribers(s.deps, tx, e.id, lastSeq)
-    return cancelled
+    return tx.execution.findUniqueOrThrow({ where: { id: e.id } })
   })
 }

@@ -1,0 +1,58 @@
+// The end of an attempt, in one transaction: its last events, its status (final, or back to the queue for a retry
+// or after a shutdown), what it produced and the tokens it consumed. The terminal event and the terminal status can
+// never disagree, and usage is counted exactly once.
+import type { AguiEvent, AguiMessage, Usage } from '../../events/agui.ts'
+import { insertEvents, wakeSubscribers } from '../../events/execution-log.ts'
+import { Prisma } from '../../generated/prisma/client.ts'
+import { recordUsage, type UsageDelta } from '../quota.ts'
+import type { AppDeps } from '../session.ts'
+import { transition } from './lifecycle.ts'
+import { ClaimLostError, type Writer } from './writer.ts'
+
+export interface RunEnd {
+  status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED' | 'TIMED_OUT' | 'QUEUED'
+  /** QUEUED: the earliest time a worker may claim the run again (default: now). */
+  runAfter?: Date
+  output?: string
+  /** The run's error; null clears an earlier attempt's. */
+  error?: Prisma.InputJsonValue | null
+  /** The thread's messages as this run leaves them. */
+  messages?: AguiMessage[]
+  /** The run's token counts so far, over all attempts. */
+  tokens?: Usage
+  /** What this attempt consumed, added to the tenant's monthly usage. */
+  usage?: UsageDelta
+}
+
+const json = (value: unknown) => (value === null ? Prisma.sql`NULL` : Prisma.sql`${JSON.stringify(value)}::jsonb`)
+
+function endColumns(end: RunEnd): Prisma.Sql[] {
+  const t = end.tokens
+  return [
+    Prisma.sql`claimed_by = NULL`,
+    // A Date parameter would be read in the session's time zone; an ISO string names its own.
+    end.status !== 'QUEUED' ? Prisma.sql`finished_at = now()` : end.runAfter ? Prisma.sql`run_after = ${end.runAfter.toISOString()}::timestamptz` : Prisma.sql`run_after = now()`,
+    ...(end.output !== undefined ? [Prisma.sql`output = ${end.output}`] : []),
+    ...(end.error !== undefined ? [Prisma.sql`error = ${json(end.error)}`] : []),
+    ...(end.messages ? [Prisma.sql`messages = ${json(end.messages)}`] : []),
+    ...(t ? [Prisma.sql`prompt_tokens = ${t.promptTokens}, completion_tokens = ${t.completionTokens}, total_tokens = ${t.promptTokens + t.completionTokens}`] : []),
+  ]
+}
+
+/**
+ * Ends the attempt of the run `w` holds: appends `events` and moves it to `end.status` with its results and usage, all
+ * or nothing; throws ClaimLostError if `w` no longer holds it. Returns the last sequence number written.
+ */
+export async function endRun(deps: AppDeps, w: Writer, events: AguiEvent[], end: RunEnd): Promise<number> {
+  return deps.db.forTenant(w.tenantId).tx(async (tx) => {
+    const row = await transition(deps, tx, {
+      id: w.executionId, from: 'RUNNING', to: end.status, fence: Prisma.sql`claimed_by = ${w.claim}`,
+      set: [Prisma.sql`last_seq = last_seq + ${events.length}`, Prisma.sql`heartbeat_at = now()`, ...endColumns(end)],
+    })
+    if (!row) throw new ClaimLostError(w.executionId)
+    if (events.length) await insertEvents(tx, w.tenantId, w.executionId, row.lastSeq, events)
+    if (end.usage) await recordUsage(tx, w.tenantId, end.usage, deps.clock())
+    if (events.length) wakeSubscribers(deps, tx, w.executionId, row.lastSeq)
+    return row.lastSeq
+  })
+}
