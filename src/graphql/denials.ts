@@ -2,10 +2,12 @@
 // unauthorizedError, which has the context and the field) and written in its own transaction in the principal's
 // tenant; the plugin below holds the response until it is committed, so a client that was refused can already find
 // the entry. Anonymous callers have no tenant: they are logged, not audited (see docs/audit.md).
+import type { AuthFailure } from '@pothos/plugin-scope-auth'
 import type { GraphQLResolveInfo } from 'graphql'
 import type { Plugin } from 'graphql-yoga'
 import type { Context } from '../context.ts'
 import { recordDenied } from '../services/audit.ts'
+import { failedScopeChecks } from './auth-failures.ts'
 
 const pending = new WeakMap<object, Map<string, Promise<unknown>>>()
 
@@ -24,20 +26,12 @@ export function actionOf(field: string): string {
   return noun.length ? `${noun.join('_').toLowerCase()}.${verb}` : `mutation.${verb}`
 }
 
-/** Scope names a failure asked for (what the caller lacked), for the entry's metadata. */
-function requiredScopes(failure: unknown): string[] {
-  const out = new Set<string>()
-  const walk = (f: unknown) => {
-    const x = f as { kind?: string; scope?: string; parameter?: unknown; failures?: unknown[] }
-    if (x?.kind === 'AuthScope' && x.scope) out.add(x.scope === 'scope' ? String(x.parameter) : x.scope)
-    x?.failures?.forEach(walk)
-  }
-  walk(failure)
-  return [...out]
-}
+/** Scope names a refusal asked for (what the caller lacked), for the entry's metadata. */
+const missingScopes = (failure: AuthFailure) =>
+  [...new Set(failedScopeChecks(failure).map((check) => (check.scope === 'scope' ? String(check.parameter) : check.scope)))]
 
 /** Starts the DENIED entry for a refused root mutation field (once per field and request: aliases do not multiply). */
-export function auditDenial(ctx: Context, info: GraphQLResolveInfo, failure: unknown) {
+export function auditDenial(ctx: Context, info: GraphQLResolveInfo, failure: AuthFailure) {
   if (info.operation.operation !== 'mutation' || info.path.prev !== undefined) return
   if (!ctx.principal) {
     ctx.logger.info({ field: info.fieldName }, 'anonymous mutation refused')
@@ -46,7 +40,7 @@ export function auditDenial(ctx: Context, info: GraphQLResolveInfo, failure: unk
   const writes = pending.get(ctx) ?? new Map<string, Promise<unknown>>()
   pending.set(ctx, writes)
   if (writes.has(info.fieldName)) return
-  const event = { action: actionOf(info.fieldName), metadata: { field: info.fieldName, missing: requiredScopes(failure) } }
+  const event = { action: actionOf(info.fieldName), metadata: { field: info.fieldName, missing: missingScopes(failure) } }
   writes.set(info.fieldName, recordDenied(ctx.deps.db, ctx.principal, ctx.meta, event).catch((err: unknown) => ctx.logger.error({ err }, 'could not audit a refused mutation')))
 }
 
