@@ -11,6 +11,7 @@ import type { Context } from '../context.ts'
 import { isProductionProcess } from '../config.ts'
 import { AppError, notFound } from '../errors.ts'
 import { decodeGlobalId, encodeGlobalId } from '../global-ids.ts'
+import AuditActionPlugin from './audit-actions.ts'
 import { isForeignTenant } from './auth-failures.ts'
 import { auditDenial } from './denials.ts'
 import { connectionComplexity } from './complexity.ts'
@@ -38,7 +39,7 @@ export const builder = new SchemaBuilder<{
     self: string
   }
 }>({
-  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, ComplexityPlugin],
+  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, ComplexityPlugin, AuditActionPlugin],
   // Field costs for QUERY_MAX_COST (checked per request with its variables: src/limits/shape.ts). No `limit` here:
   // the check runs before execution, not in root resolvers.
   complexity: { fieldComplexity: connectionComplexity },

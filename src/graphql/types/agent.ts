@@ -136,12 +136,14 @@ const toolIdsOf = (ids: readonly (string | number)[] | null | undefined) => ids?
 builder.mutationFields((t) => ({
   createAgent: t.field({
     type: AgentPayload('CreateAgentPayload'),
+    auditAction: 'agent.create',
     authScopes: { scope: 'AGENTS_WRITE' },
     args: { input: t.arg({ type: CreateAgentInput, required: true }) },
     resolve: async (_r, { input }, ctx) => ({ agent: await createAgent(sessionOf(ctx), { ...input, toolIds: toolIdsOf(input.toolIds) }) }),
   }),
   updateAgent: t.field({
     type: AgentPayload('UpdateAgentPayload'),
+    auditAction: 'agent.update',
     authScopes: { scope: 'AGENTS_WRITE' },
     args: { input: t.arg({ type: UpdateAgentInput, required: true }) },
     resolve: async (_r, { input }, ctx) => {
@@ -151,6 +153,7 @@ builder.mutationFields((t) => ({
   }),
   deleteAgent: t.field({
     type: DeleteAgentPayload,
+    auditAction: 'agent.delete',
     authScopes: { scope: 'AGENTS_WRITE' },
     args: { input: t.arg({ type: DeleteAgentInput, required: true }) },
     resolve: async (_r, { input }, ctx) => ({ deletedId: encodeGlobalId('Agent', await deleteAgent(sessionOf(ctx), { id: decodeId(String(input.id), 'Agent') })) }),

@@ -65,18 +65,21 @@ const RevokeApiKeyPayload = builder.objectRef<{ apiKey: object }>('RevokeApiKeyP
 builder.mutationFields((t) => ({
   createApiKey: t.field({
     type: ApiKeySecretPayload('CreateApiKeyPayload'),
+    auditAction: 'api_key.create',
     authScopes: { scope: 'KEYS_MANAGE' },
     args: { input: t.arg({ type: CreateApiKeyInput, required: true }) },
     resolve: (_r, { input }, ctx) => createApiKey(sessionOf(ctx), input),
   }),
   revokeApiKey: t.field({
     type: RevokeApiKeyPayload,
+    auditAction: 'api_key.revoke',
     authScopes: { scope: 'KEYS_MANAGE' },
     args: { input: t.arg({ type: RevokeApiKeyInput, required: true }) },
     resolve: async (_r, { input }, ctx) => ({ apiKey: await revokeApiKey(sessionOf(ctx), { id: decodeId(input.id, 'ApiKey') }) }),
   }),
   rotateApiKey: t.field({
     type: ApiKeySecretPayload('RotateApiKeyPayload'),
+    auditAction: 'api_key.rotate',
     authScopes: { scope: 'KEYS_MANAGE' },
     args: { input: t.arg({ type: RotateApiKeyInput, required: true }) },
     resolve: (_r, { input }, ctx) => rotateApiKey(sessionOf(ctx), { id: decodeId(input.id, 'ApiKey'), gracePeriodSeconds: input.gracePeriodSeconds }),

@@ -180,6 +180,8 @@ const ExecutionPayload = (name: string) =>
 builder.mutationFields((t) => ({
   runAgent: t.field({
     type: ExecutionPayload('RunAgentPayload'),
+    // Refused runs have always been audited as agent.run; a run that starts records execution.create (its service).
+    auditAction: 'agent.run',
     authScopes: { scope: 'EXECUTIONS_RUN' },
     args: { input: t.arg({ type: RunAgentInput, required: true }) },
     resolve: async (_r, { input }, ctx) => ({
@@ -192,6 +194,7 @@ builder.mutationFields((t) => ({
   }),
   cancelExecution: t.field({
     type: ExecutionPayload('CancelExecutionPayload'),
+    auditAction: 'execution.cancel',
     authScopes: { scope: 'EXECUTIONS_RUN' },
     args: { input: t.arg({ type: CancelExecutionInput, required: true }) },
     resolve: async (_r, { input }, ctx) => ({ execution: await cancelExecution(sessionOf(ctx), { id: decodeId(input.id, 'Execution') }) }),

@@ -57,18 +57,21 @@ const RevokeInvitationPayload = builder.objectRef<{ invitation: object }>('Revok
 builder.mutationFields((t) => ({
   inviteMember: t.field({
     type: InviteMemberPayload,
+    auditAction: 'member.invite',
     authScopes: { scope: 'MEMBERS_MANAGE' },
     args: { input: t.arg({ type: InviteMemberInput, required: true }) },
     resolve: (_r, { input }, ctx) => inviteMember(sessionOf(ctx), input),
   }),
   revokeInvitation: t.field({
     type: RevokeInvitationPayload,
+    auditAction: 'member.invite_revoke',
     authScopes: { scope: 'MEMBERS_MANAGE' },
     args: { input: t.arg({ type: RevokeInvitationInput, required: true }) },
     resolve: async (_r, { input }, ctx) => ({ invitation: await revokeInvitation(sessionOf(ctx), { id: decodeId(input.id, 'Invitation') }) }),
   }),
   acceptInvitation: t.field({
     type: AuthPayload,
+    auditAction: 'member.join',
     authScopes: { public: true },
     args: { input: t.arg({ type: AcceptInvitationInput, required: true }) },
     resolve: async (_r, { input }, ctx) => startSession(ctx, await acceptInvitation(ctx.deps, ctx.meta, input)),

@@ -57,18 +57,21 @@ const RemoveMemberPayload = builder.objectRef<{ removedId: string }>('RemoveMemb
 builder.mutationFields((t) => ({
   addMember: t.field({
     type: AddMemberPayload,
+    auditAction: 'member.add',
     authScopes: { scope: 'MEMBERS_MANAGE' },
     args: { input: t.arg({ type: AddMemberInput, required: true }) },
     resolve: async (_r, { input }, ctx) => ({ member: await addMember(sessionOf(ctx), input) }),
   }),
   updateMemberRole: t.field({
     type: UpdateMemberRolePayload,
+    auditAction: 'member.role_change',
     authScopes: { scope: 'MEMBERS_MANAGE' },
     args: { input: t.arg({ type: UpdateMemberRoleInput, required: true }) },
     resolve: async (_r, { input }, ctx) => ({ member: await updateMemberRole(sessionOf(ctx), { userId: memberId(input.id), role: input.role }) }),
   }),
   removeMember: t.field({
     type: RemoveMemberPayload,
+    auditAction: 'member.remove',
     authScopes: { scope: 'MEMBERS_MANAGE' },
     args: { input: t.arg({ type: RemoveMemberInput, required: true }) },
     resolve: async (_r, { input }, ctx) => {

@@ -58,12 +58,14 @@ const DeleteThreadPayload = builder.objectRef<{ deletedId: string }>('DeleteThre
 builder.mutationFields((t) => ({
   createThread: t.field({
     type: ThreadPayload('CreateThreadPayload'),
+    auditAction: 'thread.create',
     authScopes: { scope: 'EXECUTIONS_RUN' },
     args: { input: t.arg({ type: CreateThreadInput, required: true }) },
     resolve: async (_r, { input }, ctx) => ({ thread: await createThread(sessionOf(ctx), input) }),
   }),
   updateThread: t.field({
     type: ThreadPayload('UpdateThreadPayload'),
+    auditAction: 'thread.update',
     authScopes: { scope: 'EXECUTIONS_RUN' },
     args: { input: t.arg({ type: UpdateThreadInput, required: true }) },
     resolve: async (_r, { input }, ctx) => ({ thread: await updateThread(sessionOf(ctx), { id: decodeId(String(input.id), 'Thread'), title: input.title }) }),
@@ -71,6 +73,7 @@ builder.mutationFields((t) => ({
   deleteThread: t.field({
     type: DeleteThreadPayload,
     description: 'Deletes the thread with its executions and their events.',
+    auditAction: 'thread.delete',
     authScopes: { scope: 'EXECUTIONS_RUN' },
     args: { input: t.arg({ type: DeleteThreadInput, required: true }) },
     resolve: async (_r, { input }, ctx) => ({ deletedId: encodeGlobalId('Thread', await deleteThread(sessionOf(ctx), { id: decodeId(String(input.id), 'Thread') })) }),

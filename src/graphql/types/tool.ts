@@ -114,18 +114,21 @@ function withGlobalAgentIds(e: unknown): never {
 builder.mutationFields((t) => ({
   createTool: t.field({
     type: ToolPayload('CreateToolPayload'),
+    auditAction: 'tool.create',
     authScopes: { scope: 'TOOLS_WRITE' },
     args: { input: t.arg({ type: CreateToolInput, required: true }) },
     resolve: async (_r, { input }, ctx) => ({ tool: await createTool(sessionOf(ctx), input) }),
   }),
   updateTool: t.field({
     type: ToolPayload('UpdateToolPayload'),
+    auditAction: 'tool.update',
     authScopes: { scope: 'TOOLS_WRITE' },
     args: { input: t.arg({ type: UpdateToolInput, required: true }) },
     resolve: async (_r, { input }, ctx) => ({ tool: await updateTool(sessionOf(ctx), { ...input, id: decodeId(String(input.id), 'Tool') }) }),
   }),
   deleteTool: t.field({
     type: DeleteToolPayload,
+    auditAction: 'tool.delete',
     authScopes: { scope: 'TOOLS_WRITE' },
     args: { input: t.arg({ type: DeleteToolInput, required: true }) },
     resolve: async (_r, { input }, ctx) => {
