@@ -1,7 +1,7 @@
 import { sessionOf } from '../../context.ts'
 import { createApiKey, listApiKeys, revokeApiKey, rotateApiKey } from '../../services/api-keys.ts'
 import { builder } from '../builder.ts'
-import { connectionNames, pageRequest, toConnection } from '../connection.ts'
+import { connectionNames, pageConnection } from '../connection.ts'
 import { decodeId } from '../ids.ts'
 import { ScopeEnum } from './enums.ts'
 
@@ -27,10 +27,7 @@ builder.queryField('apiKeys', (t) =>
     {
       type: ApiKeyRef,
       authScopes: { scope: 'KEYS_MANAGE' },
-      resolve: async (_root, args, ctx) => {
-        const req = pageRequest(ctx, 'apiKeys', args)
-        return toConnection(ctx, 'apiKeys', req, await listApiKeys(sessionOf(ctx), req), (k) => k.id)
-      },
+      resolve: (_root, args, ctx) => pageConnection(ctx, 'apiKeys', args, listApiKeys),
     },
     ...connectionNames('ApiKey'),
   ),

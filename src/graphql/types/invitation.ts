@@ -1,7 +1,7 @@
 import { sessionOf } from '../../context.ts'
 import { acceptInvitation, inviteMember, listInvitations, revokeInvitation } from '../../services/invitations.ts'
 import { builder } from '../builder.ts'
-import { connectionNames, pageRequest, toConnection } from '../connection.ts'
+import { connectionNames, pageConnection } from '../connection.ts'
 import { decodeId } from '../ids.ts'
 import { AuthPayload, startSession } from './auth.ts'
 import { RoleEnum } from './enums.ts'
@@ -23,10 +23,7 @@ builder.queryField('invitations', (t) =>
       type: InvitationRef,
       description: 'Pending invitations of the tenant.',
       authScopes: { scope: 'MEMBERS_MANAGE' },
-      resolve: async (_root, args, ctx) => {
-        const req = pageRequest(ctx, 'invitations', args)
-        return toConnection(ctx, 'invitations', req, await listInvitations(sessionOf(ctx), req), (i) => i.id)
-      },
+      resolve: (_root, args, ctx) => pageConnection(ctx, 'invitations', args, listInvitations),
     },
     ...connectionNames('Invitation'),
   ),

@@ -2,7 +2,7 @@ import { encodeGlobalId } from '../../global-ids.ts'
 import { sessionOf } from '../../context.ts'
 import { addMember, listMembers, removeMember, updateMemberRole } from '../../services/members.ts'
 import { builder } from '../builder.ts'
-import { connectionNames, pageRequest, toConnection } from '../connection.ts'
+import { connectionNames, pageConnection } from '../connection.ts'
 import { decodeId } from '../ids.ts'
 import { RoleEnum } from './enums.ts'
 
@@ -24,10 +24,7 @@ builder.queryField('members', (t) =>
     {
       type: MemberRef,
       authScopes: { authenticated: true },
-      resolve: async (_root, args, ctx) => {
-        const req = pageRequest(ctx, 'members', args)
-        return toConnection(ctx, 'members', req, await listMembers(sessionOf(ctx), req), (m) => m.userId)
-      },
+      resolve: (_root, args, ctx) => pageConnection(ctx, 'members', args, listMembers),
     },
     ...connectionNames('Member'),
   ),
