@@ -11,6 +11,8 @@ import type { Context } from '../context.ts'
 import { isProductionProcess } from '../config.ts'
 import { AppError, notFound } from '../errors.ts'
 import { decodeGlobalId, encodeGlobalId } from '../global-ids.ts'
+import AuditActionPlugin from './audit-actions.ts'
+import { isForeignTenant } from './auth-failures.ts'
 import { auditDenial } from './denials.ts'
 import { connectionComplexity } from './complexity.ts'
 
@@ -37,7 +39,7 @@ export const builder = new SchemaBuilder<{
     self: string
   }
 }>({
-  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, ComplexityPlugin],
+  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, ComplexityPlugin, AuditActionPlugin],
   // Field costs for QUERY_MAX_COST (checked per request with its variables: src/limits/shape.ts). No `limit` here:
   // the check runs before execution, not in root resolvers.
   complexity: { fieldComplexity: connectionComplexity },
@@ -55,7 +57,7 @@ export const builder = new SchemaBuilder<{
     authorizeOnSubscribe: true,
     unauthorizedError: (_parent, ctx, info, result) => {
       // Another tenant's object must look exactly like a missing one.
-      if (JSON.stringify(result.failure).includes('"scope":"tenant"')) return notFound()
+      if (isForeignTenant(result.failure)) return notFound()
       auditDenial(ctx, info, result.failure) // refused mutations are audited (DENIED)
       return ctx.principal
         ? new AppError('FORBIDDEN', 'You are not allowed to do this.')

@@ -1,9 +1,12 @@
 // Relay connections over the services' keyset pages. Cursors are opaque and signed with the server secret, bound
 // to the tenant and the connection: a tampered cursor, or one from another tenant or list, is VALIDATION_FAILED.
 import { createHmac, timingSafeEqual } from 'node:crypto'
-import type { Context } from '../context.ts'
+import { queryFromInfo } from '@pothos/plugin-prisma'
+import type { GraphQLResolveInfo } from 'graphql'
+import { sessionOf, type Context } from '../context.ts'
 import { validationFailed } from '../errors.ts'
 import type { Page, PageRequest } from '../services/paging.ts'
+import type { Session } from '../services/session.ts'
 import { builder } from './builder.ts'
 
 export interface ConnectionArgs {
@@ -35,7 +38,7 @@ export function decodeCursor(ctx: Context, list: string, cursor: string, path: s
 }
 
 /** Validates paging arguments and decodes the cursor. `first` above the configured maximum is capped. */
-export function pageRequest(ctx: Context, list: string, args: ConnectionArgs): PageRequest {
+function pageRequest(ctx: Context, list: string, args: ConnectionArgs): PageRequest {
   const { defaultSize, maxSize } = ctx.deps.config.pagination
   const problems = [
     ...(args.first != null && args.first < 0 ? [{ path: 'first', message: 'must not be negative' }] : []),
@@ -49,20 +52,27 @@ export function pageRequest(ctx: Context, list: string, args: ConnectionArgs): P
   return { take: size, backward, cursor: raw == null ? undefined : decodeCursor(ctx, list, raw, backward ? 'before' : 'after') }
 }
 
-/** The Relay connection for a page of rows keyed by `key`. */
-export function toConnection<T>(ctx: Context, list: string, req: PageRequest, page: Page<T>, key: (row: T) => string) {
-  const edges = page.rows.map((node) => ({ node, cursor: encodeCursor(ctx, list, key(node)) }))
-  return {
-    edges,
-    totalCount: page.totalCount,
-    pageInfo: {
-      hasNextPage: req.backward ? !!req.cursor : page.hasMore,
-      hasPreviousPage: req.backward ? page.hasMore : !!req.cursor,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    },
-  }
+/** The Relay connection of `rows`, each edge with the cursor `cursorOf` gives its row. */
+export function relayConnection<T>(rows: T[], cursorOf: (row: T) => string, totalCount: number, pages: { hasNextPage: boolean; hasPreviousPage: boolean }) {
+  const edges = rows.map((node) => ({ node, cursor: cursorOf(node) }))
+  return { edges, totalCount, pageInfo: { ...pages, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null } }
 }
+
+/**
+ * Resolves a connection field with one service call: decodes the paging arguments for `list`, has `load` fetch the
+ * page as the caller, and signs each row's key into its cursor.
+ */
+export async function pageConnection<T>(ctx: Context, list: string, args: ConnectionArgs, load: (s: Session, req: PageRequest) => Promise<Page<T>>) {
+  const req = pageRequest(ctx, list, args)
+  const page = await load(sessionOf(ctx), req)
+  return relayConnection(page.rows, (row) => encodeCursor(ctx, list, page.keyOf(row)), page.totalCount, {
+    hasNextPage: req.backward ? !!req.cursor : page.hasMore,
+    hasPreviousPage: req.backward ? page.hasMore : !!req.cursor,
+  })
+}
+
+/** Plugin-prisma's selection for a connection's nodes, for a service that loads them (and their relations) with the page. */
+export const nodeQuery = (ctx: Context, info: GraphQLResolveInfo) => queryFromInfo({ context: ctx, info, path: ['edges', 'node'] })
 
 builder.globalConnectionField('totalCount', (t) =>
   t.int({ description: 'Items in the whole list (all pages) for the same filter.', resolve: (parent) => parent.totalCount }),

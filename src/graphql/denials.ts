@@ -1,43 +1,24 @@
-// Refused mutations are audited with outcome DENIED. The entry is started where scope-auth refuses (the builder's
-// unauthorizedError, which has the context and the field) and written in its own transaction in the principal's
-// tenant; the plugin below holds the response until it is committed, so a client that was refused can already find
-// the entry. Anonymous callers have no tenant: they are logged, not audited (see docs/audit.md).
+// Refused mutations are audited with outcome DENIED, under the action each mutation declares (./audit-actions.ts).
+// The entry is started where scope-auth refuses (the builder's unauthorizedError, which has the context and the
+// field) and written in its own transaction in the principal's tenant; the plugin below holds the response until it
+// is committed, so a client that was refused can already find the entry. Anonymous callers have no tenant: they are
+// logged, not audited (see docs/audit.md).
+import type { AuthFailure } from '@pothos/plugin-scope-auth'
 import type { GraphQLResolveInfo } from 'graphql'
 import type { Plugin } from 'graphql-yoga'
 import type { Context } from '../context.ts'
 import { recordDenied } from '../services/audit.ts'
+import { auditActionOf } from './audit-actions.ts'
+import { failedScopeChecks } from './auth-failures.ts'
 
 const pending = new WeakMap<object, Map<string, Promise<unknown>>>()
 
-// Mutations whose action name does not follow `verbNoun` → `noun.verb` (they match what their services record).
-const actions: Record<string, string> = {
-  updateMemberRole: 'member.role_change',
-  revokeInvitation: 'member.invite_revoke',
-  changePassword: 'auth.password_change',
-  logout: 'auth.logout',
-}
-
-/** The audit action of a mutation field: `createTool` → `tool.create`, `createApiKey` → `api_key.create`. */
-export function actionOf(field: string): string {
-  if (actions[field]) return actions[field]
-  const [verb, ...noun] = field.split(/(?=[A-Z])/)
-  return noun.length ? `${noun.join('_').toLowerCase()}.${verb}` : `mutation.${verb}`
-}
-
-/** Scope names a failure asked for (what the caller lacked), for the entry's metadata. */
-function requiredScopes(failure: unknown): string[] {
-  const out = new Set<string>()
-  const walk = (f: unknown) => {
-    const x = f as { kind?: string; scope?: string; parameter?: unknown; failures?: unknown[] }
-    if (x?.kind === 'AuthScope' && x.scope) out.add(x.scope === 'scope' ? String(x.parameter) : x.scope)
-    x?.failures?.forEach(walk)
-  }
-  walk(failure)
-  return [...out]
-}
+/** Scope names a refusal asked for (what the caller lacked), for the entry's metadata. */
+const missingScopes = (failure: AuthFailure) =>
+  [...new Set(failedScopeChecks(failure).map((check) => (check.scope === 'scope' ? String(check.parameter) : check.scope)))]
 
 /** Starts the DENIED entry for a refused root mutation field (once per field and request: aliases do not multiply). */
-export function auditDenial(ctx: Context, info: GraphQLResolveInfo, failure: unknown) {
+export function auditDenial(ctx: Context, info: GraphQLResolveInfo, failure: AuthFailure) {
   if (info.operation.operation !== 'mutation' || info.path.prev !== undefined) return
   if (!ctx.principal) {
     ctx.logger.info({ field: info.fieldName }, 'anonymous mutation refused')
@@ -46,7 +27,7 @@ export function auditDenial(ctx: Context, info: GraphQLResolveInfo, failure: unk
   const writes = pending.get(ctx) ?? new Map<string, Promise<unknown>>()
   pending.set(ctx, writes)
   if (writes.has(info.fieldName)) return
-  const event = { action: actionOf(info.fieldName), metadata: { field: info.fieldName, missing: requiredScopes(failure) } }
+  const event = { action: auditActionOf(info), metadata: { field: info.fieldName, missing: missingScopes(failure) } }
   writes.set(info.fieldName, recordDenied(ctx.deps.db, ctx.principal, ctx.meta, event).catch((err: unknown) => ctx.logger.error({ err }, 'could not audit a refused mutation')))
 }
 

@@ -13,6 +13,8 @@ export interface Page<T> {
   /** More rows exist beyond this page in the paging direction. */
   hasMore: boolean
   totalCount: number
+  /** The key a row's cursor carries: its value of the unique column the page is ordered by. */
+  keyOf: (row: T) => string
 }
 
 type FindArgs = { where: Record<string, unknown>; orderBy: Record<string, 'asc' | 'desc'>; take: number }
@@ -31,5 +33,5 @@ export async function page<T extends Record<K, string>, K extends string>(
   ])
   const hasMore = rows.length > req.take
   const pageRows = rows.slice(0, req.take)
-  return { rows: req.backward ? pageRows.reverse() : pageRows, hasMore, totalCount }
+  return { rows: req.backward ? pageRows.reverse() : pageRows, hasMore, totalCount, keyOf: (row) => row[key] }
 }

@@ -1,11 +1,10 @@
-import { queryFromInfo } from '@pothos/plugin-prisma'
 import { encodeGlobalId } from '../../global-ids.ts'
 import { sessionOf } from '../../context.ts'
 import type { Agent } from '../../generated/prisma/client.ts'
 import { AGENT_DEFAULTS, AGENT_LIMITS } from '../../services/agent-input.ts'
 import { createAgent, deleteAgent, getAgent, listAgents, updateAgent, type AgentQuery } from '../../services/agents.ts'
 import { builder } from '../builder.ts'
-import { connectionNames, pageRequest, toConnection } from '../connection.ts'
+import { connectionNames, nodeQuery, pageConnection } from '../connection.ts'
 import { decodeId } from '../ids.ts'
 import { ToolRef } from './tool.ts'
 
@@ -59,11 +58,8 @@ builder.queryFields((t) => ({
       description: "The tenant's agents, newest first.",
       authScopes: { scope: 'AGENTS_READ' },
       args: { filter: t.arg({ type: AgentFilter }) },
-      resolve: async (_root, args, ctx, info) => {
-        const req = pageRequest(ctx, 'agents', args)
-        const query = queryFromInfo({ context: ctx, info, path: ['edges', 'node'] }) as AgentQuery
-        return toConnection(ctx, 'agents', req, await listAgents(sessionOf(ctx), req, args.filter ?? {}, query), (agent) => agent.id)
-      },
+      resolve: (_root, args, ctx, info) =>
+        pageConnection(ctx, 'agents', args, (s, req) => listAgents(s, req, args.filter ?? {}, nodeQuery(ctx, info) as AgentQuery)),
     },
     ...connectionNames('Agent'),
   ),
@@ -136,12 +132,14 @@ const toolIdsOf = (ids: readonly (string | number)[] | null | undefined) => ids?
 builder.mutationFields((t) => ({
   createAgent: t.field({
     type: AgentPayload('CreateAgentPayload'),
+    auditAction: 'agent.create',
     authScopes: { scope: 'AGENTS_WRITE' },
     args: { input: t.arg({ type: CreateAgentInput, required: true }) },
     resolve: async (_r, { input }, ctx) => ({ agent: await createAgent(sessionOf(ctx), { ...input, toolIds: toolIdsOf(input.toolIds) }) }),
   }),
   updateAgent: t.field({
     type: AgentPayload('UpdateAgentPayload'),
+    auditAction: 'agent.update',
     authScopes: { scope: 'AGENTS_WRITE' },
     args: { input: t.arg({ type: UpdateAgentInput, required: true }) },
     resolve: async (_r, { input }, ctx) => {
@@ -151,6 +149,7 @@ builder.mutationFields((t) => ({
   }),
   deleteAgent: t.field({
     type: DeleteAgentPayload,
+    auditAction: 'agent.delete',
     authScopes: { scope: 'AGENTS_WRITE' },
     args: { input: t.arg({ type: DeleteAgentInput, required: true }) },
     resolve: async (_r, { input }, ctx) => ({ deletedId: encodeGlobalId('Agent', await deleteAgent(sessionOf(ctx), { id: decodeId(String(input.id), 'Agent') })) }),

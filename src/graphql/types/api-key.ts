@@ -1,7 +1,7 @@
 import { sessionOf } from '../../context.ts'
 import { createApiKey, listApiKeys, revokeApiKey, rotateApiKey } from '../../services/api-keys.ts'
 import { builder } from '../builder.ts'
-import { connectionNames, pageRequest, toConnection } from '../connection.ts'
+import { connectionNames, pageConnection } from '../connection.ts'
 import { decodeId } from '../ids.ts'
 import { ScopeEnum } from './enums.ts'
 
@@ -27,10 +27,7 @@ builder.queryField('apiKeys', (t) =>
     {
       type: ApiKeyRef,
       authScopes: { scope: 'KEYS_MANAGE' },
-      resolve: async (_root, args, ctx) => {
-        const req = pageRequest(ctx, 'apiKeys', args)
-        return toConnection(ctx, 'apiKeys', req, await listApiKeys(sessionOf(ctx), req), (k) => k.id)
-      },
+      resolve: (_root, args, ctx) => pageConnection(ctx, 'apiKeys', args, listApiKeys),
     },
     ...connectionNames('ApiKey'),
   ),
@@ -65,18 +62,21 @@ const RevokeApiKeyPayload = builder.objectRef<{ apiKey: object }>('RevokeApiKeyP
 builder.mutationFields((t) => ({
   createApiKey: t.field({
     type: ApiKeySecretPayload('CreateApiKeyPayload'),
+    auditAction: 'api_key.create',
     authScopes: { scope: 'KEYS_MANAGE' },
     args: { input: t.arg({ type: CreateApiKeyInput, required: true }) },
     resolve: (_r, { input }, ctx) => createApiKey(sessionOf(ctx), input),
   }),
   revokeApiKey: t.field({
     type: RevokeApiKeyPayload,
+    auditAction: 'api_key.revoke',
     authScopes: { scope: 'KEYS_MANAGE' },
     args: { input: t.arg({ type: RevokeApiKeyInput, required: true }) },
     resolve: async (_r, { input }, ctx) => ({ apiKey: await revokeApiKey(sessionOf(ctx), { id: decodeId(input.id, 'ApiKey') }) }),
   }),
   rotateApiKey: t.field({
     type: ApiKeySecretPayload('RotateApiKeyPayload'),
+    auditAction: 'api_key.rotate',
     authScopes: { scope: 'KEYS_MANAGE' },
     args: { input: t.arg({ type: RotateApiKeyInput, required: true }) },
     resolve: (_r, { input }, ctx) => rotateApiKey(sessionOf(ctx), { id: decodeId(input.id, 'ApiKey'), gracePeriodSeconds: input.gracePeriodSeconds }),

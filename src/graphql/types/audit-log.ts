@@ -1,10 +1,9 @@
 import { encodeGlobalId } from '../../global-ids.ts'
 import { isObjectType, type GraphQLSchema } from 'graphql'
-import { sessionOf } from '../../context.ts'
 import type { ActorType } from '../../generated/prisma/enums.ts'
 import { listAuditLog } from '../../services/audit-log.ts'
 import { builder } from '../builder.ts'
-import { connectionNames, pageRequest, toConnection } from '../connection.ts'
+import { connectionNames, pageConnection } from '../connection.ts'
 import { idOrRaw } from '../ids.ts'
 
 const ActorTypeEnum = builder.enumType('ActorType', { values: ['USER', 'API_KEY', 'SYSTEM', 'ANONYMOUS'] as const })
@@ -82,14 +81,9 @@ builder.queryField('auditLog', (t) =>
       description: "The tenant's audit log, newest first.",
       authScopes: { scope: 'AUDIT_READ' },
       args: { filter: t.arg({ type: AuditLogFilter }) },
-      resolve: async (_root, { filter, ...args }, ctx) => {
-        const req = pageRequest(ctx, 'auditLog', args)
-        const f = {
-          ...filter,
-          resourceId: filter?.resourceId && idOrRaw(filter.resourceId),
-          actorId: filter?.actorId && idOrRaw(filter.actorId),
-        }
-        return toConnection(ctx, 'auditLog', req, await listAuditLog(sessionOf(ctx), req, f), (e) => e.id)
+      resolve: (_root, { filter, ...args }, ctx) => {
+        const ids = { resourceId: filter?.resourceId && idOrRaw(filter.resourceId), actorId: filter?.actorId && idOrRaw(filter.actorId) }
+        return pageConnection(ctx, 'auditLog', args, (s, req) => listAuditLog(s, req, { ...filter, ...ids }))
       },
     },
     ...connectionNames('AuditLogEntry'),

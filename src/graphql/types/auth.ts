@@ -63,12 +63,14 @@ builder.mutationFields((t) => ({
   signUp: t.field({
     type: AuthPayload,
     description: 'Creates a tenant on the FREE plan and its owner, and signs in.',
+    auditAction: 'auth.signup',
     authScopes: { public: true },
     args: { input: t.arg({ type: SignUpInput, required: true }) },
     resolve: async (_r, { input }, ctx) => startSession(ctx, await signUp(ctx.deps, ctx.meta, input)),
   }),
   login: t.field({
     type: AuthPayload,
+    auditAction: 'auth.login',
     authScopes: { public: true },
     args: { input: t.arg({ type: LoginInput, required: true }) },
     resolve: async (_r, { input }, ctx) =>
@@ -76,6 +78,7 @@ builder.mutationFields((t) => ({
   }),
   refreshToken: t.field({
     type: AuthPayload,
+    auditAction: 'auth.refresh',
     authScopes: { public: true },
     args: { input: t.arg({ type: RefreshTokenInput, required: true }) },
     resolve: async (_r, { input }, ctx) => startSession(ctx, await refresh(ctx.deps, ctx.meta, input)),
@@ -83,6 +86,7 @@ builder.mutationFields((t) => ({
   logout: t.field({
     type: LogoutPayload,
     description: "Ends the caller's session: its refresh token and this access token stop working.",
+    auditAction: 'auth.logout',
     authScopes: { user: true },
     resolve: async (_r, _a, ctx) => {
       await logout(sessionOf(ctx))
@@ -92,6 +96,7 @@ builder.mutationFields((t) => ({
   changePassword: t.field({
     type: AuthPayload,
     description: 'Every other session of the account ends; the returned one continues.',
+    auditAction: 'auth.password_change',
     authScopes: { user: true },
     args: { input: t.arg({ type: ChangePasswordInput, required: true }) },
     resolve: async (_r, { input }, ctx) => startSession(ctx, await changePassword(sessionOf(ctx), input)),

@@ -2,10 +2,9 @@ import { sessionOf } from '../../context.ts'
 import { cancelExecution } from '../../services/runs/cancel.ts'
 import { getExecution, listEvents, listExecutions, threadMessages } from '../../services/runs/history.ts'
 import { runAgent } from '../../services/runs/queue.ts'
-import { queryFromInfo } from '@pothos/plugin-prisma'
 import { validationFailed } from '../../errors.ts'
 import { builder } from '../builder.ts'
-import { connectionNames, decodeCursor, encodeCursor, pageRequest, toConnection } from '../connection.ts'
+import { connectionNames, decodeCursor, encodeCursor, nodeQuery, pageConnection, relayConnection } from '../connection.ts'
 import { decodeId } from '../ids.ts'
 
 export const ExecutionStatusEnum = builder.enumType('ExecutionStatus', { values: ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED', 'TIMED_OUT'] as const })
@@ -66,8 +65,8 @@ export const ExecutionRef = builder.prismaNode('Execution', {
           const first = Math.min(Math.max(args.first ?? 100, 0), ctx.deps.config.pagination.maxSize * 10)
           const after = afterSeq(ctx, e.id, args.after)
           const { events, hasMore } = await listEvents(sessionOf(ctx), e.id, after, first)
-          const edges = events.map((x) => ({ cursor: encodeCursor(ctx, eventsList(e.id), String(x.seq)), node: { ...x, event: x.payload, cursor: encodeCursor(ctx, eventsList(e.id), String(x.seq)) } }))
-          return { edges, totalCount: e.lastSeq, pageInfo: { hasNextPage: hasMore, hasPreviousPage: after > 0, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null } }
+          const nodes = events.map((x) => ({ ...x, event: x.payload, cursor: encodeCursor(ctx, eventsList(e.id), String(x.seq)) }))
+          return relayConnection(nodes, (node) => node.cursor, e.lastSeq, { hasNextPage: hasMore, hasPreviousPage: after > 0 })
         },
       },
       ...connectionNames('ExecutionEventLog'),
@@ -105,12 +104,8 @@ builder.prismaObjectFields('Thread', (t) => ({
     {
       type: ExecutionRef,
       description: "The thread's runs, newest first.",
-      resolve: async (thread, args, ctx, info) => {
-        const list = `thread-executions:${thread.id}`
-        const req = pageRequest(ctx, list, args)
-        const query = queryFromInfo({ context: ctx, info, path: ['edges', 'node'] })
-        return toConnection(ctx, list, req, await listExecutions(sessionOf(ctx), req, { threadId: thread.id }, query), (e) => e.id)
-      },
+      resolve: (thread, args, ctx, info) =>
+        pageConnection(ctx, `thread-executions:${thread.id}`, args, (s, req) => listExecutions(s, req, { threadId: thread.id }, nodeQuery(ctx, info))),
     },
     ...connectionNames('ThreadExecution'),
   ),
@@ -126,6 +121,11 @@ const ExecutionFilter = builder.inputType('ExecutionFilter', {
   }),
 })
 
+const decodeFilter = (f: typeof ExecutionFilter.$inferInput | null | undefined) => ({
+  agentId: f?.agentId ? decodeId(f.agentId, 'Agent') : undefined, threadId: f?.threadId ? decodeId(f.threadId, 'Thread') : undefined,
+  status: f?.status, createdAfter: f?.createdAfter, createdBefore: f?.createdBefore,
+})
+
 builder.queryFields((t) => ({
   execution: t.prismaField({
     type: 'Execution',
@@ -139,16 +139,8 @@ builder.queryFields((t) => ({
       description: 'The execution history, newest first.',
       authScopes: { scope: 'EXECUTIONS_READ' },
       args: { filter: t.arg({ type: ExecutionFilter }) },
-      resolve: async (_r, args, ctx, info) => {
-        const req = pageRequest(ctx, 'executions', args)
-        const f = args.filter
-        const filter = {
-          agentId: f?.agentId ? decodeId(f.agentId, 'Agent') : undefined, threadId: f?.threadId ? decodeId(f.threadId, 'Thread') : undefined,
-          status: f?.status, createdAfter: f?.createdAfter, createdBefore: f?.createdBefore,
-        }
-        const query = queryFromInfo({ context: ctx, info, path: ['edges', 'node'] })
-        return toConnection(ctx, 'executions', req, await listExecutions(sessionOf(ctx), req, filter, query), (e) => e.id)
-      },
+      resolve: (_r, args, ctx, info) =>
+        pageConnection(ctx, 'executions', args, (s, req) => listExecutions(s, req, decodeFilter(args.filter), nodeQuery(ctx, info))),
     },
     ...connectionNames('Execution'),
   ),
@@ -180,6 +172,8 @@ const ExecutionPayload = (name: string) =>
 builder.mutationFields((t) => ({
   runAgent: t.field({
     type: ExecutionPayload('RunAgentPayload'),
+    // Refused runs have always been audited as agent.run; a run that starts records execution.create (its service).
+    auditAction: 'agent.run',
     authScopes: { scope: 'EXECUTIONS_RUN' },
     args: { input: t.arg({ type: RunAgentInput, required: true }) },
     resolve: async (_r, { input }, ctx) => ({
@@ -192,6 +186,7 @@ builder.mutationFields((t) => ({
   }),
   cancelExecution: t.field({
     type: ExecutionPayload('CancelExecutionPayload'),
+    auditAction: 'execution.cancel',
     authScopes: { scope: 'EXECUTIONS_RUN' },
     args: { input: t.arg({ type: CancelExecutionInput, required: true }) },
     resolve: async (_r, { input }, ctx) => ({ execution: await cancelExecution(sessionOf(ctx), { id: decodeId(input.id, 'Execution') }) }),

@@ -1,7 +1,7 @@
 import { sessionOf } from '../../context.ts'
 import { acceptInvitation, inviteMember, listInvitations, revokeInvitation } from '../../services/invitations.ts'
 import { builder } from '../builder.ts'
-import { connectionNames, pageRequest, toConnection } from '../connection.ts'
+import { connectionNames, pageConnection } from '../connection.ts'
 import { decodeId } from '../ids.ts'
 import { AuthPayload, startSession } from './auth.ts'
 import { RoleEnum } from './enums.ts'
@@ -23,10 +23,7 @@ builder.queryField('invitations', (t) =>
       type: InvitationRef,
       description: 'Pending invitations of the tenant.',
       authScopes: { scope: 'MEMBERS_MANAGE' },
-      resolve: async (_root, args, ctx) => {
-        const req = pageRequest(ctx, 'invitations', args)
-        return toConnection(ctx, 'invitations', req, await listInvitations(sessionOf(ctx), req), (i) => i.id)
-      },
+      resolve: (_root, args, ctx) => pageConnection(ctx, 'invitations', args, listInvitations),
     },
     ...connectionNames('Invitation'),
   ),
@@ -57,18 +54,21 @@ const RevokeInvitationPayload = builder.objectRef<{ invitation: object }>('Revok
 builder.mutationFields((t) => ({
   inviteMember: t.field({
     type: InviteMemberPayload,
+    auditAction: 'member.invite',
     authScopes: { scope: 'MEMBERS_MANAGE' },
     args: { input: t.arg({ type: InviteMemberInput, required: true }) },
     resolve: (_r, { input }, ctx) => inviteMember(sessionOf(ctx), input),
   }),
   revokeInvitation: t.field({
     type: RevokeInvitationPayload,
+    auditAction: 'member.invite_revoke',
     authScopes: { scope: 'MEMBERS_MANAGE' },
     args: { input: t.arg({ type: RevokeInvitationInput, required: true }) },
     resolve: async (_r, { input }, ctx) => ({ invitation: await revokeInvitation(sessionOf(ctx), { id: decodeId(input.id, 'Invitation') }) }),
   }),
   acceptInvitation: t.field({
     type: AuthPayload,
+    auditAction: 'member.join',
     authScopes: { public: true },
     args: { input: t.arg({ type: AcceptInvitationInput, required: true }) },
     resolve: async (_r, { input }, ctx) => startSession(ctx, await acceptInvitation(ctx.deps, ctx.meta, input)),

@@ -2,7 +2,7 @@ import { encodeGlobalId } from '../../global-ids.ts'
 import { sessionOf } from '../../context.ts'
 import { addMember, listMembers, removeMember, updateMemberRole } from '../../services/members.ts'
 import { builder } from '../builder.ts'
-import { connectionNames, pageRequest, toConnection } from '../connection.ts'
+import { connectionNames, pageConnection } from '../connection.ts'
 import { decodeId } from '../ids.ts'
 import { RoleEnum } from './enums.ts'
 
@@ -24,10 +24,7 @@ builder.queryField('members', (t) =>
     {
       type: MemberRef,
       authScopes: { authenticated: true },
-      resolve: async (_root, args, ctx) => {
-        const req = pageRequest(ctx, 'members', args)
-        return toConnection(ctx, 'members', req, await listMembers(sessionOf(ctx), req), (m) => m.userId)
-      },
+      resolve: (_root, args, ctx) => pageConnection(ctx, 'members', args, listMembers),
     },
     ...connectionNames('Member'),
   ),
@@ -57,18 +54,21 @@ const RemoveMemberPayload = builder.objectRef<{ removedId: string }>('RemoveMemb
 builder.mutationFields((t) => ({
   addMember: t.field({
     type: AddMemberPayload,
+    auditAction: 'member.add',
     authScopes: { scope: 'MEMBERS_MANAGE' },
     args: { input: t.arg({ type: AddMemberInput, required: true }) },
     resolve: async (_r, { input }, ctx) => ({ member: await addMember(sessionOf(ctx), input) }),
   }),
   updateMemberRole: t.field({
     type: UpdateMemberRolePayload,
+    auditAction: 'member.role_change',
     authScopes: { scope: 'MEMBERS_MANAGE' },
     args: { input: t.arg({ type: UpdateMemberRoleInput, required: true }) },
     resolve: async (_r, { input }, ctx) => ({ member: await updateMemberRole(sessionOf(ctx), { userId: memberId(input.id), role: input.role }) }),
   }),
   removeMember: t.field({
     type: RemoveMemberPayload,
+    auditAction: 'member.remove',
     authScopes: { scope: 'MEMBERS_MANAGE' },
     args: { input: t.arg({ type: RemoveMemberInput, required: true }) },
     resolve: async (_r, { input }, ctx) => {

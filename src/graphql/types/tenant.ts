@@ -1,3 +1,5 @@
+import { sessionOf } from '../../context.ts'
+import { getTenant } from '../../services/tenants.ts'
 import { builder } from '../builder.ts'
 import { PlanTierEnum } from './enums.ts'
 
@@ -16,6 +18,6 @@ builder.queryField('tenant', (t) =>
     type: 'Tenant',
     description: "The caller's tenant.",
     authScopes: { authenticated: true },
-    resolve: (query, _root, _args, ctx) => ctx.deps.db.forTenant(ctx.principal!.tenantId).client.tenant.findFirstOrThrow({ ...query }),
+    resolve: (query, _root, _args, ctx) => getTenant(sessionOf(ctx), query),
   }),
 )

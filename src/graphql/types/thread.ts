@@ -1,10 +1,9 @@
-import { queryFromInfo } from '@pothos/plugin-prisma'
 import { encodeGlobalId } from '../../global-ids.ts'
 import { sessionOf } from '../../context.ts'
 import type { Thread } from '../../generated/prisma/client.ts'
 import { createThread, deleteThread, getThread, listThreads, updateThread, type ThreadQuery } from '../../services/threads.ts'
 import { builder } from '../builder.ts'
-import { connectionNames, pageRequest, toConnection } from '../connection.ts'
+import { connectionNames, nodeQuery, pageConnection } from '../connection.ts'
 import { decodeId } from '../ids.ts'
 
 // A conversation. Its executions and messages are added by the executions module (builder.prismaObjectField).
@@ -25,11 +24,7 @@ builder.queryFields((t) => ({
       type: ThreadRef,
       description: "The tenant's threads, newest first.",
       authScopes: { scope: 'EXECUTIONS_READ' },
-      resolve: async (_root, args, ctx, info) => {
-        const req = pageRequest(ctx, 'threads', args)
-        const query = queryFromInfo({ context: ctx, info, path: ['edges', 'node'] }) as ThreadQuery
-        return toConnection(ctx, 'threads', req, await listThreads(sessionOf(ctx), req, query), (thread) => thread.id)
-      },
+      resolve: (_root, args, ctx, info) => pageConnection(ctx, 'threads', args, (s, req) => listThreads(s, req, nodeQuery(ctx, info) as ThreadQuery)),
     },
     ...connectionNames('Thread'),
   ),
@@ -58,12 +53,14 @@ const DeleteThreadPayload = builder.objectRef<{ deletedId: string }>('DeleteThre
 builder.mutationFields((t) => ({
   createThread: t.field({
     type: ThreadPayload('CreateThreadPayload'),
+    auditAction: 'thread.create',
     authScopes: { scope: 'EXECUTIONS_RUN' },
     args: { input: t.arg({ type: CreateThreadInput, required: true }) },
     resolve: async (_r, { input }, ctx) => ({ thread: await createThread(sessionOf(ctx), input) }),
   }),
   updateThread: t.field({
     type: ThreadPayload('UpdateThreadPayload'),
+    auditAction: 'thread.update',
     authScopes: { scope: 'EXECUTIONS_RUN' },
     args: { input: t.arg({ type: UpdateThreadInput, required: true }) },
     resolve: async (_r, { input }, ctx) => ({ thread: await updateThread(sessionOf(ctx), { id: decodeId(String(input.id), 'Thread'), title: input.title }) }),
@@ -71,6 +68,7 @@ builder.mutationFields((t) => ({
   deleteThread: t.field({
     type: DeleteThreadPayload,
     description: 'Deletes the thread with its executions and their events.',
+    auditAction: 'thread.delete',
     authScopes: { scope: 'EXECUTIONS_RUN' },
     args: { input: t.arg({ type: DeleteThreadInput, required: true }) },
     resolve: async (_r, { input }, ctx) => ({ deletedId: encodeGlobalId('Thread', await deleteThread(sessionOf(ctx), { id: decodeId(String(input.id), 'Thread') })) }),

@@ -1,11 +1,10 @@
-import { queryFromInfo } from '@pothos/plugin-prisma'
 import { encodeGlobalId } from '../../global-ids.ts'
 import { sessionOf } from '../../context.ts'
 import { AppError } from '../../errors.ts'
 import type { Tool } from '../../generated/prisma/client.ts'
 import { createTool, deleteTool, getTool, listTools, updateTool, type ToolQuery } from '../../services/tools.ts'
 import { builder } from '../builder.ts'
-import { connectionNames, pageRequest, toConnection } from '../connection.ts'
+import { connectionNames, nodeQuery, pageConnection } from '../connection.ts'
 import { decodeId } from '../ids.ts'
 
 export const ToolKindEnum = builder.enumType('ToolKind', {
@@ -42,11 +41,8 @@ builder.queryFields((t) => ({
       description: "The tenant's tools, newest first.",
       authScopes: { scope: 'TOOLS_READ' },
       args: { filter: t.arg({ type: ToolFilter }) },
-      resolve: async (_root, args, ctx, info) => {
-        const req = pageRequest(ctx, 'tools', args)
-        const query = queryFromInfo({ context: ctx, info, path: ['edges', 'node'] }) as ToolQuery
-        return toConnection(ctx, 'tools', req, await listTools(sessionOf(ctx), req, args.filter ?? {}, query), (tool) => tool.id)
-      },
+      resolve: (_root, args, ctx, info) =>
+        pageConnection(ctx, 'tools', args, (s, req) => listTools(s, req, args.filter ?? {}, nodeQuery(ctx, info) as ToolQuery)),
     },
     ...connectionNames('Tool'),
   ),
@@ -114,18 +110,21 @@ function withGlobalAgentIds(e: unknown): never {
 builder.mutationFields((t) => ({
   createTool: t.field({
     type: ToolPayload('CreateToolPayload'),
+    auditAction: 'tool.create',
     authScopes: { scope: 'TOOLS_WRITE' },
     args: { input: t.arg({ type: CreateToolInput, required: true }) },
     resolve: async (_r, { input }, ctx) => ({ tool: await createTool(sessionOf(ctx), input) }),
   }),
   updateTool: t.field({
     type: ToolPayload('UpdateToolPayload'),
+    auditAction: 'tool.update',
     authScopes: { scope: 'TOOLS_WRITE' },
     args: { input: t.arg({ type: UpdateToolInput, required: true }) },
     resolve: async (_r, { input }, ctx) => ({ tool: await updateTool(sessionOf(ctx), { ...input, id: decodeId(String(input.id), 'Tool') }) }),
   }),
   deleteTool: t.field({
     type: DeleteToolPayload,
+    auditAction: 'tool.delete',
     authScopes: { scope: 'TOOLS_WRITE' },
     args: { input: t.arg({ type: DeleteToolInput, required: true }) },
     resolve: async (_r, { input }, ctx) => {

@@ -1,5 +1,8 @@
 import { encodeGlobalId } from '../../global-ids.ts'
 import type { Principal } from '../../auth/principal.ts'
+import { sessionOf } from '../../context.ts'
+import { getTenant } from '../../services/tenants.ts'
+import { getCurrentUser } from '../../services/users.ts'
 import { builder } from '../builder.ts'
 import { PrincipalKindEnum, RoleEnum, ScopeEnum } from './enums.ts'
 
@@ -19,11 +22,11 @@ const Viewer = builder.objectRef<Principal>('Viewer').implement({
       type: 'User',
       nullable: true,
       description: 'Null for API keys.',
-      resolve: (query, p, _a, ctx) => (p.kind === 'USER' ? ctx.deps.db.forTenant(p.tenantId).client.user.findUnique({ ...query, where: { id: p.userId } }) : null),
+      resolve: (query, _p, _a, ctx) => getCurrentUser(sessionOf(ctx), query),
     }),
     tenant: t.prismaField({
       type: 'Tenant',
-      resolve: (query, p, _a, ctx) => ctx.deps.db.forTenant(p.tenantId).client.tenant.findFirstOrThrow({ ...query }),
+      resolve: (query, _p, _a, ctx) => getTenant(sessionOf(ctx), query),
     }),
     role: t.field({ type: RoleEnum, nullable: true, description: 'Null for API keys.', resolve: (p) => (p.kind === 'USER' ? p.role : null) }),
     scopes: t.field({ type: [ScopeEnum], resolve: (p) => [...p.scopes].sort() }),
