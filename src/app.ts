@@ -2,11 +2,11 @@
 import { timingSafeEqual } from 'node:crypto'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { createAdmission } from './admission.ts'
 import type { Config } from './config.ts'
 import type { AppDeps } from './services/session.ts'
 import { buildDeps, type DepsOptions } from './deps.ts'
 import { cameOverTls, securityHeaders } from './http/hardening.ts'
-import { createSubscriptionSlots } from './limits/websocket.ts'
 import { createTracing } from './tracing.ts'
 import { startWorkerPool, type WorkerPool } from './worker/pool.ts'
 import { attachWebSocket } from './ws.ts'
@@ -28,9 +28,9 @@ export interface App {
 export async function buildApp(config: Config, opts: DepsOptions = {}): Promise<App> {
   const { deps, close } = await buildDeps(config, opts)
   const tracing = createTracing(config, deps.logger)
-  // Concurrent subscriptions per principal, shared by WebSocket and server-sent events.
-  const slots = createSubscriptionSlots(config.limits.enabled ? config.limits.ws.maxSubscriptionsPerPrincipal : Number.MAX_SAFE_INTEGER, deps.metrics)
-  const yoga = createYogaServer(deps, { slots, tracing })
+  // One admission pipeline (and so one count of open subscriptions) for HTTP and WebSocket.
+  const admission = createAdmission(deps)
+  const yoga = createYogaServer(deps, { admission, tracing })
   const workers = config.workers > 0 ? startWorkerPool(deps, config.workers) : undefined
   let stopping = false
 
@@ -54,7 +54,7 @@ export async function buildApp(config: Config, opts: DepsOptions = {}): Promise<
   server.on('clientError', (_err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n')
   })
-  const ws = attachWebSocket(server, yoga, deps, { slots })
+  const ws = attachWebSocket(server, yoga, deps, { admission })
 
   let stopped: Promise<void> | undefined
   return {

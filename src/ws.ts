@@ -1,30 +1,29 @@
-// graphql-ws on the HTTP server's port and path, through yoga's envelop pipeline, so authentication, limits,
-// validation rules and error masking are the same as over HTTP. Any failure of one operation is an `error` message
-// for that operation id; the socket (and every other subscription on it) stays open.
+// The WebSocket adapter: graphql-ws on the HTTP server's port and path. Every operation goes through the admission
+// pipeline (src/admission.ts) and yoga's envelop chain, so authentication, limits, validation rules and error masking
+// are the ones HTTP gets. Any refusal or failure of one operation is an `error` message for that operation id; the
+// socket (and every other subscription on it) stays open.
 //
-// Authentication happens once, on connection_init (connectionParams `authorization: "Bearer …"` or `apiKey`), and is
-// rechecked every WS_AUTH_RECHECK_SECONDS and when an access token expires: a socket whose credential expired or was
-// revoked is closed with 4401. Bad credentials at connection_init also close with 4401; if the credential cannot be
-// checked (a dependency is down) the close code is 1013 (try again later).
+// The caller is identified once, on connection_init (connectionParams `authorization: "Bearer …"` or `apiKey`), and
+// the credential is rechecked every WS_AUTH_RECHECK_SECONDS and when an access token expires: a socket whose
+// credential expired or was revoked is closed with 4401. Bad credentials at connection_init also close with 4401; if
+// the credential cannot be checked (a dependency is down, or the client IP is over its budget) the close code is 1013.
 //
-// Limits (src/limits/websocket.ts): new connections per client IP (over → 4029 right after the upgrade), messages
-// over WS_MAX_MESSAGE_BYTES (→ 1009), and per operation the query-shape limits, the request rate limit, subscription
-// starts per minute and concurrent subscriptions per principal (over → that operation's `error`).
+// Socket-level limits stay here: new connections per client IP (over → 4029 right after the upgrade), messages over
+// WS_MAX_MESSAGE_BYTES (→ 1009), and a slow consumer (→ 4008).
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, Server } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { getOperationAST, type ExecutionArgs, type GraphQLError } from 'graphql'
 import { useServer } from 'graphql-ws/use/ws'
 import { WebSocketServer, type WebSocket } from 'ws'
+import type { Admission } from './admission.ts'
 import { authenticate, credentialFromParams, type Credential } from './auth/authenticate.ts'
 import type { Principal } from './auth/principal.ts'
 import type { AppDeps } from './services/session.ts'
 import type { Context } from './context.ts'
 import { AppError } from './errors.ts'
 import { addRequestId, toPublicError, toWire } from './graphql/errors.ts'
-import { isAuthOnlyOperation } from './limits/requests.ts'
-import { checkOperation } from './limits/shape.ts'
-import { createWsLimiter, wsLimitCloseCodes, wsSubject, type SubscriptionSlots } from './limits/websocket.ts'
+import { createConnectionLimiter, wsLimitCloseCodes } from './limits/websocket.ts'
 import { moduleLogger } from './logger.ts'
 import { createOperationObserver, type OperationRecord } from './observability.ts'
 import { clientIp, type Yoga } from './yoga.ts'
@@ -35,13 +34,6 @@ interface RootValue {
   subscribe: Enveloped['subscribe']
 }
 
-/** One operation on a socket, from `subscribe` to its end. */
-interface Operation {
-  record: OperationRecord
-  /** Frees the principal's subscription slot (subscriptions only). */
-  release?: () => void
-}
-
 /** Per-socket state kept in graphql-ws's `extra`. */
 type Extra = {
   request: IncomingMessage
@@ -50,7 +42,8 @@ type Extra = {
   credential?: Credential
   timers?: NodeJS.Timeout[]
   ip?: string
-  operations?: Map<string, Operation>
+  /** The operations in flight, from `subscribe` to their end, for their log lines. */
+  operations?: Map<string, OperationRecord>
 } & Record<PropertyKey, unknown>
 
 export const closeCodes = { unauthorized: 4401, tryAgainLater: 1013, slowConsumer: 4008, ...wsLimitCloseCodes } as const
@@ -61,13 +54,12 @@ export interface WebSocketHandle {
 }
 
 /** Attaches graphql-ws (subprotocol graphql-transport-ws) to `server` at /graphql. */
-export function attachWebSocket(server: Server, yoga: Yoga, deps: AppDeps, opts: { slots: SubscriptionSlots }): WebSocketHandle {
+export function attachWebSocket(server: Server, yoga: Yoga, deps: AppDeps, { admission }: { admission: Admission }): WebSocketHandle {
   const { config } = deps
   const production = config.isProduction
   const log = moduleLogger(deps.logger, config, 'ws')
   const observer = createOperationObserver(deps)
-  const limiter = createWsLimiter(deps)
-  const slots = opts.slots
+  const connectionLimit = createConnectionLimiter(deps)
   // Messages over maxPayload close the socket with 1009 (the ws library's standard "message too big").
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.limits.ws.maxMessageBytes })
   const ipOf = (request: IncomingMessage) =>
@@ -81,7 +73,7 @@ export function attachWebSocket(server: Server, yoga: Yoga, deps: AppDeps, opts:
       return
     }
     const refuse = (code: number, reason: string) => wss.handleUpgrade(request, socket, head, (ws) => ws.close(code, reason))
-    limiter.connection(ipOf(request)).then(
+    connectionLimit(ipOf(request)).then(
       (d) => {
         if (socket.destroyed) return
         if (d && !d.allowed) return refuse(closeCodes.tooManyConnections, `Too many connections; retry in ${Math.max(1, Math.ceil(d.retryAfterMs / 1000))} s`)
@@ -114,31 +106,25 @@ export function attachWebSocket(server: Server, yoga: Yoga, deps: AppDeps, opts:
     }
   }
 
-  /**
-   * Authenticates `extra.credential`; on failure closes the socket and returns false. A recheck that cannot reach a
-   * dependency (Redis down) keeps the socket: only a credential known to be bad ends it.
-   */
-  const check = async (extra: Extra, recheck = false): Promise<boolean> => {
+  const isUnauthorized = (e: unknown) => e instanceof AppError && e.code === 'UNAUTHENTICATED'
+  const closeUnauthorized = (extra: Extra) => extra.socket.close(closeCodes.unauthorized, 'Unauthorized')
+  /** A recheck that cannot reach a dependency (Redis down) keeps the socket: only a credential known to be bad ends it. */
+  const recheck = async (extra: Extra) => {
     try {
       extra.principal = await authenticate(deps, extra.credential)
-      return true
     } catch (e) {
-      const unauthorized = e instanceof AppError && e.code === 'UNAUTHENTICATED'
-      if (recheck && !unauthorized) return true
-      extra.socket.close(unauthorized ? closeCodes.unauthorized : closeCodes.tryAgainLater, unauthorized ? 'Unauthorized' : 'Try again later')
-      return false
+      if (isUnauthorized(e)) closeUnauthorized(extra)
     }
   }
   const stopTimers = (extra: Extra) => extra.timers?.forEach((t) => clearTimeout(t))
 
-  /** Ends an operation once: frees its slot, logs it and counts it. */
+  /** Ends an operation once: logs it and counts it. */
   const finish = (extra: Extra, id: string, codes: readonly string[] = []) => {
-    const op = extra.operations?.get(id)
-    if (!op) return
+    const record = extra.operations?.get(id)
+    if (!record) return
     extra.operations!.delete(id)
-    op.release?.()
-    op.record.errorCodes.push(...codes)
-    observer.finish(op.record)
+    record.errorCodes.push(...codes)
+    observer.finish(record)
   }
   const codesOf = (errors: readonly { extensions?: Record<string, unknown> }[]) => errors.map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'))
 
@@ -167,17 +153,17 @@ export function attachWebSocket(server: Server, yoga: Yoga, deps: AppDeps, opts:
       onConnect: async (ctx) => {
         ctx.extra.ip = ipOf(ctx.extra.request)
         ctx.extra.operations = new Map()
+        ctx.extra.credential = credentialFromParams(ctx.connectionParams)
         try {
-          ctx.extra.credential = credentialFromParams(ctx.connectionParams)
-        } catch {
-          ctx.extra.socket.close(closeCodes.unauthorized, 'Unauthorized')
+          ctx.extra.principal = await admission.identify(ctx.extra.credential, ctx.extra.ip)
+        } catch (e) {
+          if (isUnauthorized(e)) closeUnauthorized(ctx.extra)
+          else ctx.extra.socket.close(closeCodes.tryAgainLater, 'Try again later')
           return false
         }
-        if (!(await check(ctx.extra))) return false
         const p = ctx.extra.principal
         if (p) {
-          const recheck = setInterval(() => void check(ctx.extra, true), config.auth.wsRecheckSeconds * 1000)
-          ctx.extra.timers = [recheck]
+          ctx.extra.timers = [setInterval(() => void recheck(ctx.extra), config.auth.wsRecheckSeconds * 1000)]
           if (p.expiresAt) {
             const ms = Math.max(0, p.expiresAt.getTime() - Date.now())
             if (ms < 2 ** 31) ctx.extra.timers.push(setTimeout(() => ctx.extra.socket.close(closeCodes.unauthorized, 'Credentials expired'), ms))
@@ -196,12 +182,12 @@ export function attachWebSocket(server: Server, yoga: Yoga, deps: AppDeps, opts:
         const requestId = randomUUID()
         const { request, principal, ip } = ctx.extra
         const record: OperationRecord = { transport: 'ws', requestId, principal, operationName: payload.operationName, startedAt: performance.now(), errorCodes: [] }
-        const op: Operation = { record }
-        ctx.extra.operations?.set(id, op)
+        ctx.extra.operations?.set(id, record)
         try {
-          if (principal?.expiresAt && principal.expiresAt <= new Date()) throw new AppError('UNAUTHENTICATED', 'Invalid or expired credentials.')
+          await admission.admitRequest({ principal, ip }, payload)
           const enveloped = yoga.getEnveloped({
             req: request,
+            params: payload,
             wsPrincipal: principal,
             wsMeta: { requestId, transport: 'ws', ip, userAgent: request.headers['user-agent'] },
           })
@@ -211,14 +197,8 @@ export function attachWebSocket(server: Server, yoga: Yoga, deps: AppDeps, opts:
           const operation = getOperationAST(document, payload.operationName)
           record.operationType = operation?.operation
           record.operationName ??= operation?.name?.value
-          const contextValue = (await enveloped.contextFactory()) as Context
-          const shape = checkOperation(config.queryLimits, { schema: enveloped.schema, document, variables: payload.variables, operationName: payload.operationName, context: contextValue })
-          if (shape.length) return publicErrors(shape, requestId)
-          // Cheapest refusal first: the concurrent-subscription slot (memory) before the shared windows.
-          const subject = wsSubject(principal, ip)
-          if (operation?.operation === 'subscription') op.release = slots.acquire(subject)
-          if (!isAuthOnlyOperation(document, payload.operationName)) await deps.requestLimiter.consume({ principal, ip })
-          if (operation?.operation === 'subscription') await limiter.subscribe(subject)
+          // The pipeline's per-operation limits run here; a refusal thrown here is this operation's `error`.
+          const contextValue = await enveloped.contextFactory()
           return {
             schema: enveloped.schema,
             document,
@@ -234,8 +214,7 @@ export function attachWebSocket(server: Server, yoga: Yoga, deps: AppDeps, opts:
       onNext: (ctx, id, _payload, args, result) => {
         const { requestId } = args.contextValue as Context
         if (!result.errors?.length) return
-        const op = ctx.extra.operations?.get(id)
-        op?.record.errorCodes.push(...codesOf(result.errors as GraphQLError[]))
+        ctx.extra.operations?.get(id)?.errorCodes.push(...codesOf(result.errors as GraphQLError[]))
         return { ...result, errors: result.errors.map((e) => toWire(addRequestId(e, requestId))) }
       },
       onError: (ctx, id, _payload, errors) => {

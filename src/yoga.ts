@@ -1,10 +1,11 @@
-// The yoga instance and its plugin list. graphql-ws operations go through the same envelop pipeline (see ws.ts).
+// The yoga instance and its plugin list. graphql-ws operations go through the same envelop chain (see ws.ts), and
+// both transports through the one admission pipeline (src/admission.ts).
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import { GraphQLError, type ExecutionResult } from 'graphql'
 import { mapAsyncIterator } from '@graphql-tools/utils'
 import { createYoga, isAsyncIterable, type Plugin, type YogaServerInstance } from 'graphql-yoga'
-import { authenticate, credentialFromHeaders } from './auth/authenticate.ts'
+import type { Admission } from './admission.ts'
 import type { Principal } from './auth/principal.ts'
 import { createContext, type Context } from './context.ts'
 import type { AppDeps, RequestMeta } from './services/session.ts'
@@ -13,10 +14,8 @@ import { denialAuditPlugin } from './graphql/denials.ts'
 import { addRequestId, isMasked, toPublicError } from './graphql/errors.ts'
 import { schema } from './graphql/index.ts'
 import { corsOptions, csrfPlugin, securityHeadersPlugin } from './http/hardening.ts'
-import { createHttpPipeline, httpOperationPlugin, type HttpPipeline } from './http/pipeline.ts'
-import { fieldLimitsPlugin } from './limits/fields.ts'
-import { queryShapePlugin, tooComplex } from './limits/shape.ts'
-import type { SubscriptionSlots } from './limits/websocket.ts'
+import { createHttpAdapter, httpOperationPlugin, type HttpAdapter } from './http/adapter.ts'
+import { tooComplex } from './limits/shape.ts'
 import { activeSubscriptionsPlugin, createOperationObserver } from './observability.ts'
 import type { Tracing } from './tracing.ts'
 
@@ -34,9 +33,9 @@ export type Yoga = YogaServerInstance<ServerContext, Context>
  * Every HTTP error leaves in its public form with the request id, including request errors (parse, validation)
  * that yoga reports without passing them through maskError. The codes are kept for the request's log line.
  */
-const publicErrorsPlugin = (production: boolean, pipeline: HttpPipeline): Plugin => ({
+const publicErrorsPlugin = (production: boolean, http: HttpAdapter): Plugin => ({
   onResultProcess({ request, result, setResult }) {
-    const state = pipeline.state(request)
+    const state = http.state(request)
     const id = state?.requestId ?? randomUUID()
     const tag = (r: ExecutionResult) => {
       if (!r.errors?.length) return r
@@ -127,8 +126,8 @@ export function clientIp(headers: { get(name: string): string | null }, socketAd
 }
 
 export interface YogaOptions {
-  /** Per-principal concurrent subscriptions, shared with the WebSocket server. */
-  slots: SubscriptionSlots
+  /** The admission pipeline, shared with the WebSocket server. */
+  admission: Admission
   tracing?: Tracing
 }
 
@@ -137,19 +136,10 @@ export function createYogaServer(deps: AppDeps, opts: YogaOptions): Yoga {
   const { config, logger } = deps
   const production = config.isProduction
   const observer = createOperationObserver(deps)
-  const pipeline = createHttpPipeline(deps, {
+  const http = createHttpAdapter(deps, opts.admission, {
     clientIp: (request, req) => clientIp(request.headers, req?.socket.remoteAddress, config.trustProxyHops),
     observer,
   })
-  const metaFromHttp = (request: Request, req: IncomingMessage | undefined): RequestMeta => {
-    const s = pipeline.state(request)
-    return {
-      requestId: s?.requestId ?? randomUUID(),
-      transport: 'http',
-      ip: s?.ip ?? clientIp(request.headers, req?.socket.remoteAddress, config.trustProxyHops),
-      userAgent: request.headers.get('user-agent') ?? undefined,
-    }
-  }
   return createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -158,12 +148,13 @@ export function createYogaServer(deps: AppDeps, opts: YogaOptions): Yoga {
     maxRequestBodySize: config.queryLimits.maxBodyBytes,
     cors: corsOptions(config),
     graphiql: production ? false : { title: 'Agent Platform API', subscriptionsProtocol: 'WS' },
-    context: async ({ request, req, wsMeta, wsPrincipal }) => {
+    context: ({ request, wsMeta, wsPrincipal }) => {
       if (wsMeta) return createContext(deps, wsMeta, wsPrincipal)
-      // Authenticated once per request, in the pipeline's onParams (before the rate limit).
-      const s = pipeline.state(request)
-      const principal = s?.authenticated ? s.principal : await authenticate(deps, credentialFromHeaders(request.headers))
-      return createContext(deps, metaFromHttp(request, req), principal)
+      // Identified before yoga read the parameters; never fall back to anonymous.
+      const s = http.state(request)
+      if (!s?.authenticated) throw new Error('An HTTP operation reached its context before its caller was identified.')
+      const userAgent = request.headers.get('user-agent') ?? undefined
+      return createContext(deps, { requestId: s.requestId, transport: 'http', ip: s.ip, userAgent }, s.principal)
     },
     maskedErrors: {
       isDev: false,
@@ -181,18 +172,17 @@ export function createYogaServer(deps: AppDeps, opts: YogaOptions): Yoga {
       error: (...a) => logger.debug({ yoga: a.map(String) }),
     },
     plugins: [
-      pipeline.plugin,
+      http.plugin,
       csrfPlugin(),
       malformedRequestPlugin(config.queryLimits.maxBodyBytes),
       batchLimitPlugin(config.queryLimits.batchLimit),
       securityHeadersPlugin(config),
-      publicErrorsPlugin(production, pipeline),
+      publicErrorsPlugin(production, http),
       ...(opts.tracing?.plugin ? [opts.tracing.plugin as Plugin] : []),
-      httpOperationPlugin(pipeline, opts.slots) as Plugin,
+      httpOperationPlugin(http) as Plugin,
       activeSubscriptionsPlugin(deps.metrics) as Plugin,
-      queryShapePlugin(config) as Plugin,
+      ...(opts.admission.plugins as Plugin[]),
       denialAuditPlugin,
-      ...(config.limits.enabled && config.limits.fields.length ? [fieldLimitsPlugin(deps, config.limits.fields) as Plugin] : []),
     ],
   })
 }

@@ -1,14 +1,28 @@
 // Turns the credentials of a request (HTTP headers or graphql-ws connectionParams) into a principal.
 // No credentials → anonymous; any bad credential → UNAUTHENTICATED (never silently anonymous).
-import { AppError } from '../errors.ts'
-import type { AppDeps } from '../services/session.ts'
+import type { Database } from '../db/client.ts'
 import { systemTx } from '../db/scope.ts'
+import { AppError } from '../errors.ts'
+import type { Logger } from '../logger.ts'
+import type { Denylist } from './denylist.ts'
+import type { KeyRing } from './jwt.ts'
 import type { ApiKeyPrincipal, Principal, UserPrincipal } from './principal.ts'
 import { scopesOf } from './scopes.ts'
 import { apiKeyPrefix, hashSecret, isSecret, sameHash } from './secrets.ts'
 
-/** A credential as presented; `undefined` when the request carries none. */
-export type Credential = { kind: 'bearer' | 'apiKey'; value: string } | undefined
+/**
+ * A credential as presented; `undefined` when the request carries none. Reading never throws: a malformed one is a
+ * credential that fails authentication, so every transport refuses it in the same place (and counts it the same way).
+ */
+export type Credential = { kind: 'bearer' | 'apiKey'; value: string } | { kind: 'malformed' } | undefined
+
+/** What authentication reads: signing keys, revoked tokens, memberships and API keys. */
+export interface AuthDeps {
+  db: Database
+  keys: KeyRing
+  denylist: Denylist
+  logger: Logger
+}
 
 const unauthenticated = () => new AppError('UNAUTHENTICATED', 'Invalid or expired credentials.')
 
@@ -16,11 +30,11 @@ const unauthenticated = () => new AppError('UNAUTHENTICATED', 'Invalid or expire
 export function credentialFromHeaders(headers: Headers): Credential {
   const authorization = headers.get('authorization')
   const apiKey = headers.get('x-api-key')
-  if (authorization !== null && apiKey !== null) throw unauthenticated() // ambiguous: which one is meant?
+  if (authorization !== null && apiKey !== null) return { kind: 'malformed' } // ambiguous: which one is meant?
   if (apiKey !== null) return { kind: 'apiKey', value: apiKey.trim() }
   if (authorization === null) return undefined
   const match = /^Bearer[ ]+(\S*)\s*$/i.exec(authorization)
-  if (!match) throw unauthenticated()
+  if (!match) return { kind: 'malformed' }
   return { kind: 'bearer', value: match[1]! }
 }
 
@@ -37,14 +51,14 @@ export function credentialFromParams(params: Record<string, unknown> | undefined
 }
 
 /** Resolves a credential to a principal (undefined for none); throws UNAUTHENTICATED for a bad one. */
-export async function authenticate(deps: AppDeps, credential: Credential): Promise<Principal | undefined> {
+export async function authenticate(deps: AuthDeps, credential: Credential): Promise<Principal | undefined> {
   if (!credential) return undefined
-  if (!credential.value) throw unauthenticated()
+  if (credential.kind === 'malformed' || !credential.value) throw unauthenticated()
   if (credential.kind === 'apiKey' || credential.value.startsWith('apk_')) return authenticateApiKey(deps, credential.value)
   return authenticateAccessToken(deps, credential.value)
 }
 
-async function authenticateAccessToken(deps: AppDeps, token: string): Promise<UserPrincipal> {
+async function authenticateAccessToken(deps: AuthDeps, token: string): Promise<UserPrincipal> {
   const claims = await deps.keys.verify(token)
   if (await deps.denylist.has(claims.tokenId)) throw unauthenticated()
   const membership = await systemTx(deps.db.prisma, { tenantId: claims.tenantId, userId: claims.userId }, (tx) =>
@@ -71,7 +85,7 @@ async function authenticateAccessToken(deps: AppDeps, token: string): Promise<Us
 
 const lastUsedResolutionMs = 60_000
 
-async function authenticateApiKey(deps: AppDeps, secret: string): Promise<ApiKeyPrincipal> {
+async function authenticateApiKey(deps: AuthDeps, secret: string): Promise<ApiKeyPrincipal> {
   if (!isSecret(secret, 'apk')) throw unauthenticated()
   const prefix = apiKeyPrefix(secret)
   const key = await systemTx(deps.db.prisma, { purpose: 'auth' }, (tx) =>

@@ -9,17 +9,11 @@
 import { useRateLimiter, type Identity } from '@envelop/rate-limiter'
 import type { Plugin } from '@envelop/core'
 import { BREAK, Kind, visit, type DocumentNode } from 'graphql'
-import { principalId } from '../auth/principal.ts'
 import type { FieldRateLimit } from '../config.ts'
-import type { Context } from '../context.ts'
 import { AppError } from '../errors.ts'
 import type { Metrics } from '../metrics.ts'
-import { rateLimitedError } from './requests.ts'
+import { callerSubject, rateLimitedError, type Caller } from './requests.ts'
 import type { LimitDecision, LimitStore } from './store.ts'
-
-/** Who a field limit counts against: the principal (per tenant), else the client IP. */
-export const fieldLimitSubject = (ctx: Pick<Context, 'principal' | 'ip'>) =>
-  ctx.principal ? `p:${ctx.principal.tenantId}:${principalId(ctx.principal)}` : `ip:${ctx.ip ?? 'unknown'}`
 
 /** The store key of one field limit for one subject (exported for tests and operators). */
 export const fieldLimitKey = (rule: Pick<FieldRateLimit, 'type' | 'field'>, subject: string) => `field:${rule.type}.${rule.field}:${subject}`
@@ -58,11 +52,12 @@ export function createFieldLimitStore(store: LimitStore, rules: FieldRateLimit[]
 }
 
 /**
- * The envelop plugin enforcing FIELD_RATE_LIMITS on HTTP and WebSocket operations alike. The stock plugin walks
+ * The envelop plugin enforcing FIELD_RATE_LIMITS on every operation whose context is a Caller (the principal and
+ * client IP), whatever its transport. The stock plugin walks
  * every operation with a TypeInfo; documents that select no limited field name (most of them) skip it, decided once
  * per parsed document (yoga caches documents, so repeated queries share one).
  */
-export function fieldLimitsPlugin(deps: { limits: LimitStore; metrics: Metrics }, rules: FieldRateLimit[]): Plugin<Context> {
+export function fieldLimitsPlugin(deps: { limits: LimitStore; metrics: Metrics }, rules: FieldRateLimit[]): Plugin<Caller> {
   const stock = stockPlugin(deps, rules)
   const names = new Set(rules.map((r) => r.field))
   const selects = new WeakMap<DocumentNode, boolean>()
@@ -88,10 +83,10 @@ export function fieldLimitsPlugin(deps: { limits: LimitStore; metrics: Metrics }
   }
 }
 
-function stockPlugin(deps: { limits: LimitStore; metrics: Metrics }, rules: FieldRateLimit[]): Plugin<Context> {
+function stockPlugin(deps: { limits: LimitStore; metrics: Metrics }, rules: FieldRateLimit[]): Plugin<Caller> {
   const store = createFieldLimitStore(deps.limits, rules)
   return useRateLimiter({
-    identifyFn: (ctx) => fieldLimitSubject(ctx as Context),
+    identifyFn: (ctx) => callerSubject(ctx as Caller),
     store,
     configByField: rules.map((r) => ({ type: r.type, field: r.field, max: r.max, window: `${r.windowMs}ms` })),
     // The plugin's message is the only thing that reaches transformError: carry the decision through it.
@@ -112,5 +107,5 @@ function stockPlugin(deps: { limits: LimitStore; metrics: Metrics }, rules: Fiel
       const e = rateLimitedError({ retryAfterMs: parsed.retryAfterMs ?? 60_000 }, parsed.field ? `Too many calls to ${parsed.field}; retry later.` : undefined)
       return new AppError(e.code, e.message, { ...e.details, ...(parsed.field && { field: parsed.field }) })
     },
-  }) as unknown as Plugin<Context>
+  }) as unknown as Plugin<Caller>
 }

@@ -24,6 +24,10 @@ export interface Caller {
   ip?: string
 }
 
+/** The subject of per-caller limits (fields, subscriptions): the principal (per tenant), else the client IP. */
+export const callerSubject = ({ principal, ip }: Caller) =>
+  principal ? `p:${principal.tenantId}:${principalId(principal)}` : `ip:${ip ?? 'unknown'}`
+
 /** A decision as reported to clients (X-RateLimit-* headers, Retry-After). */
 export interface LimitReport extends LimitDecision {
   /** Which window decided: the principal's, the tenant's or the client IP's. */

@@ -1,11 +1,10 @@
-// Query-shape limits, checked before anything executes, over HTTP and WebSocket alike. Every violation is
+// Query-shape limits, checked before anything executes, whatever the transport. Every violation is
 // QUERY_TOO_COMPLEX (HTTP 400) with `extensions.reason`, `limit` and `actual`.
 //
-// - tokens: the parser stops at QUERY_MAX_TOKENS (parse, so both transports);
-// - depth, aliases, directives, string literals, introspection in production: validation rules (validate, cached per
-//   document, so both transports: src/ws.ts runs the pipeline's validate);
+// - tokens: the parser stops at QUERY_MAX_TOKENS;
+// - depth, aliases, directives, string literals, introspection in production: validation rules (cached per document);
 // - cost (@pothos/plugin-complexity, with variable values, e.g. `first: $n` counts n) and string variables: per
-//   request, because they depend on the variables (checkOperation: an envelop hook for HTTP, src/ws.ts for WS);
+//   operation, because they depend on the variables (checkOperation, which the admission pipeline runs);
 // - batching and body size: HTTP only (src/yoga.ts); the WebSocket message size is the socket's maxPayload.
 import {
   GraphQLError, Kind, NoSchemaIntrospectionCustomRule, parse, validate, type ASTNode, type DocumentNode,
@@ -14,7 +13,6 @@ import {
 import { createComplexityRule } from '@pothos/plugin-complexity'
 import type { Plugin } from '@envelop/core'
 import type { Config } from '../config.ts'
-import type { Context } from '../context.ts'
 
 export type ShapeLimit = 'tokens' | 'depth' | 'aliases' | 'directives' | 'cost' | 'string_length' | 'batch' | 'body_size'
 
@@ -128,16 +126,16 @@ export interface OperationToCheck {
   document: DocumentNode
   variables?: Record<string, unknown> | null
   operationName?: string | null
+  /** Handed to the fields' complexity functions. */
   context: object
 }
 
-/** The per-request checks (string variables, cost); returns the violations (empty when the operation may run). */
-export function checkOperation(limits: Config['queryLimits'], op: OperationToCheck): GraphQLError[] {
+/** The per-operation checks (string variables, then cost): the violation, or undefined when the operation may run. */
+export function checkOperation(limits: Config['queryLimits'], op: OperationToCheck): GraphQLError | undefined {
   const longest = longestString(op.variables)
   if (longest > limits.maxStringLength) {
-    return [tooComplex('string_length', limits.maxStringLength, longest, `A string variable is ${longest} characters long; at most ${limits.maxStringLength} are allowed.`)]
+    return tooComplex('string_length', limits.maxStringLength, longest, `A string variable is ${longest} characters long; at most ${limits.maxStringLength} are allowed.`)
   }
-  const errors: GraphQLError[] = []
   const costRule = createComplexityRule({
     context: op.context,
     variableValues: op.variables ?? {},
@@ -146,31 +144,14 @@ export function checkOperation(limits: Config['queryLimits'], op: OperationToChe
       if (complexity > limits.maxCost) report(tooComplex('cost', limits.maxCost, complexity, `The operation costs ${complexity}; at most ${limits.maxCost} is allowed.`))
     },
   })
-  for (const e of validate(op.schema, op.document, [costRule])) {
-    // Variable coercion problems are the executor's to report (as VALIDATION_FAILED); only cost refusals stop here.
-    if (e.extensions.code === 'QUERY_TOO_COMPLEX') errors.push(e)
-  }
-  return errors
+  // Variable coercion problems are the executor's to report (as VALIDATION_FAILED); only cost refusals stop here.
+  return validate(op.schema, op.document, [costRule]).find((e) => e.extensions.code === 'QUERY_TOO_COMPLEX')
 }
 
-/**
- * Envelop plugin: the token limit and validation rules for every transport, and the per-request checks for HTTP
- * (WebSocket operations are checked in src/ws.ts so that a refusal is that operation's `error` message).
- */
-export function queryShapePlugin(config: Pick<Config, 'queryLimits' | 'isProduction'>): Plugin<Context> {
+/** Envelop plugin: the token limit and the validation rules (the per-operation checks need the variables). */
+export function queryShapePlugin(config: Pick<Config, 'queryLimits' | 'isProduction'>): Plugin {
   const rules = shapeValidationRules(config.queryLimits, { production: config.isProduction })
   const parseFn = limitedParse(config.queryLimits.maxTokens)
-  const check = ({ args, setResultAndStopExecution }: {
-    args: { schema: GraphQLSchema; document: DocumentNode; variableValues?: unknown; operationName?: string | null; contextValue: unknown }
-    setResultAndStopExecution: (r: { errors: GraphQLError[] }) => void
-  }) => {
-    const context = args.contextValue as Context
-    if (context.transport === 'ws') return
-    const errors = checkOperation(config.queryLimits, {
-      schema: args.schema, document: args.document, variables: args.variableValues as Record<string, unknown>, operationName: args.operationName, context,
-    })
-    if (errors.length) setResultAndStopExecution({ errors })
-  }
   return {
     onParse({ setParseFn }) {
       setParseFn(parseFn)
@@ -178,7 +159,5 @@ export function queryShapePlugin(config: Pick<Config, 'queryLimits' | 'isProduct
     onValidate({ addValidationRule }) {
       for (const rule of rules) addValidationRule(rule)
     },
-    onExecute: check,
-    onSubscribe: check,
   }
 }

@@ -1,26 +1,23 @@
-// The HTTP side of each request, around yoga's pipeline: a request id; authentication and the request rate limit as
-// soon as the parameters are known (so malformed, invalid and over-complex requests count too, and a refusal costs
-// no parsing); X-RateLimit-* headers on every response; one log line and metrics per request.
+// The HTTP adapter around yoga: a request id; the admission pipeline's first steps (src/admission.ts) at the HTTP
+// moments: credentials are headers, so the caller is identified before the body is read, and the request is counted
+// as soon as its parameters are known; X-RateLimit-* headers on every response; one log line and metrics per request.
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
-import { getOperationAST, GraphQLError, type DocumentNode } from 'graphql'
+import { getOperationAST, type DocumentNode } from 'graphql'
 import type { Plugin as EnvelopPlugin } from '@envelop/core'
 import type { Plugin } from 'graphql-yoga'
-import { authenticate, credentialFromHeaders } from '../auth/authenticate.ts'
+import type { Admission } from '../admission.ts'
+import { credentialFromHeaders } from '../auth/authenticate.ts'
 import type { Principal } from '../auth/principal.ts'
 import type { AppDeps } from '../services/session.ts'
-import type { Context } from '../context.ts'
-import { AppError } from '../errors.ts'
-import { isAuthOnlyQuery, setRateLimitHeaders, type LimitReport } from '../limits/requests.ts'
-import type { SubscriptionSlots } from '../limits/websocket.ts'
-import { wsSubject } from '../limits/websocket.ts'
-import { onIteratorEnd, type OperationObserver } from '../observability.ts'
+import { setRateLimitHeaders, type LimitReport } from '../limits/requests.ts'
+import type { OperationObserver } from '../observability.ts'
 
 /** What the HTTP layer knows about one request. */
 export interface HttpRequestState {
   requestId: string
   startedAt: number
-  /** Set once credentials were checked (undefined principal = anonymous). */
+  /** Set once the caller was identified (undefined principal = anonymous). */
   authenticated: boolean
   principal?: Principal
   ip?: string
@@ -37,15 +34,15 @@ const validRequestId = /^[A-Za-z0-9._:-]{1,128}$/
 /** `query Name`, `mutation`, or the `{ … }` shorthand at the start of a document (comments and commas aside). */
 const leadingOperation = /^(?:[\s,]|#[^\n]*\n)*(?:(query|mutation|subscription)\b\s*([_A-Za-z][_0-9A-Za-z]*)?|\{)/
 
-export interface HttpPipeline {
+export interface HttpAdapter {
   state(request: Request): HttpRequestState | undefined
-  /** yoga plugin: request id, authentication, request rate limits, response headers, log and metrics. */
+  /** yoga plugin: request id, identification and request limits, response headers, log and metrics. */
   plugin: Plugin
 }
 
-export function createHttpPipeline(deps: AppDeps, opts: { clientIp: (request: Request, req?: IncomingMessage) => string | undefined; observer: OperationObserver }): HttpPipeline {
+export function createHttpAdapter(deps: AppDeps, admission: Admission, opts: { clientIp: (request: Request, req?: IncomingMessage) => string | undefined; observer: OperationObserver }): HttpAdapter {
   const states = new WeakMap<Request, HttpRequestState>()
-  const { requestLimiter, config } = deps
+  const { requestLimiter } = deps
 
   const stateOf = (request: Request, req?: IncomingMessage): HttpRequestState => {
     let s = states.get(request)
@@ -57,24 +54,15 @@ export function createHttpPipeline(deps: AppDeps, opts: { clientIp: (request: Re
     return s
   }
 
-  /** Authenticates once per request; bad credentials still spend the client IP's anonymous budget. */
-  const authenticateRequest = async (s: HttpRequestState, request: Request) => {
-    try {
-      s.principal = await authenticate(deps, credentialFromHeaders(request.headers))
-      s.authenticated = true
-    } catch (e) {
-      if (e instanceof AppError && e.code === 'UNAUTHENTICATED') await requestLimiter.consume({ ip: s.ip }, (r) => (s.limit = r))
-      throw e
-    }
-  }
-
   const plugin: Plugin = {
     onRequest({ request, serverContext }) {
       stateOf(request, (serverContext as { req?: IncomingMessage } | undefined)?.req)
     },
     // Credentials are headers: check them before reading the body, so every later answer knows the caller.
     async onRequestParse({ request }) {
-      await authenticateRequest(stateOf(request), request)
+      const s = stateOf(request)
+      s.principal = await admission.identify(credentialFromHeaders(request.headers), s.ip, (r) => (s.limit = r))
+      s.authenticated = true
     },
     async onParams({ params, request }) {
       const s = stateOf(request)
@@ -86,13 +74,7 @@ export function createHttpPipeline(deps: AppDeps, opts: { clientIp: (request: Re
         s.operationType = head[1] ?? 'query'
         s.operationName ??= head[2] ?? null
       }
-      if (!s.authenticated) await authenticateRequest(s, request)
-      // Sign-up and login have their own per-IP budget and never count against a tenant: report, don't count.
-      if (isAuthOnlyQuery(params.query, params.operationName, config.queryLimits.maxTokens)) {
-        s.limit = await requestLimiter.peek({ principal: s.principal, ip: s.ip }).catch(() => undefined)
-        return
-      }
-      await requestLimiter.consume({ principal: s.principal, ip: s.ip }, (r) => (s.limit = r))
+      await admission.admitRequest({ principal: s.principal, ip: s.ip }, params, (r) => (s.limit = r))
     },
     async onResponse({ request, response }) {
       const s = states.get(request)
@@ -111,23 +93,11 @@ export function createHttpPipeline(deps: AppDeps, opts: { clientIp: (request: Re
   return { state: (r) => states.get(r), plugin }
 }
 
-/** The operation type of the executed operation, recorded for the log line. */
-export function operationTypeOf(document: DocumentNode, operationName?: string | null) {
-  return getOperationAST(document, operationName)?.operation
-}
-
-/**
- * Envelop plugin for HTTP only: records the operation type, and applies the per-principal limit of concurrent
- * subscriptions to subscriptions over HTTP (server-sent events) as src/ws.ts does for WebSocket.
- */
-export function httpOperationPlugin(pipeline: HttpPipeline, slots: SubscriptionSlots): EnvelopPlugin<Context> {
+/** Envelop plugin for HTTP only: records the operation's name and type for the request's log line. */
+export function httpOperationPlugin(http: HttpAdapter): EnvelopPlugin {
   const stateOf = (ctx: unknown) => {
     const request = (ctx as { request?: Request } | undefined)?.request
-    return request && pipeline.state(request)
-  }
-  const record = (ctx: unknown, type: string | undefined) => {
-    const s = stateOf(ctx)
-    if (s && type) s.operationType = type
+    return request && http.state(request)
   }
   return {
     // The operation's name as the document gives it, when the request did not say (`query Me { … }`).
@@ -141,25 +111,13 @@ export function httpOperationPlugin(pipeline: HttpPipeline, slots: SubscriptionS
       }
     },
     onExecute({ args }) {
-      record(args.contextValue, operationTypeOf(args.document, args.operationName))
+      const s = stateOf(args.contextValue)
+      const type = getOperationAST(args.document, args.operationName)?.operation
+      if (s && type) s.operationType = type
     },
-    onSubscribe({ args, setResultAndStopExecution }) {
-      const ctx = args.contextValue as Context & { request?: Request }
-      record(ctx, 'subscription')
-      if (ctx.transport !== 'http') return
-      let release: () => void
-      try {
-        release = slots.acquire(wsSubject(ctx.principal, ctx.ip))
-      } catch (e) {
-        setResultAndStopExecution({ errors: [new GraphQLError((e as Error).message, { originalError: e as Error })] })
-        return
-      }
-      return {
-        onSubscribeResult({ result, setResult }) {
-          if (result && typeof (result as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') setResult(onIteratorEnd(result as AsyncIterable<unknown>, release) as typeof result)
-          else release()
-        },
-      }
+    onSubscribe({ args }) {
+      const s = stateOf(args.contextValue)
+      if (s) s.operationType = 'subscription'
     },
   }
 }
