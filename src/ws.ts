@@ -8,14 +8,13 @@
 // credential expired or was revoked is closed with 4401. Bad credentials at connection_init also close with 4401; if
 // the credential cannot be checked (a dependency is down, or the client IP is over its budget) the close code is 1013.
 //
-// Socket-level limits stay here: new connections per client IP (over → 4029 right after the upgrade), messages over
-// WS_MAX_MESSAGE_BYTES (→ 1009), and a slow consumer (→ 4008).
+// Socket-level limits are the adapter's too (src/ws-sockets.ts): new connections per client IP (over → 4029 right
+// after the upgrade), messages over WS_MAX_MESSAGE_BYTES (→ 1009), and a slow consumer (→ 4008).
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, Server } from 'node:http'
-import type { Duplex } from 'node:stream'
 import { getOperationAST, type ExecutionArgs, type GraphQLError } from 'graphql'
 import { useServer } from 'graphql-ws/use/ws'
-import { WebSocketServer, type WebSocket } from 'ws'
+import type { WebSocket } from 'ws'
 import type { Admission } from './admission.ts'
 import { authenticate, credentialFromParams, type Credential } from './auth/authenticate.ts'
 import type { Principal } from './auth/principal.ts'
@@ -23,9 +22,9 @@ import type { AppDeps } from './services/session.ts'
 import type { Context } from './context.ts'
 import { AppError } from './errors.ts'
 import { addRequestId, toPublicError, toWire } from './graphql/errors.ts'
-import { createConnectionLimiter, wsLimitCloseCodes } from './limits/websocket.ts'
 import { moduleLogger } from './logger.ts'
 import { createOperationObserver, type OperationRecord } from './observability.ts'
+import { acceptSockets, closeCodes } from './ws-sockets.ts'
 import { clientIp, type Yoga } from './yoga.ts'
 
 type Enveloped = ReturnType<Yoga['getEnveloped']>
@@ -46,8 +45,6 @@ type Extra = {
   operations?: Map<string, OperationRecord>
 } & Record<PropertyKey, unknown>
 
-export const closeCodes = { unauthorized: 4401, tryAgainLater: 1013, slowConsumer: 4008, ...wsLimitCloseCodes } as const
-
 export interface WebSocketHandle {
   /** Closes every socket with 1001 (going away) and stops accepting new ones. */
   close(): Promise<void>
@@ -59,42 +56,9 @@ export function attachWebSocket(server: Server, yoga: Yoga, deps: AppDeps, { adm
   const production = config.isProduction
   const log = moduleLogger(deps.logger, config, 'ws')
   const observer = createOperationObserver(deps)
-  const connectionLimit = createConnectionLimiter(deps)
-  // Messages over maxPayload close the socket with 1009 (the ws library's standard "message too big").
-  const wss = new WebSocketServer({ noServer: true, maxPayload: config.limits.ws.maxMessageBytes })
   const ipOf = (request: IncomingMessage) =>
     clientIp(new Headers(request.headers as Record<string, string>), request.socket.remoteAddress, config.trustProxyHops)
-
-  // The connection rate is decided at the upgrade, before graphql-ws sees the socket: a refused socket is accepted
-  // only to be closed with a reason a browser client can read (4029, or 1013 when the limiter is unavailable).
-  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (new URL(request.url ?? '/', 'http://localhost').pathname !== yoga.graphqlEndpoint) {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n')
-      return
-    }
-    const refuse = (code: number, reason: string) => wss.handleUpgrade(request, socket, head, (ws) => ws.close(code, reason))
-    connectionLimit(ipOf(request)).then(
-      (d) => {
-        if (socket.destroyed) return
-        if (d && !d.allowed) return refuse(closeCodes.tooManyConnections, `Too many connections; retry in ${Math.max(1, Math.ceil(d.retryAfterMs / 1000))} s`)
-        wss.handleUpgrade(request, socket, head, (ws) => {
-          wss.emit('connection', ws, request)
-          // graphql-ws logs socket errors to the console; the expected ones (a message over maxPayload, which the
-          // ws library answers with 1009) belong in our log at debug level.
-          ws.removeAllListeners('error')
-          ws.on('error', (err: Error & { code?: string }) => {
-            log.debug({ err: err.message, code: err.code }, 'websocket error')
-            if (ws.readyState === ws.OPEN) ws.close(1011, 'Internal error')
-          })
-        })
-      },
-      (err: Error) => {
-        log.warn({ err: err.message }, 'connection rate limit unavailable; refusing the WebSocket')
-        if (!socket.destroyed) refuse(closeCodes.tryAgainLater, 'Try again later')
-      },
-    )
-  }
-  server.on('upgrade', onUpgrade)
+  const sockets = acceptSockets(server, deps, { path: yoga.graphqlEndpoint, ipOf, log })
 
   const publicErrors = (errors: readonly unknown[], requestId: string) =>
     errors.map((e) => addRequestId(toPublicError(e, { production }), requestId))
@@ -127,23 +91,6 @@ export function attachWebSocket(server: Server, yoga: Yoga, deps: AppDeps, { adm
     observer.finish(record)
   }
   const codesOf = (errors: readonly { extensions?: Record<string, unknown> }[]) => errors.map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'))
-
-  // A client that stops reading makes its socket's send buffer grow. Past WS_STALL_BYTES for WS_STALL_MS it is
-  // disconnected (4008, then a hard close): its subscriptions resume by cursor after it reconnects, and no other
-  // socket ever waits for it (each has its own buffer; subscriptions pull from the database, never from a queue).
-  const { stallBytes, stallMs } = config.subscriptions
-  wss.on('connection', (socket) => {
-    let since: number | undefined
-    const watch = setInterval(() => {
-      if (socket.bufferedAmount <= stallBytes) return void (since = undefined)
-      since ??= Date.now()
-      if (Date.now() - since < stallMs) return
-      clearInterval(watch)
-      socket.close(closeCodes.slowConsumer, 'Slow consumer')
-      setTimeout(() => socket.terminate(), 1_000).unref()
-    }, Math.min(1_000, Math.max(50, stallMs / 4)))
-    socket.once('close', () => clearInterval(watch))
-  })
 
   const disposable = useServer<Record<string, unknown> | undefined, Extra>(
     {
@@ -223,11 +170,11 @@ export function attachWebSocket(server: Server, yoga: Yoga, deps: AppDeps, { adm
       },
       onComplete: (ctx, id) => finish(ctx.extra, id),
     },
-    wss,
+    sockets.wss,
   )
   return {
     close: async () => {
-      server.off('upgrade', onUpgrade)
+      sockets.detach()
       await disposable.dispose()
     },
   }
