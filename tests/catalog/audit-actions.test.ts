@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import AuditActionPlugin from '../../src/graphql/audit-actions.ts'
 import { schema } from '../../src/graphql/index.ts'
 import { startApp, type TestApp } from '../helpers/app.ts'
+import { isolatedDatabaseEnv } from '../helpers/env.ts'
 import { createApiKey, password, signUp, uniqueEmail } from '../helpers/tenants.ts'
 import { createAgent, rawId } from './support.ts'
 
@@ -70,7 +71,8 @@ describe('declared audit actions', () => {
 describe('what successful mutations record', () => {
   let t: TestApp
   beforeAll(async () => {
-    t = await startApp({ WORKERS: '0' }) // runs stay QUEUED, so the run below can be cancelled
+    // Runs stay QUEUED (so the run below can be cancelled) and no dispatcher holds the webhook delivery redelivered below.
+    t = await startApp({ ...(await isolatedDatabaseEnv()), WORKERS: '0' })
   })
 
   const recorded = new Map<string, string[]>()

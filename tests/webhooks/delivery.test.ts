@@ -5,13 +5,15 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { startApp, type TestApp } from '../helpers/app.ts'
 import { seedAgent } from '../helpers/agents.ts'
 import { run } from '../helpers/runs.ts'
+import { isolatedDatabaseEnv } from '../helpers/env.ts'
 import { signUp } from '../helpers/tenants.ts'
 import { createEchoTool, createWebhook, deliveries, eventually, startReceiver, webhookEnv, type Receiver } from './support.ts'
 
 let t: TestApp
 let receiver: Receiver
 beforeAll(async () => {
-  t = await startApp(webhookEnv)
+  // A database of its own: another file's dispatcher (stricter policy) must not take these deliveries.
+  t = await startApp({ ...(await isolatedDatabaseEnv()), ...webhookEnv })
   receiver = await startReceiver()
 })
 

@@ -1,14 +1,16 @@
 // Managing endpoints: validation (SSRF policy, length, event types), scopes, audit, tenant isolation, and which
-// changes enqueue what. No dispatcher runs here (WORKERS=0), so the outbox rows stay as written.
+// changes enqueue what. No dispatcher runs on this database (WORKERS=0), so the outbox rows stay as written.
 import { beforeAll, describe, expect, it } from 'vitest'
 import { startApp, type TestApp } from '../helpers/app.ts'
+import { isolatedDatabaseEnv } from '../helpers/env.ts'
 import { addMember, codeOf, signUp } from '../helpers/tenants.ts'
 import { auditRows, fieldsOf, rawId } from '../catalog/support.ts'
 import { createEchoTool, createWebhook, createWebhookRaw, deliveries, deliveryFields, webhookFields } from './support.ts'
 
 let t: TestApp
 beforeAll(async () => {
-  t = await startApp({ WORKERS: '0' })
+  // A database of its own: no other file's dispatcher may attempt the deliveries these tests expect untouched.
+  t = await startApp({ ...(await isolatedDatabaseEnv()), WORKERS: '0' })
 })
 
 const update = (s: { headers: Record<string, string> }, input: Record<string, unknown>) =>
@@ -102,6 +104,17 @@ describe('changing endpoints', () => {
     expect(await deliveries(t, s, agents.webhook.id)).toEqual([])
     const [allDelivery] = await deliveries(t, s, all.webhook.id)
     expect(allDelivery!.eventId).toBe(toolDelivery!.eventId) // one event, one webhook-id, whichever endpoint
+  })
+})
+
+describe('the outbox', () => {
+  it('writes a delivery only when the change commits: a refused change invents no event', async () => {
+    const s = await signUp(t)
+    const { webhook } = await createWebhook(t, s, { url: 'https://hooks.example.com/o', events: ['tool.create'] })
+    await createEchoTool(t, s, 'unique-echo')
+    const again = await t.gql('mutation { createTool(input: { name: "unique-echo", description: "x", kind: BUILTIN, handler: "echo" }) { tool { id } } }', {}, s.headers)
+    expect(codeOf(again)).toBe('CONFLICT')
+    expect((await deliveries(t, s, webhook.id)).map((d) => d.type)).toEqual(['tool.create'])
   })
 })
 
