@@ -93,6 +93,22 @@ const declaration = {
     timeoutMs: env('HTTP_TOOL_TIMEOUT_MS', int(10_000, 100, 120_000)),
     maxResponseBytes: env('HTTP_TOOL_MAX_RESPONSE_BYTES', int(1_048_576, 1_024, 64 * 1_048_576)),
   },
+  webhooks: {
+    maxAttempts: env('WEBHOOK_MAX_ATTEMPTS', int(10, 1, 50)),
+    /** The first retry's delay; each further one doubles (with ±20 % jitter), capped at six hours. */
+    retryBaseMs: env('WEBHOOK_RETRY_BASE_MS', int(30_000, 10, 3_600_000)),
+    timeoutMs: env('WEBHOOK_TIMEOUT_MS', int(10_000, 100, 120_000)),
+    /** Development and tests only: loopback and private targets, and plain http. */
+    allowPrivateNetworks: env('WEBHOOKS_ALLOW_PRIVATE_NETWORKS', bool(false)),
+    allowInsecureHttp: env('WEBHOOKS_ALLOW_INSECURE', bool(false)),
+    /** Deliveries in flight to one endpoint, over all processes. */
+    concurrencyPerEndpoint: env('WEBHOOK_CONCURRENCY_PER_ENDPOINT', int(4, 1, 100)),
+    /** Deliveries in flight per process. */
+    slots: env('WEBHOOK_DELIVERY_SLOTS', int(16, 1, 256)),
+    pollMs: env('WEBHOOK_POLL_MS', int(1_000, 50, 60_000)),
+    /** How long the secret replaced by rotateWebhookSecret keeps signing alongside the new one. */
+    secretRotationGraceSeconds: env('WEBHOOK_SECRET_ROTATION_GRACE_SECONDS', int(86_400, 0, 30 * 86_400)),
+  },
   runs: { promptMaxChars: env('PROMPT_MAX_CHARS', int(32_000, 100, 1_000_000)) },
   worker: {
     pollMs: env('WORKER_POLL_MS', int(1_000, 50, 60_000)),

@@ -1,6 +1,7 @@
 // Prometheus metrics (prom-client), one registry per app, served at GET /metrics and passed to everything through
 // deps.metrics. Execution status changes (services/runs/lifecycle.ts) and execution event streams (services/streams.ts)
-// feed `executions`, `executionDuration` and `eventDeliveryLag` through recordExecution and observeDeliveryLag.
+// feed `executions`, `executionDuration` and `eventDeliveryLag` through recordExecution and observeDeliveryLag; the
+// webhook dispatcher (worker/webhooks.ts) feeds `webhookDeliveries` and `webhookDeliveryLag`.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
 import { redisConnections } from './redis.ts'
 
@@ -38,6 +39,10 @@ export interface Metrics {
   executionDuration: Histogram<'status'>
   /** Time from an event's commit to its send to a subscriber. */
   eventDeliveryLag: Histogram<'transport'>
+  /** Webhook delivery attempts by outcome (succeeded, failed, dead, dropped, superseded). */
+  webhookDeliveries: Counter<'outcome'>
+  /** Time from a webhook event's commit (its outbox row) to its successful delivery. */
+  webhookDeliveryLag: Histogram
   /** The bounded label for a client-supplied operation name. */
   operationLabel(name: string | null | undefined): string
   /** Counts an execution reaching `status`; pass the duration (seconds) for terminal statuses. */
@@ -153,6 +158,18 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
       help: 'Time from an execution event being committed to it being sent to a subscriber.',
       labelNames: ['transport'],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    }),
+    webhookDeliveries: new Counter({
+      name: 'webhook_deliveries_total',
+      help: 'Webhook delivery attempts, by outcome (succeeded, failed = will retry, dead = gave up, dropped = endpoint disabled, superseded = lease lost).',
+      labelNames: ['outcome'],
+      registers,
+    }),
+    webhookDeliveryLag: new Histogram({
+      name: 'webhook_delivery_lag_seconds',
+      help: 'Time from a webhook event being committed to its successful delivery (retries included).',
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 21600, 86400],
       registers,
     }),
     operationLabel,

@@ -3,7 +3,7 @@ import type { Role, Scope } from '../generated/prisma/enums.ts'
 
 export const allScopes: readonly Scope[] = [
   'TOOLS_READ', 'TOOLS_WRITE', 'AGENTS_READ', 'AGENTS_WRITE', 'EXECUTIONS_RUN', 'EXECUTIONS_READ', 'AUDIT_READ',
-  'KEYS_MANAGE', 'MEMBERS_MANAGE', 'TENANT_ADMIN',
+  'KEYS_MANAGE', 'MEMBERS_MANAGE', 'TENANT_ADMIN', 'WEBHOOKS_MANAGE',
 ]
 
 export const roleScopes: Record<Role, readonly Scope[]> = {

@@ -8,4 +8,6 @@ export const topics = {
   tenant: (tenantId: string) => `tenant:${tenantId}`,
   /** Executions became claimable. */
   queue: 'executions:queued',
+  /** Webhook deliveries became due. */
+  webhooks: 'webhooks:due',
 }

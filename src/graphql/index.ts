@@ -18,6 +18,7 @@ import './types/agent.ts'
 import './types/thread.ts'
 import './types/audit-log.ts'
 import './types/execution.ts'
+import './types/webhook.ts'
 import './types/subscriptions.ts'
 
 export const schema = builder.toSchema({ sortSchema: false })

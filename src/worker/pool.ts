@@ -1,6 +1,7 @@
 // The worker: claims queued executions (woken by the queue topic, or polling), runs up to `slots` at once, and
 // returns to the queue runs whose worker stopped heartbeating. Runs in the server process by default
-// (WORKERS=n slots) or alone (`npm run worker`); any number of them share the queue safely.
+// (WORKERS=n slots) or alone (`npm run worker`); any number of them share the queue safely. Each also runs the
+// webhook dispatcher (./webhooks.ts).
 import { hostname } from 'node:os'
 import { randomBytes } from 'node:crypto'
 import type { AppDeps } from '../services/session.ts'
@@ -8,6 +9,7 @@ import { topics } from '../events/topics.ts'
 import { purgeAuditLog } from '../services/audit-log.ts'
 import { claimNext, requeueStale } from '../services/runs/claims.ts'
 import { runExecution } from './runner.ts'
+import { startWebhookDispatcher } from './webhooks.ts'
 
 export interface WorkerPool {
   readonly id: string
@@ -71,6 +73,8 @@ export function startWorkerPool(deps: AppDeps, slots: number): WorkerPool {
     }
   }
   const looping = loop()
+  // Webhook deliveries go out wherever runs are worked on.
+  const webhooks = startWebhookDispatcher(deps)
 
   return {
     id,
@@ -82,10 +86,11 @@ export function startWorkerPool(deps: AppDeps, slots: number): WorkerPool {
       unsubscribe()
       wake?.()
       await looping
+      const webhooksStopped = webhooks.stop()
       const grace = new Promise<void>((r) => setTimeout(r, graceMs).unref())
       await Promise.race([Promise.all(running), grace])
       shutdown.abort()
-      await Promise.all(running)
+      await Promise.all([...running, webhooksStopped])
     },
   }
 }

@@ -27,8 +27,10 @@ export class RunWriter {
     const wire = toWire(event)
     this.track(wire)
     this.pending.push(wire)
-    if (this.pending.length >= flushAtEvents) void this.flush()
-    else this.timer ??= setTimeout(() => void this.flush(), flushAfterMs)
+    // A background flush that fails (the claim was lost) is remembered in `failure` and thrown by the next emit or
+    // flush; left unhandled it would be an unhandled rejection and take the whole process down.
+    if (this.pending.length >= flushAtEvents) this.flush().catch(() => {})
+    else this.timer ??= setTimeout(() => this.flush().catch(() => {}), flushAfterMs)
   }
 
   /** Commits everything queued so far (with `end`, ending the attempt); rejects if the claim was lost. */

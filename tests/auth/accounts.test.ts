@@ -19,7 +19,8 @@ describe('sign-up and login', () => {
     const s = await signUp(t)
     const r = await viewer(s.headers)
     expect(r.body.data!.viewer).toMatchObject({ user: { email: s.email }, tenant: { id: s.tenantId, plan: 'FREE' }, role: 'OWNER', principal: { kind: 'USER' } })
-    expect(r.body.data!.viewer.scopes).toHaveLength(10)
+    expect(r.body.data!.viewer.scopes).toHaveLength(11)
+    expect(r.body.data!.viewer.scopes).toContain('WEBHOOKS_MANAGE')
   })
 
   it('refuses weak passwords and bad input, naming each field', async () => {

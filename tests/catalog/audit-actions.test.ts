@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import AuditActionPlugin from '../../src/graphql/audit-actions.ts'
 import { schema } from '../../src/graphql/index.ts'
 import { startApp, type TestApp } from '../helpers/app.ts'
+import { isolatedDatabaseEnv } from '../helpers/env.ts'
 import { createApiKey, password, signUp, uniqueEmail } from '../helpers/tenants.ts'
 import { createAgent, rawId } from './support.ts'
 
@@ -18,23 +19,28 @@ const auditActions: Record<string, string> = {
   createApiKey: 'api_key.create',
   createThread: 'thread.create',
   createTool: 'tool.create',
+  createWebhook: 'webhook.create',
   deleteAgent: 'agent.delete',
   deleteThread: 'thread.delete',
   deleteTool: 'tool.delete',
+  deleteWebhook: 'webhook.delete',
   inviteMember: 'member.invite',
   login: 'auth.login',
   logout: 'auth.logout',
+  redeliverWebhook: 'webhook.redeliver',
   refreshToken: 'auth.refresh',
   removeMember: 'member.remove',
   revokeApiKey: 'api_key.revoke',
   revokeInvitation: 'member.invite_revoke',
   rotateApiKey: 'api_key.rotate',
+  rotateWebhookSecret: 'webhook.rotate_secret',
   runAgent: 'agent.run',
   signUp: 'auth.signup',
   updateAgent: 'agent.update',
   updateMemberRole: 'member.role_change',
   updateThread: 'thread.update',
   updateTool: 'tool.update',
+  updateWebhook: 'webhook.update',
 }
 
 // Where the entry a successful call writes differs from the declared (DENIED) action, and why it may.
@@ -65,7 +71,8 @@ describe('declared audit actions', () => {
 describe('what successful mutations record', () => {
   let t: TestApp
   beforeAll(async () => {
-    t = await startApp({ WORKERS: '0' }) // runs stay QUEUED, so the run below can be cancelled
+    // Runs stay QUEUED (so the run below can be cancelled) and no dispatcher holds the webhook delivery redelivered below.
+    t = await startApp({ ...(await isolatedDatabaseEnv()), WORKERS: '0' })
   })
 
   const recorded = new Map<string, string[]>()
@@ -106,8 +113,14 @@ describe('what successful mutations record', () => {
     await succeed(tenant, 'mutation($id: ID!) { updateMemberRole(input: { id: $id, role: DEVELOPER }) { member { role } } }', { id: other.userId }, owner)
     await succeed(tenant, 'mutation($id: ID!) { removeMember(input: { id: $id }) { removedId } }', { id: other.userId }, owner)
 
+    const hook = await succeed<{ webhook: { id: string } }>(tenant, 'mutation { createWebhook(input: { url: "https://hooks.example.com/in", events: ["tool.create"] }) { webhook { id } } }', {}, owner)
+    await succeed(tenant, 'mutation($id: ID!) { updateWebhook(input: { id: $id, events: ["tool.*"] }) { webhook { id } } }', { id: hook.webhook.id }, owner)
+    await succeed(tenant, 'mutation($id: ID!) { rotateWebhookSecret(input: { id: $id }) { secret } }', { id: hook.webhook.id }, owner)
     const tool = await succeed<{ tool: { id: string } }>(tenant, 'mutation { createTool(input: { name: "t", description: "", kind: BUILTIN, handler: "echo" }) { tool { id } } }', {}, owner)
     await succeed(tenant, 'mutation($id: ID!) { updateTool(input: { id: $id, description: "d" }) { tool { id } } }', { id: tool.tool.id }, owner)
+    const sent = await t.gql<{ webhook: { deliveries: { edges: { node: { id: string } }[] } } }>('query($id: ID!) { webhook(id: $id) { deliveries(first: 1) { edges { node { id } } } } }', { id: hook.webhook.id }, owner)
+    await succeed(tenant, 'mutation($id: ID!) { redeliverWebhook(input: { deliveryId: $id }) { delivery { id } } }', { id: sent.body.data!.webhook.deliveries.edges[0]!.node.id }, owner)
+    await succeed(tenant, 'mutation($id: ID!) { deleteWebhook(input: { id: $id }) { deletedId } }', { id: hook.webhook.id }, owner)
     const agent = await succeed<{ agent: { id: string } }>(tenant, 'mutation { createAgent(input: { name: "a", model: "mock-1" }) { agent { id } } }', {}, owner)
     await succeed(tenant, 'mutation($id: ID!) { updateAgent(input: { id: $id, description: "d" }) { agent { id } } }', { id: agent.agent.id }, owner)
     const thread = await succeed<{ thread: { id: string } }>(tenant, 'mutation { createThread(input: { title: "T" }) { thread { id } } }', {}, owner)

@@ -15,6 +15,7 @@ import type { ExecutionStatus } from '../../generated/prisma/enums.ts'
 import { afterCommit, type Tx } from '../../db/scope.ts'
 import { emitTenantEvent } from '../../events/tenant-events.ts'
 import type { AppDeps } from '../session.ts'
+import { enqueueExecutionOutcome } from '../webhooks/outcome.ts'
 
 /** The status changes a run may make; a status not listed as a source is final. */
 export const transitions: Readonly<Record<ExecutionStatus, readonly ExecutionStatus[]>> = {
@@ -73,11 +74,13 @@ export async function transition(deps: StatusDeps, tx: Tx, m: Move): Promise<Mov
 }
 
 /**
- * Reports a run's status inside the transaction that sets it: the tenant's `execution.status` event and, once
- * committed, the executions metric (with the run's duration when it ended after starting).
+ * Reports a run's status inside the transaction that sets it: the tenant's `execution.status` event, for a final
+ * status the `execution.<status>` webhook, and, once committed, the executions metric (with the run's duration when it
+ * ended after starting).
  */
 export async function reportStatus(deps: StatusDeps, tx: Tx, tenantId: string, executionId: string, status: ExecutionStatus, startedAt?: Date | null) {
   await emitTenantEvent(deps, tx, tenantId, { type: 'execution.status', resourceType: 'Execution', resourceId: executionId, data: { status } })
+  if (isFinished(status)) await enqueueExecutionOutcome(deps, tx, tenantId, executionId, status)
   const duration = isFinished(status) && startedAt ? (Date.now() - startedAt.getTime()) / 1000 : undefined
   afterCommit(tx, () => deps.metrics.recordExecution(status, duration))
 }
