@@ -49,8 +49,8 @@ type Extra = {
 export const closeCodes = { unauthorized: 4401, tryAgainLater: 1013, slowConsumer: 4008, ...wsLimitCloseCodes } as const
 
 export interface WebSocketHandle {
-  /** Closes every socket with 1001 (going away) and stops accepting new ones. */
-  close(): Promise<void>
+  /** Stops accepting sockets and closes every open one with 1001 (going away); cuts the rest at `deadline` (epoch ms). */
+  close(deadline: number): Promise<void>
 }
 
 /** Attaches graphql-ws (subprotocol graphql-transport-ws) to `server` at /graphql. */
@@ -145,7 +145,7 @@ export function attachWebSocket(server: Server, yoga: Yoga, deps: AppDeps, { adm
     socket.once('close', () => clearInterval(watch))
   })
 
-  const disposable = useServer<Record<string, unknown> | undefined, Extra>(
+  useServer<Record<string, unknown> | undefined, Extra>(
     {
       isProd: production,
       // graphql-ws's 3 s default turns a busy moment into a wave of 4408 closes and reconnects.
@@ -226,9 +226,20 @@ export function attachWebSocket(server: Server, yoga: Yoga, deps: AppDeps, { adm
     wss,
   )
   return {
-    close: async () => {
+    close: async (deadline) => {
       server.off('upgrade', onUpgrade)
-      await disposable.dispose()
+      // Not graphql-ws's dispose(): it waits for every client's closing handshake without a bound (ws: 30 s each).
+      // 1001 to everyone, then the sockets that have not finished their handshake by the deadline are cut.
+      const sockets = [...wss.clients]
+      const closed = Promise.all(sockets.map((socket) => new Promise<void>((resolve) => {
+        if (socket.readyState === socket.CLOSED) return resolve()
+        socket.once('close', () => resolve())
+        socket.close(1001, 'Going away')
+      })))
+      let timer: NodeJS.Timeout | undefined
+      await Promise.race([closed, new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))))])
+      clearTimeout(timer)
+      for (const socket of sockets) if (socket.readyState !== socket.CLOSED) socket.terminate()
     },
   }
 }

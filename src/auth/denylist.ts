@@ -3,6 +3,7 @@
 import type { Redis } from 'ioredis'
 import { serviceUnavailable } from '../errors.ts'
 import type { Logger } from '../logger.ts'
+import { withDeadline } from '../redis.ts'
 
 export interface Denylist {
   add(tokenId: string, until: Date): Promise<void>
@@ -38,7 +39,8 @@ export function createRedisDenylist(redis: Redis, mode: 'fail-closed' | 'fail-op
   const fallback = createMemoryDenylist()
   const guard = async <T>(op: () => Promise<T>, onFail: () => Promise<T>): Promise<T> => {
     try {
-      return await op()
+      // A blackholed Redis never answers: the deadline keeps the refusal (or the fallback) within 200 ms.
+      return await withDeadline(op(), () => new Error('token denylist did not answer in time'))
     } catch (err) {
       logger.warn({ err: (err as Error).message }, 'token denylist unavailable')
       if (mode === 'fail-closed') throw serviceUnavailable(1)

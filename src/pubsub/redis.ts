@@ -11,6 +11,17 @@ export function createRedisPubSub(url: string, logger: Logger): PubSub {
   const subscriber = createRedis(url, 'subscriber', logger, { enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: undefined })
   const engine = new RedisPubSub({ publisher, subscriber })
   let failures = 0
+  // After close, unsubscribing (a subscription ending late in a shutdown) must not send to a closed connection: the
+  // library does not handle that rejection, and an unhandled rejection ends the process.
+  let closed = false
+  const unsubscribe = (id: number) => {
+    if (closed) return
+    try {
+      engine.unsubscribe(id)
+    } catch (err) {
+      logger.warn({ err: (err as Error).message }, 'redis unsubscribe failed')
+    }
+  }
   return {
     kind: 'redis',
     async publish(topic, payload) {
@@ -28,19 +39,20 @@ export function createRedisPubSub(url: string, logger: Logger): PubSub {
       engine.subscribe(topic, (p: unknown) => safeCall(listener, p)).then(
         (subId) => {
           id = subId
-          if (stopped) engine.unsubscribe(subId)
+          if (stopped) unsubscribe(subId)
         },
         (err: Error) => logger.warn({ err: err.message, topic }, 'redis subscribe failed'),
       )
       return () => {
         stopped = true
-        if (id !== undefined) engine.unsubscribe(id)
+        if (id !== undefined) unsubscribe(id)
       }
     },
     async ping() {
       await publisher.ping()
     },
     async close() {
+      closed = true
       await Promise.allSettled([publisher.quit(), subscriber.quit()])
       publisher.disconnect()
       subscriber.disconnect()

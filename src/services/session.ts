@@ -38,6 +38,11 @@ export interface AppDeps {
   llm: LlmRegistry
   /** Secret for HMACs that are not tokens (cursors); derived from the signing material. */
   serverSecret: Buffer
+  /**
+   * Aborted when a graceful stop runs out of time for in-flight requests: what still waits (runAgent with `wait`)
+   * answers SERVICE_UNAVAILABLE instead of having its connection cut.
+   */
+  shutdownDeadline: AbortSignal
 }
 
 export interface RequestMeta {
