@@ -35,17 +35,7 @@ export async function buildApp(config: Config, opts: DepsOptions = {}): Promise<
   const workers = config.workers > 0 ? startWorkerPool(deps, config.workers) : undefined
   let stopping = false
 
-  // Requests being answered, and when the last one started or ended: idle keep-alive connections are closed only
-  // once the process has been quiet for a moment (see drain).
-  let inFlight = 0
-  let lastActivity = 0
   const server = http.createServer((req, res) => {
-    inFlight++
-    lastActivity = Date.now()
-    res.once('close', () => {
-      inFlight--
-      lastActivity = Date.now()
-    })
     const path = req.url?.split('?')[0]
     if (path === '/health/live' || path === '/health/ready' || path === '/.well-known/jwks.json' || path === '/metrics') {
       const tls = cameOverTls({ get: (n) => String(req.headers[n] ?? '') || null }, req.socket, config.trustProxyHops)
@@ -58,7 +48,11 @@ export async function buildApp(config: Config, opts: DepsOptions = {}): Promise<
       return
     }
     if (path === '/metrics') return void serveMetrics(req, res, deps)
-    if (stopping) res.setHeader('Connection', 'close')
+    if (stopping) {
+      // Node then answers `Connection: close` and ends the socket after this response, whatever headers yoga writes.
+      res.shouldKeepAlive = false
+      res.setHeader('Connection', 'close')
+    }
     void yoga.requestListener(req, res)
   })
   server.removeAllListeners('clientError')
@@ -94,20 +88,16 @@ export async function buildApp(config: Config, opts: DepsOptions = {}): Promise<
     const reserve = Math.min(3_000, Math.floor(config.shutdownTimeoutMs * 0.3))
     stopping = true
     deps.logger.info({ timeoutMs: config.shutdownTimeoutMs }, 'draining')
-    // net.Server's close stops listening without http.Server's immediate closeIdleConnections: on a busy process a
-    // connection that looks idle may hold a request not read yet, and cutting it resets that request. Instead every
-    // response from now on says `Connection: close` (clients move to other processes as they reuse their idle
-    // connections), and what is still idle once no request has come or gone for a moment is closed.
+    // net.Server's close stops listening without http.Server's immediate closeIdleConnections: a connection that
+    // looks idle may carry a request not read yet (a busy process reads late), and cutting it resets that request.
+    // Every response from now on says `Connection: close`; an idle connection is closed by its keep-alive timeout,
+    // which clients know from the `Keep-Alive: timeout` hint and stop reusing before it, so neither side races.
     const closed = new Promise<void>((resolve) => net.Server.prototype.close.call(server, () => resolve()))
-    const idleSweep = setInterval(() => {
-      if (inFlight === 0 && Date.now() - lastActivity >= quietMs) server.closeIdleConnections()
-    }, 50)
     const handedBack = workers?.stop(Math.max(0, deadline - reserve - Date.now()))
     await Promise.all([ws.close(deadline - reserve), untilOrDeadline(closed, deadline - reserve)])
     endRequests()
     // The refusals just produced still need writing out, on a process that may be busy: leave them all but a moment.
     await untilOrDeadline(closed, deadline - Math.min(250, reserve / 2))
-    clearInterval(idleSweep)
     server.closeAllConnections()
     await handedBack
     await tracing.shutdown()
@@ -122,9 +112,6 @@ async function untilOrDeadline(p: Promise<unknown>, deadline: number) {
   await Promise.race([p, new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))))])
   clearTimeout(timer)
 }
-
-/** How long no request may have come or gone before a draining process closes its idle keep-alive connections. */
-const quietMs = 500
 
 async function readiness(deps: AppDeps, stopping: boolean) {
   const check = (p: Promise<void>) =>

@@ -6,7 +6,7 @@ import type { Config } from './config.ts'
 import type { AppDeps } from './services/session.ts'
 import { openDatabase, type DatabaseOptions } from './db/client.ts'
 import { LogCache } from './events/log-cache.ts'
-import { createLimitStore } from './limits/create.ts'
+import { createLimitStores } from './limits/create.ts'
 import { createPlanCache } from './limits/plans.ts'
 import { createRequestLimiter } from './limits/requests.ts'
 import { createMetrics } from './metrics.ts'
@@ -33,7 +33,7 @@ export async function buildDeps(config: Config, opts: DepsOptions = {}): Promise
   const db = await openDatabase(config, logger, opts.database)
   metrics.trackDatabase(() => db.poolStats())
   const pubsub = createPubSub(config, logger)
-  const limits = createLimitStore(config, logger, { now: clock })
+  const { limits, streamLimits } = createLimitStores(config, logger, { now: clock })
   const plans = createPlanCache(db, { ttlMs: config.limits.planCacheMs, now: clock })
   const requestLimiter = createRequestLimiter({ config, limits, plans, metrics })
   const authRedis = config.redis.url ? createRedis(config.redis.url, 'auth', logger) : undefined
@@ -47,7 +47,7 @@ export async function buildDeps(config: Config, opts: DepsOptions = {}): Promise
   // Every waiting request listens to it: no listener cap.
   setMaxListeners(0, shutdownDeadline.signal)
   const deps: AppDeps = {
-    config, logger, db, pubsub, keys, denylist, limits, requestLimiter, plans, metrics, clock, llm, serverSecret, logCache: new LogCache(),
+    config, logger, db, pubsub, keys, denylist, limits, streamLimits, requestLimiter, plans, metrics, clock, llm, serverSecret, logCache: new LogCache(),
     shutdownDeadline: shutdownDeadline.signal,
   }
   return {
@@ -56,6 +56,7 @@ export async function buildDeps(config: Config, opts: DepsOptions = {}): Promise
     async close() {
       await pubsub.close()
       await limits.close()
+      await streamLimits.close()
       authRedis?.disconnect()
       await db.close()
     },

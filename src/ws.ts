@@ -155,7 +155,7 @@ export function attachWebSocket(server: Server, yoga: Yoga, deps: AppDeps, { adm
         ctx.extra.operations = new Map()
         ctx.extra.credential = credentialFromParams(ctx.connectionParams)
         try {
-          ctx.extra.principal = await admission.identify(ctx.extra.credential, ctx.extra.ip)
+          ctx.extra.principal = await admission.identify(ctx.extra.credential, ctx.extra.ip, undefined, { streams: true })
         } catch (e) {
           if (isUnauthorized(e)) closeUnauthorized(ctx.extra)
           else ctx.extra.socket.close(closeCodes.tryAgainLater, 'Try again later')

@@ -9,6 +9,16 @@ export function createRedisPubSub(url: string, logger: Logger): PubSub {
   const publisher = createRedis(url, 'publisher', logger)
   // The subscriber queues its SUBSCRIBE commands while disconnected instead of failing them.
   const subscriber = createRedis(url, 'subscriber', logger, { enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: undefined })
+  // graphql-redis-subscriptions drops the promises of the UNSUBSCRIBE commands it sends: one still in flight when the
+  // connection closes (a shutdown, an outage) would be an unhandled rejection, which ends the process.
+  for (const command of ['unsubscribe', 'punsubscribe'] as const) {
+    const send = subscriber[command].bind(subscriber) as (...args: unknown[]) => Promise<unknown>
+    subscriber[command] = ((...args: unknown[]) => {
+      const sent = send(...args)
+      sent.catch((err: Error) => logger.debug({ err: err.message }, `redis ${command} failed`))
+      return sent
+    }) as never
+  }
   const engine = new RedisPubSub({ publisher, subscriber })
   let failures = 0
   // After close, unsubscribing (a subscription ending late in a shutdown) must not send to a closed connection: the
@@ -34,6 +44,7 @@ export function createRedisPubSub(url: string, logger: Logger): PubSub {
       }
     },
     subscribe(topic, listener) {
+      if (closed) return () => {}
       let id: number | undefined
       let stopped = false
       engine.subscribe(topic, (p: unknown) => safeCall(listener, p)).then(

@@ -24,6 +24,8 @@ export interface AppDeps {
   keys: KeyRing
   denylist: Denylist
   limits: LimitStore
+  /** The same windows for admitting streams (WebSocket connections, subscriptions): fail open while Redis is down. */
+  streamLimits: LimitStore
   /** Shared read cache of execution logs (many subscribers of one run cost one database read). */
   logCache: LogCache
   /** Request rate limits per principal, tenant and client IP (HTTP and WebSocket). */
