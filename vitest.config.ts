@@ -11,6 +11,8 @@ export default defineConfig({
   },
   test: {
     include: ['tests/**/*.test.ts'],
+    // The fault suite is its own project (vitest.faults.config.ts, `npm run test:faults`).
+    exclude: ['tests/faults/**', 'node_modules/**'],
     globalSetup: ['tests/setup/global.ts'],
     pool: 'forks',
     testTimeout: 30_000,

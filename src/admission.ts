@@ -19,7 +19,7 @@ import { authenticate, type Credential } from './auth/authenticate.ts'
 import type { Principal } from './auth/principal.ts'
 import { AppError } from './errors.ts'
 import { fieldLimitsPlugin } from './limits/fields.ts'
-import { callerSubject, isAuthOnlyQuery, type Caller, type LimitReport } from './limits/requests.ts'
+import { callerSubject, createRequestLimiter, isAuthOnlyQuery, isSubscriptionQuery, type Caller, type LimitReport } from './limits/requests.ts'
 import { checkOperation, queryShapePlugin } from './limits/shape.ts'
 import { createSubscriptionLimits } from './limits/subscriptions.ts'
 import { onIteratorEnd } from './observability.ts'
@@ -39,8 +39,12 @@ type AdmissionContext = Caller & { params?: OperationParams }
 type OnDecision = (r: LimitReport) => void
 
 export interface Admission {
-  /** Step 1: the principal for `credential` (undefined: anonymous); throws UNAUTHENTICATED for a bad one. */
-  identify(credential: Credential, ip: string | undefined, onDecision?: OnDecision): Promise<Principal | undefined>
+  /**
+   * Step 1: the principal for `credential` (undefined: anonymous); throws UNAUTHENTICATED for a bad one. `streams`
+   * (a WebSocket connection) checks revocations and limits on their fail-open path, so a Redis outage never stops
+   * streams (a revoked token is still refused once Redis answers: sockets recheck their credential).
+   */
+  identify(credential: Credential, ip: string | undefined, onDecision?: OnDecision, opts?: { streams?: boolean }): Promise<Principal | undefined>
   /** Step 2: counts one operation of `caller`; throws RATE_LIMITED (or SERVICE_UNAVAILABLE) when refused. */
   admitRequest(caller: Caller, params: OperationParams, onDecision?: OnDecision): Promise<void>
   /** Steps 3 to 5, for yoga's plugin list; graphql-ws operations meet them through yoga.getEnveloped. */
@@ -50,6 +54,8 @@ export interface Admission {
 export function createAdmission(deps: AppDeps): Admission {
   const { config, requestLimiter } = deps
   const subscriptions = createSubscriptionLimits(deps)
+  // The same windows, failing open while Redis is down: for subscriptions (they only read the durable log).
+  const streamRequests = createRequestLimiter({ ...deps, limits: deps.streamLimits })
   // The context factory gets no arguments: validation leaves the operation here for step 4.
   const validated = new WeakMap<object, { schema: GraphQLSchema; document: DocumentNode }>()
   const slots = new WeakMap<object, () => void>()
@@ -89,11 +95,11 @@ export function createAdmission(deps: AppDeps): Admission {
   }
 
   return {
-    async identify(credential, ip, onDecision) {
+    async identify(credential, ip, onDecision, opts = {}) {
       try {
-        return await authenticate(deps, credential)
+        return await authenticate(deps, credential, { failOpen: opts.streams })
       } catch (e) {
-        if (e instanceof AppError && e.code === 'UNAUTHENTICATED') await requestLimiter.consume({ ip }, onDecision)
+        if (e instanceof AppError && e.code === 'UNAUTHENTICATED') await (opts.streams ? streamRequests : requestLimiter).consume({ ip }, onDecision)
         throw e
       }
     },
@@ -101,7 +107,8 @@ export function createAdmission(deps: AppDeps): Admission {
       // A WebSocket connection outlives its credential; the socket is closed at expiry, but operations may race it.
       if (caller.principal?.expiresAt && caller.principal.expiresAt <= new Date()) throw new AppError('UNAUTHENTICATED', 'Invalid or expired credentials.')
       if (isAuthOnlyQuery(params.query, params.operationName, config.queryLimits.maxTokens)) return
-      await requestLimiter.consume(caller, onDecision)
+      const limiter = isSubscriptionQuery(params.query, params.operationName, config.queryLimits.maxTokens) ? streamRequests : requestLimiter
+      await limiter.consume(caller, onDecision)
     },
     plugins: [
       queryShapePlugin(config),

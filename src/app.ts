@@ -1,6 +1,7 @@
 // Assembles the application: dependencies, yoga, graphql-ws and health endpoints on one HTTP server.
 import { timingSafeEqual } from 'node:crypto'
 import http from 'node:http'
+import net from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { createAdmission } from './admission.ts'
 import type { Config } from './config.ts'
@@ -26,7 +27,7 @@ export interface App {
 
 /** Builds the app from config; nothing listens until listen(). */
 export async function buildApp(config: Config, opts: DepsOptions = {}): Promise<App> {
-  const { deps, close } = await buildDeps(config, opts)
+  const { deps, endRequests, close } = await buildDeps(config, opts)
   const tracing = createTracing(config, deps.logger)
   // One admission pipeline (and so one count of open subscriptions) for HTTP and WebSocket.
   const admission = createAdmission(deps)
@@ -34,7 +35,12 @@ export async function buildApp(config: Config, opts: DepsOptions = {}): Promise<
   const workers = config.workers > 0 ? startWorkerPool(deps, config.workers) : undefined
   let stopping = false
 
+  // Responses being written: when a stop begins, those whose head is not out yet close their connection too.
+  const answering = new Set<http.ServerResponse>()
   const server = http.createServer((req, res) => {
+    answering.add(res)
+    res.once('close', () => answering.delete(res))
+    if (stopping) closeAfter(res)
     const path = req.url?.split('?')[0]
     if (path === '/health/live' || path === '/health/ready' || path === '/.well-known/jwks.json' || path === '/metrics') {
       const tls = cameOverTls({ get: (n) => String(req.headers[n] ?? '') || null }, req.socket, config.trustProxyHops)
@@ -47,7 +53,6 @@ export async function buildApp(config: Config, opts: DepsOptions = {}): Promise<
       return
     }
     if (path === '/metrics') return void serveMetrics(req, res, deps)
-    if (stopping) res.setHeader('Connection', 'close')
     void yoga.requestListener(req, res)
   })
   server.removeAllListeners('clientError')
@@ -67,20 +72,54 @@ export async function buildApp(config: Config, opts: DepsOptions = {}): Promise<
         server.once('error', reject)
         server.listen(config.port, config.host, () => resolve((server.address() as AddressInfo).port))
       }),
-    stop: () =>
-      (stopped ??= (async () => {
-        stopping = true
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()))
-        await ws.close()
-        server.closeIdleConnections()
-        const timeout = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownTimeoutMs).unref())
-        await Promise.race([closed, timeout])
-        server.closeAllConnections()
-        await workers?.stop(config.shutdownTimeoutMs)
-        await tracing.shutdown()
-        await close()
-      })()),
+    stop: () => (stopped ??= drain()),
   }
+
+  /**
+   * Graceful stop within SHUTDOWN_TIMEOUT_MS: readiness turns 503 and new connections are refused at once; requests
+   * in flight finish (each response closes its keep-alive connection); WebSockets close with 1001; the worker stops
+   * claiming and its running executions go on until the reserve, then are handed back to the queue. What still waits
+   * at the reserve (runAgent with `wait`) answers SERVICE_UNAVAILABLE; only then are remaining connections cut.
+   */
+  async function drain() {
+    const started = Date.now()
+    const deadline = started + config.shutdownTimeoutMs
+    // Time kept back for handing runs back, answering the last waits and closing the database.
+    const reserve = Math.min(3_000, Math.floor(config.shutdownTimeoutMs * 0.3))
+    stopping = true
+    for (const res of answering) closeAfter(res)
+    deps.logger.info({ timeoutMs: config.shutdownTimeoutMs }, 'draining')
+    // net.Server's close stops listening without http.Server's immediate closeIdleConnections: a connection that
+    // looks idle may carry a request not read yet (a busy process reads late), and cutting it resets that request.
+    // Every response from now on says `Connection: close`; an idle connection is closed by its keep-alive timeout,
+    // which clients know from the `Keep-Alive: timeout` hint and stop reusing before it, so neither side races.
+    const closed = new Promise<void>((resolve) => net.Server.prototype.close.call(server, () => resolve()))
+    const handedBack = workers?.stop(Math.max(0, deadline - reserve - Date.now()))
+    await Promise.all([ws.close(deadline - reserve), untilOrDeadline(closed, deadline - reserve)])
+    endRequests()
+    // The refusals just produced still need writing out, on a process that may be busy: leave them all but a moment.
+    await untilOrDeadline(closed, deadline - Math.min(250, reserve / 2))
+    server.closeAllConnections()
+    // A run not handed back by the deadline stays RUNNING until another worker finds its heartbeat stale.
+    await untilOrDeadline(handedBack ?? Promise.resolve(), deadline)
+    await tracing.shutdown()
+    await close()
+    deps.logger.info({ ms: Date.now() - started }, 'drained')
+  }
+}
+
+/** Makes `res` end its connection: Node answers `Connection: close` whatever headers yoga writes, then closes. */
+function closeAfter(res: http.ServerResponse) {
+  if (res.headersSent) return
+  res.shouldKeepAlive = false
+  res.setHeader('Connection', 'close')
+}
+
+/** Resolves when `p` settles or at `deadline` (epoch ms), whichever comes first. */
+async function untilOrDeadline(p: Promise<unknown>, deadline: number) {
+  let timer: NodeJS.Timeout | undefined
+  await Promise.race([p, new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))))])
+  clearTimeout(timer)
 }
 
 async function readiness(deps: AppDeps, stopping: boolean) {

@@ -1,11 +1,12 @@
 // Builds the long-lived dependencies shared by the server and the standalone worker, and releases them.
+import { setMaxListeners } from 'node:events'
 import { createMemoryDenylist, createRedisDenylist } from './auth/denylist.ts'
 import { loadSigning } from './auth/keys.ts'
 import type { Config } from './config.ts'
 import type { AppDeps } from './services/session.ts'
 import { openDatabase, type DatabaseOptions } from './db/client.ts'
 import { LogCache } from './events/log-cache.ts'
-import { createLimitStore } from './limits/create.ts'
+import { createLimitStores } from './limits/create.ts'
 import { createPlanCache } from './limits/plans.ts'
 import { createRequestLimiter } from './limits/requests.ts'
 import { createMetrics } from './metrics.ts'
@@ -24,7 +25,7 @@ export interface DepsOptions {
 }
 
 /** Opens the database (migrating it), Redis connections and the rest; `close` releases them in order. */
-export async function buildDeps(config: Config, opts: DepsOptions = {}): Promise<{ deps: AppDeps; close(): Promise<void> }> {
+export async function buildDeps(config: Config, opts: DepsOptions = {}): Promise<{ deps: AppDeps; endRequests(): void; close(): Promise<void> }> {
   const logger = opts.logger ?? createLogger(config)
   const clock = opts.clock ?? Date.now
   const metrics = createMetrics()
@@ -32,7 +33,7 @@ export async function buildDeps(config: Config, opts: DepsOptions = {}): Promise
   const db = await openDatabase(config, logger, opts.database)
   metrics.trackDatabase(() => db.poolStats())
   const pubsub = createPubSub(config, logger)
-  const limits = createLimitStore(config, logger, { now: clock })
+  const { limits, streamLimits } = createLimitStores(config, logger, { now: clock })
   const plans = createPlanCache(db, { ttlMs: config.limits.planCacheMs, now: clock })
   const requestLimiter = createRequestLimiter({ config, limits, plans, metrics })
   const authRedis = config.redis.url ? createRedis(config.redis.url, 'auth', logger) : undefined
@@ -42,12 +43,20 @@ export async function buildDeps(config: Config, opts: DepsOptions = {}): Promise
   // must not be refused because a connection is still being made.
   const ready = await Promise.all([limits.ready(redisBootWaitMs), authRedis ? whenReady(authRedis, redisBootWaitMs) : true])
   if (ready.includes(false)) logger.warn('Redis is not reachable yet: rate-limited requests are refused until it is (see REDIS_UNAVAILABLE)')
-  const deps: AppDeps = { config, logger, db, pubsub, keys, denylist, limits, requestLimiter, plans, metrics, clock, llm, serverSecret, logCache: new LogCache() }
+  const shutdownDeadline = new AbortController()
+  // Every waiting request listens to it: no listener cap.
+  setMaxListeners(0, shutdownDeadline.signal)
+  const deps: AppDeps = {
+    config, logger, db, pubsub, keys, denylist, limits, streamLimits, requestLimiter, plans, metrics, clock, llm, serverSecret, logCache: new LogCache(),
+    shutdownDeadline: shutdownDeadline.signal,
+  }
   return {
     deps,
+    endRequests: () => shutdownDeadline.abort(),
     async close() {
       await pubsub.close()
       await limits.close()
+      await streamLimits.close()
       authRedis?.disconnect()
       await db.close()
     },

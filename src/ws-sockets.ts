@@ -16,7 +16,7 @@ export interface SocketOptions {
 }
 
 /** A WebSocket server for the upgrades of `server` at `path`, within the socket-level limits. */
-export function acceptSockets(server: Server, deps: Pick<AppDeps, 'config' | 'limits' | 'metrics'>, opts: SocketOptions) {
+export function acceptSockets(server: Server, deps: Pick<AppDeps, 'config' | 'limits' | 'streamLimits' | 'metrics'>, opts: SocketOptions) {
   const { config } = deps
   const connectionLimit = createConnectionLimiter(deps)
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.limits.ws.maxMessageBytes })

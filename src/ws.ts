@@ -46,8 +46,8 @@ type Extra = {
 } & Record<PropertyKey, unknown>
 
 export interface WebSocketHandle {
-  /** Closes every socket with 1001 (going away) and stops accepting new ones. */
-  close(): Promise<void>
+  /** Stops accepting sockets and closes every open one with 1001 (going away); cuts the rest at `deadline` (epoch ms). */
+  close(deadline: number): Promise<void>
 }
 
 /** Attaches graphql-ws (subprotocol graphql-transport-ws) to `server` at /graphql. */
@@ -92,7 +92,7 @@ export function attachWebSocket(server: Server, yoga: Yoga, deps: AppDeps, { adm
   }
   const codesOf = (errors: readonly { extensions?: Record<string, unknown> }[]) => errors.map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'))
 
-  const disposable = useServer<Record<string, unknown> | undefined, Extra>(
+  useServer<Record<string, unknown> | undefined, Extra>(
     {
       isProd: production,
       // graphql-ws's 3 s default turns a busy moment into a wave of 4408 closes and reconnects.
@@ -102,7 +102,7 @@ export function attachWebSocket(server: Server, yoga: Yoga, deps: AppDeps, { adm
         ctx.extra.operations = new Map()
         ctx.extra.credential = credentialFromParams(ctx.connectionParams)
         try {
-          ctx.extra.principal = await admission.identify(ctx.extra.credential, ctx.extra.ip)
+          ctx.extra.principal = await admission.identify(ctx.extra.credential, ctx.extra.ip, undefined, { streams: true })
         } catch (e) {
           if (isUnauthorized(e)) closeUnauthorized(ctx.extra)
           else ctx.extra.socket.close(closeCodes.tryAgainLater, 'Try again later')
@@ -173,9 +173,20 @@ export function attachWebSocket(server: Server, yoga: Yoga, deps: AppDeps, { adm
     sockets.wss,
   )
   return {
-    close: async () => {
+    close: async (deadline) => {
       sockets.detach()
-      await disposable.dispose()
+      // Not graphql-ws's dispose(): it waits for every client's closing handshake without a bound (ws: 30 s each).
+      // 1001 to everyone, then the sockets that have not finished their handshake by the deadline are cut.
+      const open = [...sockets.wss.clients]
+      const closed = Promise.all(open.map((socket) => new Promise<void>((resolve) => {
+        if (socket.readyState === socket.CLOSED) return resolve()
+        socket.once('close', () => resolve())
+        socket.close(1001, 'Going away')
+      })))
+      let timer: NodeJS.Timeout | undefined
+      await Promise.race([closed, new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))))])
+      clearTimeout(timer)
+      for (const socket of open) if (socket.readyState !== socket.CLOSED) socket.terminate()
     },
   }
 }

@@ -51,16 +51,16 @@ export function credentialFromParams(params: Record<string, unknown> | undefined
 }
 
 /** Resolves a credential to a principal (undefined for none); throws UNAUTHENTICATED for a bad one. */
-export async function authenticate(deps: AuthDeps, credential: Credential): Promise<Principal | undefined> {
+export async function authenticate(deps: AuthDeps, credential: Credential, opts: { failOpen?: boolean } = {}): Promise<Principal | undefined> {
   if (!credential) return undefined
   if (credential.kind === 'malformed' || !credential.value) throw unauthenticated()
   if (credential.kind === 'apiKey' || credential.value.startsWith('apk_')) return authenticateApiKey(deps, credential.value)
-  return authenticateAccessToken(deps, credential.value)
+  return authenticateAccessToken(deps, credential.value, opts)
 }
 
-async function authenticateAccessToken(deps: AuthDeps, token: string): Promise<UserPrincipal> {
+async function authenticateAccessToken(deps: AuthDeps, token: string, opts: { failOpen?: boolean }): Promise<UserPrincipal> {
   const claims = await deps.keys.verify(token)
-  if (await deps.denylist.has(claims.tokenId)) throw unauthenticated()
+  if (await deps.denylist.has(claims.tokenId, opts)) throw unauthenticated()
   const membership = await systemTx(deps.db.prisma, { tenantId: claims.tenantId, userId: claims.userId }, (tx) =>
     tx.membership.findUnique({
       where: { tenantId_userId: { tenantId: claims.tenantId, userId: claims.userId } },

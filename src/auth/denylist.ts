@@ -3,10 +3,12 @@
 import type { Redis } from 'ioredis'
 import { serviceUnavailable } from '../errors.ts'
 import type { Logger } from '../logger.ts'
+import { withDeadline } from '../redis.ts'
 
 export interface Denylist {
   add(tokenId: string, until: Date): Promise<void>
-  has(tokenId: string): Promise<boolean>
+  /** `failOpen`: while the shared store is down, answer from this process's memory whatever the configured mode. */
+  has(tokenId: string, opts?: { failOpen?: boolean }): Promise<boolean>
 }
 
 /** In-process denylist (embedded mode, and the fail-open fallback). */
@@ -36,12 +38,13 @@ export function createMemoryDenylist(now = Date.now): Denylist {
  */
 export function createRedisDenylist(redis: Redis, mode: 'fail-closed' | 'fail-open', logger: Logger): Denylist {
   const fallback = createMemoryDenylist()
-  const guard = async <T>(op: () => Promise<T>, onFail: () => Promise<T>): Promise<T> => {
+  const guard = async <T>(op: () => Promise<T>, onFail: () => Promise<T>, failOpen = false): Promise<T> => {
     try {
-      return await op()
+      // A blackholed Redis never answers: the deadline keeps the refusal (or the fallback) within 200 ms.
+      return await withDeadline(op(), () => new Error('token denylist did not answer in time'))
     } catch (err) {
       logger.warn({ err: (err as Error).message }, 'token denylist unavailable')
-      if (mode === 'fail-closed') throw serviceUnavailable(1)
+      if (mode === 'fail-closed' && !failOpen) throw serviceUnavailable(1)
       return onFail()
     }
   }
@@ -51,6 +54,6 @@ export function createRedisDenylist(redis: Redis, mode: 'fail-closed' | 'fail-op
         await redis.set(`dl:${tokenId}`, '1', 'PXAT', until.getTime())
         await fallback.add(tokenId, until)
       }, () => fallback.add(tokenId, until)),
-    has: (tokenId) => guard(async () => (await redis.exists(`dl:${tokenId}`)) === 1, () => fallback.has(tokenId)),
+    has: (tokenId, opts) => guard(async () => (await redis.exists(`dl:${tokenId}`)) === 1, () => fallback.has(tokenId), opts?.failOpen),
   }
 }

@@ -5,6 +5,7 @@
 //      PostgreSQL row-level security (prisma/migrations/*_identity).
 // Either layer alone keeps tenants apart; tests prove it by disabling the other one.
 import { Prisma, type PrismaClient } from '../generated/prisma/client.ts'
+import { retryTransient } from './transient.ts'
 
 /** Transaction-local settings read by the row-level security policies. */
 export interface DbSettings {
@@ -27,14 +28,16 @@ export function afterCommit(tx: Tx, fn: () => void) {
   hooks.push(fn)
 }
 
+// A deadlock or serialization failure rolled the whole transaction back: it is run again from the start (with fresh
+// after-commit hooks), as PostgreSQL asks clients to do.
 async function inTransaction<T>(client: PrismaClient, settings: DbSettings, fn: (tx: Tx) => Promise<T>): Promise<T> {
   let hooks: (() => void)[] = []
-  const result = await client.$transaction(async (tx) => {
+  const result = await retryTransient(() => client.$transaction(async (tx) => {
     hooks = []
     afterCommitHooks.set(tx, hooks)
     await applySettings(tx, settings)
     return fn(tx)
-  })
+  }))
   for (const hook of hooks) hook()
   return result
 }
@@ -100,7 +103,7 @@ export function createTenantDb(base: PrismaClient, tenantId: string, opts: { fil
       $allModels: {
         // Layer (b): the operation and the settings it runs under share one transaction.
         async $allOperations({ args, query }) {
-          const [, result] = await base.$transaction([applySettings(base, settings), query(args)])
+          const [, result] = await retryTransient(() => base.$transaction([applySettings(base, settings), query(args)]))
           return result
         },
       },

@@ -1,6 +1,8 @@
 // The single place that decides what an error looks like to a client, for HTTP and WebSocket alike.
 import { GraphQLError, type GraphQLFormattedError } from 'graphql'
-import { AppError, httpStatusFor, type ErrorCode } from '../errors.ts'
+import { AppError, httpStatusFor, serviceUnavailable, type ErrorCode } from '../errors.ts'
+import { transientKind } from '../db/transient.ts'
+import { isUniqueViolation } from '../services/db-errors.ts'
 
 const publicCodes = new Set<string>([
   'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'VALIDATION_FAILED', 'CONFLICT', 'TOOL_IN_USE', 'INVALID_MODEL',
@@ -19,6 +21,19 @@ interface HttpExtension {
 function root(error: unknown): unknown {
   let e = error
   while (e instanceof GraphQLError && e.originalError) e = e.originalError
+  return asRetryable(e)
+}
+
+/**
+ * Contention and outages a service did not absorb become retryable refusals, never a masked 500: a database that
+ * cannot serve is SERVICE_UNAVAILABLE, a conflict that outlived its retries (or a uniqueness race a service did not
+ * expect) is CONFLICT; both with `retryAfter`.
+ */
+function asRetryable(e: unknown): unknown {
+  if (e instanceof AppError || e instanceof GraphQLError) return e
+  const kind = transientKind(e)
+  if (kind === 'unavailable') return serviceUnavailable(1)
+  if (kind === 'retry' || isUniqueViolation(e)) return new AppError('CONFLICT', 'A concurrent request changed the same data; retry.', { retryAfter: 1 })
   return e
 }
 

@@ -10,10 +10,24 @@ import type { LimitStore } from './store.ts'
  * `now` (epoch ms) places window boundaries; tests inject it.
  */
 export function createLimitStore(config: Config, logger: Logger, opts: { now?: () => number } = {}): LimitStore {
-  if (!config.redis.url) return createMemoryLimitStore({ now: opts.now })
-  return createResilientStore(createRedisLimitStore(config.redis.url, logger, { now: opts.now }), {
-    onUnavailable: config.redis.onUnavailable,
-    fallback: config.redis.onUnavailable === 'fail-open' ? createMemoryLimitStore({ now: opts.now }) : undefined,
-    logger,
-  })
+  return createLimitStores(config, logger, opts).limits
+}
+
+/**
+ * The limit store as configured, and its view for admitting streams: the same shared windows, but failing open
+ * (per-process memory) whatever REDIS_UNAVAILABLE says. A subscription only reads the durable log, and the open
+ * subscriptions per caller are counted exactly in each process anyway, so Redis being down must not stop streams.
+ */
+export function createLimitStores(config: Config, logger: Logger, opts: { now?: () => number } = {}): { limits: LimitStore; streamLimits: LimitStore } {
+  if (!config.redis.url) {
+    const memory = createMemoryLimitStore({ now: opts.now })
+    return { limits: memory, streamLimits: memory }
+  }
+  const primary = createRedisLimitStore(config.redis.url, logger, { now: opts.now })
+  const failOpen = () => createResilientStore(primary, { onUnavailable: 'fail-open', fallback: createMemoryLimitStore({ now: opts.now }), logger })
+  if (config.redis.onUnavailable === 'fail-open') {
+    const limits = failOpen()
+    return { limits, streamLimits: limits }
+  }
+  return { limits: createResilientStore(primary, { onUnavailable: 'fail-closed', logger }), streamLimits: failOpen() }
 }

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto'
 import type { Redis } from 'ioredis'
 import type { Logger } from '../logger.ts'
-import { createRedis, whenReady } from '../redis.ts'
+import { createRedis, REDIS_DEADLINE_MS, whenReady, withDeadline } from '../redis.ts'
 import { slidingWindowAllLua, slidingWindowLua } from './sliding-window.lua.ts'
 import { assertLimitArgs, assertLimitRules, LimiterUnavailableError, type LimitDecision, type LimitRule, type LimitStore } from './store.ts'
 
@@ -13,7 +13,7 @@ import { assertLimitArgs, assertLimitRules, LimiterUnavailableError, type LimitD
  * process itself stalled (a CPU-bound moment), the reply that arrived meanwhile wins over the timer that expired
  * meanwhile. ioredis's own command timeout (1 s, createRedis) only reclaims commands Redis never answers.
  */
-const DEADLINE_MS = 180
+const DEADLINE_MS = REDIS_DEADLINE_MS
 /** Reply errors that mean "Redis cannot serve right now" rather than "this call is wrong". */
 const TRANSIENT_REPLY = /^(LOADING|BUSY|MASTERDOWN|READONLY|TRYAGAIN|CLUSTERDOWN|OOM|NOREPLICAS)\b/
 
@@ -81,18 +81,8 @@ export function createRedisLimitStore(url: string, logger: Logger, opts: RedisLi
     }
   }
 
-  const bounded = async <T>(work: Promise<T>): Promise<T> => {
-    let timer: NodeJS.Timeout | undefined
-    const deadline = new Promise<never>((_, reject) => {
-      // setImmediate runs after the poll phase: a reply already in the socket settles `work` first.
-      timer = setTimeout(() => setImmediate(() => reject(new LimiterUnavailableError(`The rate-limit store did not answer within ${DEADLINE_MS} ms.`))), DEADLINE_MS)
-    })
-    try {
-      return await Promise.race([work, deadline])
-    } finally {
-      clearTimeout(timer)
-    }
-  }
+  const bounded = <T>(work: Promise<T>): Promise<T> =>
+    withDeadline(work, () => new LimiterUnavailableError(`The rate-limit store did not answer within ${DEADLINE_MS} ms.`), DEADLINE_MS)
 
   return {
     kind: 'redis',

@@ -149,6 +149,28 @@ export function isAuthOnlyOperation(document: DocumentNode, operationName?: stri
   return op.selectionSet.selections.every((s) => s.kind === 'Field' && AUTH_MUTATIONS.has(s.name.value))
 }
 
+const subscriptionCache = new Map<string, boolean>()
+
+/**
+ * Whether a query string selects a subscription operation (parsed only when it mentions `subscription`; the answers
+ * are cached, bounded). Streams are admitted on the fail-open view of the limit store.
+ */
+export function isSubscriptionQuery(query: unknown, operationName: unknown, maxTokens: number): boolean {
+  if (typeof query !== 'string' || !query.includes('subscription')) return false
+  const cacheKey = `${typeof operationName === 'string' ? operationName : ''}\n${query}`
+  let found = subscriptionCache.get(cacheKey)
+  if (found === undefined) {
+    try {
+      found = getOperationAST(parse(query, { noLocation: true, maxTokens }), typeof operationName === 'string' ? operationName : undefined)?.operation === 'subscription'
+    } catch {
+      found = false
+    }
+    if (subscriptionCache.size >= 1_000) subscriptionCache.delete(subscriptionCache.keys().next().value!)
+    subscriptionCache.set(cacheKey, found)
+  }
+  return found
+}
+
 const mentionsAuth = new RegExp(`\\b(${[...AUTH_MUTATIONS].join('|')})\\b`)
 const exemptCache = new Map<string, boolean>()
 

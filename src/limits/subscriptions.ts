@@ -15,7 +15,7 @@ export interface SubscriptionLimits {
   admit(subject: string): Promise<() => void>
 }
 
-export function createSubscriptionLimits(deps: { config: Config; limits: LimitStore; metrics: Metrics }): SubscriptionLimits {
+export function createSubscriptionLimits(deps: { config: Config; streamLimits: LimitStore; metrics: Metrics }): SubscriptionLimits {
   const { enabled, ws } = deps.config.limits
   const max = enabled ? ws.maxSubscriptionsPerPrincipal : Number.MAX_SAFE_INTEGER
   const open = new Map<string, number>()
@@ -45,7 +45,8 @@ export function createSubscriptionLimits(deps: { config: Config; limits: LimitSt
       const release = acquire(subject)
       if (!enabled) return release
       try {
-        const d = await deps.limits.consume(`ws:sub:${subject}`, ws.subscribesPerMinute, SUBSCRIPTION_WINDOW_MS)
+        // Fails open while Redis is down (deps.streamLimits): the open-subscription cap above still holds per process.
+        const d = await deps.streamLimits.consume(`ws:sub:${subject}`, ws.subscribesPerMinute, SUBSCRIPTION_WINDOW_MS)
         if (!d.allowed) {
           deps.metrics.rateLimitRejections.inc({ reason: 'ws_subscribe' })
           throw rateLimitedError(d, 'Too many subscriptions started; retry later.')

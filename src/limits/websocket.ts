@@ -20,11 +20,12 @@ export const wsLimitCloseCodes = {
  */
 export type ConnectionLimiter = (ip: string | undefined) => Promise<LimitDecision | undefined>
 
-export function createConnectionLimiter(deps: { config: Config; limits: LimitStore; metrics: Metrics }): ConnectionLimiter {
+export function createConnectionLimiter(deps: { config: Config; streamLimits: LimitStore; metrics: Metrics }): ConnectionLimiter {
   const { ws, enabled } = deps.config.limits
   return async (ip) => {
     if (!enabled) return undefined
-    const d = await deps.limits.consume(`ws:conn:${ip ?? 'unknown'}`, ws.connectionsPerIpPerMinute, CONNECTION_WINDOW_MS)
+    // The streams' view of the store: a Redis outage must not stop clients reconnecting their subscriptions.
+    const d = await deps.streamLimits.consume(`ws:conn:${ip ?? 'unknown'}`, ws.connectionsPerIpPerMinute, CONNECTION_WINDOW_MS)
     if (!d.allowed) deps.metrics.rateLimitRejections.inc({ reason: 'ws_connection' })
     return d
   }

@@ -24,6 +24,8 @@ export interface AppDeps {
   keys: KeyRing
   denylist: Denylist
   limits: LimitStore
+  /** The same windows for admitting streams (WebSocket connections, subscriptions): fail open while Redis is down. */
+  streamLimits: LimitStore
   /** Shared read cache of execution logs (many subscribers of one run cost one database read). */
   logCache: LogCache
   /** Request rate limits per principal, tenant and client IP (HTTP and WebSocket). */
@@ -38,6 +40,11 @@ export interface AppDeps {
   llm: LlmRegistry
   /** Secret for HMACs that are not tokens (cursors); derived from the signing material. */
   serverSecret: Buffer
+  /**
+   * Aborted when a graceful stop runs out of time for in-flight requests: what still waits (runAgent with `wait`)
+   * answers SERVICE_UNAVAILABLE instead of having its connection cut.
+   */
+  shutdownDeadline: AbortSignal
 }
 
 export interface RequestMeta {

@@ -20,7 +20,8 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     if (stopping) return
     stopping = true
     deps.logger.info({ signal }, 'worker stopping')
-    void pool.stop(config.shutdownTimeoutMs).then(close).then(() => process.exit(0), (err: unknown) => {
+    // Runs get the budget less a reserve for handing the unfinished ones back and closing connections.
+    void pool.stop(config.shutdownTimeoutMs - Math.min(3_000, Math.floor(config.shutdownTimeoutMs * 0.3))).then(close).then(() => process.exit(0), (err: unknown) => {
       deps.logger.error({ err }, 'worker shutdown failed')
       process.exit(1)
     })

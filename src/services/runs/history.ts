@@ -1,7 +1,7 @@
 // Reading runs: the history (newest first), one run's event log by page, waiting for a run to finish, the messages
 // of a thread (assembled from the event logs), and what a worker reads of the run it holds.
 import type { AppDeps, Session } from '../session.ts'
-import { notFound } from '../../errors.ts'
+import { notFound, serviceUnavailable } from '../../errors.ts'
 import { isTerminal, type AguiEvent, type AguiMessage } from '../../events/agui.ts'
 import { readEvents } from '../../events/execution-log.ts'
 import { follow } from '../../events/follow.ts'
@@ -51,13 +51,19 @@ export async function waitUntilFinished(s: Session, execution: Execution, timeou
     pollMs: s.deps.config.subscriptions.pollMs, maxLag: Number.MAX_SAFE_INTEGER,
   })
   const timer = setTimeout(() => void events.return?.(), timeoutMs)
+  // A process shutting down answers a retryable refusal rather than cutting the connection; the run itself goes on.
+  const onShutdown = () => void events.return?.()
+  s.deps.shutdownDeadline.addEventListener('abort', onShutdown)
   try {
     for await (const _ of events) {
       // drain until the terminal event, or until the timer ends the iteration
     }
   } finally {
     clearTimeout(timer)
+    s.deps.shutdownDeadline.removeEventListener('abort', onShutdown)
   }
+  // No database read for the refusal: the process has moments left, and the client retries by its key.
+  if (s.deps.shutdownDeadline.aborted) throw serviceUnavailable(1)
   return getExecution(s, execution.id)
 }
 

@@ -102,6 +102,9 @@ async function create(s: Session, a: { agent: AgentWithTools; model: string; mes
   const plan = await s.deps.plans.planOf(tenantId)
   try {
     return await s.db.tx(async (tx) => {
+      // Lock order: the tenant row (taken by every status report) before the month's usage row, as endRun takes them.
+      // The reverse order here deadlocked against runs ending on the same tenant.
+      await tx.$queryRaw`SELECT 1 FROM tenants WHERE id = ${tenantId}::uuid FOR NO KEY UPDATE`
       await takeExecution(s, tx, tenantId, plan)
       const threadId = a.threadId ?? (await tx.thread.create({ data: { tenantId, title: a.messages.at(-1)!.content.slice(0, 80), createdById: s.principal.kind === 'USER' ? s.principal.userId : null } })).id
       const execution = await tx.execution.create({
