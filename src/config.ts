@@ -49,6 +49,8 @@ const declaration = {
     /** Extra field names (PII) whose values never reach a log line, at any depth. */
     redactFields: env('LOG_REDACT_FIELDS', list('email')),
   },
+  /** Root of the key that seals tenant secrets at rest; defaults to one derived from the JWT signing material. */
+  secretsKey: env('SECRETS_KEY', z.string().min(32, 'must be at least 32 characters').optional()),
   shutdownTimeoutMs: env('SHUTDOWN_TIMEOUT_MS', int(10_000, 0, 600_000)),
   auth: {
     jwtSecret: env('JWT_SECRET', z.string().min(32, 'must be at least 32 characters').optional()),

@@ -13,6 +13,7 @@ import { createLlmRegistry } from './llm/registry.ts'
 import { createLogger, type Logger } from './logger.ts'
 import { createPubSub } from './pubsub/index.ts'
 import { createRedis, whenReady } from './redis.ts'
+import { createSecretBox } from './tools/secret-box.ts'
 
 const redisBootWaitMs = 5_000
 
@@ -42,7 +43,7 @@ export async function buildDeps(config: Config, opts: DepsOptions = {}): Promise
   // must not be refused because a connection is still being made.
   const ready = await Promise.all([limits.ready(redisBootWaitMs), authRedis ? whenReady(authRedis, redisBootWaitMs) : true])
   if (ready.includes(false)) logger.warn('Redis is not reachable yet: rate-limited requests are refused until it is (see REDIS_UNAVAILABLE)')
-  const deps: AppDeps = { config, logger, db, pubsub, keys, denylist, limits, requestLimiter, plans, metrics, clock, llm, serverSecret, logCache: new LogCache() }
+  const deps: AppDeps = { config, logger, db, pubsub, keys, denylist, limits, requestLimiter, plans, metrics, clock, llm, serverSecret, secrets: createSecretBox(config.secretsKey ?? serverSecret), logCache: new LogCache() }
   return {
     deps,
     async close() {
