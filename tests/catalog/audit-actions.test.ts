@@ -12,6 +12,7 @@ import { createAgent, rawId } from './support.ts'
 const auditActions: Record<string, string> = {
   acceptInvitation: 'member.join',
   addMember: 'member.add',
+  cancelTenantDeletion: 'tenant.cancel_deletion',
   cancelExecution: 'execution.cancel',
   changePassword: 'auth.password_change',
   createAgent: 'agent.create',
@@ -19,6 +20,7 @@ const auditActions: Record<string, string> = {
   createThread: 'thread.create',
   createTool: 'tool.create',
   deleteAgent: 'agent.delete',
+  deleteTenant: 'tenant.delete',
   deleteThread: 'thread.delete',
   deleteTool: 'tool.delete',
   inviteMember: 'member.invite',
@@ -33,6 +35,7 @@ const auditActions: Record<string, string> = {
   signUp: 'auth.signup',
   updateAgent: 'agent.update',
   updateMemberRole: 'member.role_change',
+  updateTenant: 'tenant.update',
   updateThread: 'thread.update',
   updateTool: 'tool.update',
 }
@@ -117,6 +120,9 @@ describe('what successful mutations record', () => {
     await succeed(tenant, 'mutation($id: ID!) { deleteThread(input: { id: $id }) { deletedId } }', { id: thread.thread.id }, owner)
     await succeed(tenant, 'mutation($id: ID!) { deleteAgent(input: { id: $id }) { deletedId } }', { id: agent.agent.id }, owner)
     await succeed(tenant, 'mutation($id: ID!) { deleteTool(input: { id: $id }) { deletedId } }', { id: tool.tool.id }, owner)
+    await succeed(tenant, 'mutation { updateTenant(input: { name: "Audit actions" }) { tenant { id } } }', {}, owner)
+    await succeed(tenant, 'mutation { deleteTenant(input: { confirmName: "Audit actions" }) { deletionScheduledAt } }', {}, owner)
+    await succeed(tenant, 'mutation { cancelTenantDeletion { tenant { id } } }', {}, owner)
     await succeed(tenant, 'mutation { logout { success } }', {}, owner)
 
     expect([...recorded.keys()].sort()).toEqual(Object.keys(auditActions).sort())
