@@ -49,6 +49,8 @@ const declaration = {
     /** Extra field names (PII) whose values never reach a log line, at any depth. */
     redactFields: env('LOG_REDACT_FIELDS', list('email')),
   },
+  /** Root of the key that seals tenant secrets at rest; defaults to one derived from the JWT signing material. */
+  secretsKey: env('SECRETS_KEY', z.string().min(32, 'must be at least 32 characters').optional()),
   shutdownTimeoutMs: env('SHUTDOWN_TIMEOUT_MS', int(10_000, 0, 600_000)),
   auth: {
     jwtSecret: env('JWT_SECRET', z.string().min(32, 'must be at least 32 characters').optional()),
@@ -127,6 +129,7 @@ const declaration = {
   /** Limits of agent configuration (characters). */
   agents: { systemPromptMaxLength: env('SYSTEM_PROMPT_MAX_LENGTH', int(20_000, 100, 1_000_000)) },
   /** Audit entries older than `retentionDays` are purged (worker loop or `ops/scripts/audit-purge.ts`). */
+  tenants: { deletionGraceSeconds: env('TENANT_DELETION_GRACE_SECONDS', int(604_800, 0, 365 * 86_400)) },
   audit: { retentionDays: env('AUDIT_RETENTION_DAYS', int(365, 1, 36_500)) },
   limits: {
     /** Master switch of the request, field and WebSocket rate limits (benchmarks, emergencies). */

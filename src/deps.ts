@@ -14,6 +14,7 @@ import { createLlmRegistry } from './llm/registry.ts'
 import { createLogger, type Logger } from './logger.ts'
 import { createPubSub } from './pubsub/index.ts'
 import { createRedis, whenReady } from './redis.ts'
+import { createSecretBox } from './tools/secret-box.ts'
 
 const redisBootWaitMs = 5_000
 
@@ -47,7 +48,8 @@ export async function buildDeps(config: Config, opts: DepsOptions = {}): Promise
   // Every waiting request listens to it: no listener cap.
   setMaxListeners(0, shutdownDeadline.signal)
   const deps: AppDeps = {
-    config, logger, db, pubsub, keys, denylist, limits, streamLimits, requestLimiter, plans, metrics, clock, llm, serverSecret, logCache: new LogCache(),
+    config, logger, db, pubsub, keys, denylist, limits, streamLimits, requestLimiter, plans, metrics, clock, llm, serverSecret,
+    secrets: createSecretBox(config.secretsKey ?? serverSecret), logCache: new LogCache(),
     shutdownDeadline: shutdownDeadline.signal,
   }
   return {

@@ -12,7 +12,7 @@ const censor = '[redacted]'
 const secretFields = [
   'password', 'newPassword', 'currentPassword', 'passwordHash', 'token', 'accessToken', 'refreshToken', 'idToken',
   'secret', 'secretHash', 'clientSecret', 'apiKey', 'x-api-key', 'authorization', 'proxy-authorization', 'cookie',
-  'set-cookie', 'connectionParams', 'privateKey', 'jwtSecret',
+  'set-cookie', 'connectionParams', 'privateKey', 'jwtSecret', 'secretsKey',
 ]
 
 /** Credential shapes: opaque secrets (src/auth/secrets.ts), JWTs, and whatever follows a Bearer/Basic scheme. */

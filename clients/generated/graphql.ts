@@ -75,6 +75,8 @@ export type CreateToolInput = {
   description: string;
   /** BUILTIN only: echo, calculator or current_time. */
   handler?: string | null | undefined;
+  /** HTTP only: at most 20 headers sent with every call; their values are write-only. */
+  headers?: Array<HttpHeaderInput> | null | undefined;
   /** JSON Schema (an object schema) of the arguments; defaults to the handler's schema for BUILTIN tools. */
   inputSchema?: unknown;
   kind: ToolKind;
@@ -114,6 +116,14 @@ export type ExecutionStatus =
   | 'RUNNING'
   | 'SUCCEEDED'
   | 'TIMED_OUT';
+
+/** A header sent with every call of an HTTP tool (e.g. `Authorization`). The value is write-only: stored encrypted, never returned. */
+export type HttpHeaderInput = {
+  /** An HTTP header name; transport headers (Host, Content-Type, Content-Length, Connection, Proxy-*, …) are refused. */
+  name: string;
+  /** Up to 4,096 printable characters. */
+  value: string;
+};
 
 export type PlanTier =
   | 'ENTERPRISE'
@@ -205,6 +215,8 @@ export type UpdateToolInput = {
   expectedVersion?: number | null | undefined;
   /** BUILTIN only: echo, calculator or current_time. */
   handler?: string | null | undefined;
+  /** HTTP only: at most 20 headers sent with every call; their values are write-only. Absent keeps them; an empty list removes them. */
+  headers?: Array<HttpHeaderInput> | null | undefined;
   id: string | number;
   /** JSON Schema (an object schema) of the arguments; defaults to the handler's schema for BUILTIN tools. */
   inputSchema?: unknown;

@@ -64,7 +64,7 @@ async function authenticateAccessToken(deps: AuthDeps, token: string, opts: { fa
   const membership = await systemTx(deps.db.prisma, { tenantId: claims.tenantId, userId: claims.userId }, (tx) =>
     tx.membership.findUnique({
       where: { tenantId_userId: { tenantId: claims.tenantId, userId: claims.userId } },
-      include: { user: { select: { email: true, passwordChangedAt: true } } },
+      include: { user: { select: { email: true, passwordChangedAt: true } }, tenant: { select: { deletionScheduledAt: true } } },
     }))
   // Removed from the tenant, or the password changed after the token was issued.
   if (!membership || claims.issuedAt < membership.user.passwordChangedAt) {
@@ -80,6 +80,7 @@ async function authenticateAccessToken(deps: AuthDeps, token: string, opts: { fa
     tokenId: claims.tokenId,
     sessionId: claims.sessionId,
     expiresAt: claims.expiresAt,
+    tenantDeletionScheduledAt: membership.tenant.deletionScheduledAt,
   }
 }
 
@@ -102,6 +103,8 @@ async function authenticateApiKey(deps: AuthDeps, secret: string): Promise<ApiKe
       .updateMany({ where: { id: key.id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: new Date(now.getTime() - lastUsedResolutionMs) } }] }, data: { lastUsedAt: now } })
       .catch((err: Error) => deps.logger.warn({ err: err.message }, 'could not record API key use'))
   }
+  const tenant = await deps.db.forTenant(key.tenantId).client.tenant.findFirst({ select: { deletionScheduledAt: true } })
+  if (!tenant) throw unauthenticated()
   return {
     kind: 'API_KEY',
     tenantId: key.tenantId,
@@ -110,5 +113,6 @@ async function authenticateApiKey(deps: AuthDeps, secret: string): Promise<ApiKe
     scopes: new Set(key.scopes),
     createdById: key.createdById,
     expiresAt: key.expiresAt,
+    tenantDeletionScheduledAt: tenant.deletionScheduledAt,
   }
 }

@@ -12,6 +12,8 @@ export interface UserPrincipal {
   tokenId: string
   sessionId: string
   expiresAt: Date
+  /** Set while the tenant is scheduled for deletion: only an owner may read the tenant and cancel. */
+  tenantDeletionScheduledAt: Date | null
 }
 
 export interface ApiKeyPrincipal {
@@ -22,6 +24,8 @@ export interface ApiKeyPrincipal {
   scopes: ReadonlySet<Scope>
   createdById: string | null
   expiresAt: Date | null
+  /** Set while the tenant is scheduled for deletion: the key is refused for everything. */
+  tenantDeletionScheduledAt: Date | null
 }
 
 export type Principal = UserPrincipal | ApiKeyPrincipal

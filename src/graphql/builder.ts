@@ -33,6 +33,8 @@ export const builder = new SchemaBuilder<{
     user: boolean
     /** The caller holds this scope. */
     scope: Scope
+    /** An OWNER's session, even while the tenant is scheduled for deletion. */
+    owner: boolean
     /** The object belongs to the caller's tenant (type-level second line behind the scoped data path). */
     tenant: string
     /** The object is the calling user. */
@@ -46,19 +48,25 @@ export const builder = new SchemaBuilder<{
   defaultFieldNullability: false,
   scopeAuth: {
     // Scopes read ctx.principal lazily: sign-up/login set it mid-request for the fields of their payload.
+    // A tenant scheduled for deletion refuses every scope except `deletingOwner` (read the tenant, cancel).
     authScopes: (ctx) => ({
       public: true,
-      authenticated: () => !!ctx.principal,
-      user: () => ctx.principal?.kind === 'USER',
-      scope: (s) => !!ctx.principal?.scopes.has(s),
+      authenticated: () => !!ctx.principal && !deleting(ctx),
+      user: () => ctx.principal?.kind === 'USER' && !deleting(ctx),
+      scope: (s) => !!ctx.principal?.scopes.has(s) && !deleting(ctx),
       tenant: (tenantId) => !!ctx.principal && ctx.principal.tenantId === tenantId,
-      self: (userId) => ctx.principal?.kind === 'USER' && ctx.principal.userId === userId,
+      self: (userId) => ctx.principal?.kind === 'USER' && ctx.principal.userId === userId && !deleting(ctx),
+      owner: () => ctx.principal?.kind === 'USER' && ctx.principal.role === 'OWNER',
     }),
     authorizeOnSubscribe: true,
     unauthorizedError: (_parent, ctx, info, result) => {
       // Another tenant's object must look exactly like a missing one.
       if (isForeignTenant(result.failure)) return notFound()
       auditDenial(ctx, info, result.failure) // refused mutations are audited (DENIED)
+      if (deleting(ctx)) {
+        const at = ctx.principal!.tenantDeletionScheduledAt!.toISOString()
+        return new AppError('FORBIDDEN', `This tenant is scheduled for deletion at ${at}; an owner can cancel it with cancelTenantDeletion.`, { deletionScheduledAt: at })
+      }
       return ctx.principal
         ? new AppError('FORBIDDEN', 'You are not allowed to do this.')
         : new AppError('UNAUTHENTICATED', 'Authentication required.')
@@ -90,6 +98,8 @@ export const builder = new SchemaBuilder<{
     nodesQueryOptions: false,
   },
 })
+
+const deleting = (ctx: Context) => !!ctx.principal?.tenantDeletionScheduledAt
 
 /** Anonymous requests never touch tenant data: a client whose every query finds nothing. */
 function emptyClient(ctx: Context) {

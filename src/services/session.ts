@@ -14,6 +14,7 @@ import type { LlmRegistry } from '../llm/registry.ts'
 import type { Logger } from '../logger.ts'
 import type { Metrics } from '../metrics.ts'
 import type { PubSub } from '../pubsub/pubsub.ts'
+import type { SecretBox } from '../tools/secret-box.ts'
 
 /** Long-lived dependencies built once per process. */
 export interface AppDeps {
@@ -45,6 +46,8 @@ export interface AppDeps {
    * answers SERVICE_UNAVAILABLE instead of having its connection cut.
    */
   shutdownDeadline: AbortSignal
+  /** Seals tenant secrets at rest (HTTP tool headers); keyed by SECRETS_KEY or the signing material. */
+  secrets: SecretBox
 }
 
 export interface RequestMeta {

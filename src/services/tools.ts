@@ -8,6 +8,8 @@ import type { Prisma, Tool, ToolKind } from '../generated/prisma/client.ts'
 import { builtinHandlers, builtinNames, isBuiltinHandler } from '../tools/builtin.ts'
 import { validateToolUrl } from '../tools/http-tool.ts'
 import { validateInputSchema } from '../tools/schema.ts'
+import { normalizeHeaders, validateHeaders, type HttpHeader } from '../tools/http-headers.ts'
+import { publicToolUrl, sealHeaders } from './tool-secrets.ts'
 import { diff, redactUrl, sameJson } from './audit-diff.ts'
 import { auditChange } from './audit.ts'
 import { isUniqueViolation } from './db-errors.ts'
@@ -22,6 +24,8 @@ export interface ToolInput {
   kind?: ToolKind | null
   handler?: string | null
   url?: string | null
+  /** HTTP: replaces the tool's headers (write-only); absent keeps them, an empty list removes them. */
+  headers?: HttpHeader[] | null
   inputSchema?: unknown
 }
 
@@ -35,14 +39,14 @@ export type ToolQuery = { include?: Prisma.ToolInclude }
 
 const nameTaken = () => new AppError('CONFLICT', 'A tool with this name already exists.', { fields: [{ path: 'name', message: 'is already used by another tool' }] })
 
-/** What an audit entry shows of a tool (the URL without credentials or query string). */
-const view = (t: Pick<Tool, 'name' | 'description' | 'kind' | 'handler' | 'url' | 'inputSchema'>) =>
-  ({ name: t.name, description: t.description, kind: t.kind, handler: t.handler, url: t.url, inputSchema: t.inputSchema })
+/** What an audit entry shows of a tool (the URL without credentials or query string, header values as changed or not). */
+const view = (t: Pick<Tool, 'name' | 'description' | 'kind' | 'handler' | 'url' | 'headerNames' | 'headersSealed' | 'inputSchema'>) =>
+  ({ name: t.name, description: t.description, kind: t.kind, handler: t.handler, url: t.url, headerNames: t.headerNames, headerSecrets: t.headersSealed, inputSchema: t.inputSchema })
 const changes = (before: Tool | null, after: Tool | null) =>
   diff(before && view(before), after && view(after), { redact: { url: redactUrl } }) as Prisma.InputJsonObject
 
 /** The validated columns of a tool, from the complete input (create) or the input merged over the tool (update). */
-function toolData(s: Session, input: Required<ToolInput>) {
+function toolData(s: Session, input: Required<Omit<ToolInput, 'headers'>> & Pick<ToolInput, 'headers'>) {
   const p = new Problems()
   const name = text(p, 'name', input.name, nameRule)
   const description = text(p, 'description', input.description ?? '', descriptionRule)
@@ -55,8 +59,10 @@ function toolData(s: Session, input: Required<ToolInput>) {
     if (input.handler == null) p.add('handler', 'is required for BUILTIN tools')
     else handler = text(p, 'handler', input.handler, { max: 64, singleLine: true })
     if (handler && !isBuiltinHandler(handler)) p.add('handler', `must be one of ${builtinNames().join(', ')}`)
+    absent('headers', input.headers?.length ? input.headers : null)
   } else if (kind === 'HTTP') {
     absent('handler', input.handler)
+    if (input.headers) p.addAll(validateHeaders(input.headers))
     if (input.url == null) p.add('url', 'is required for HTTP tools')
     else {
       url = typeof input.url === 'string' ? input.url.trim() : ''
@@ -69,7 +75,9 @@ function toolData(s: Session, input: Required<ToolInput>) {
   const inputSchema = input.inputSchema ?? (handler && builtinHandlers.get(handler)?.inputSchema) ?? { type: 'object', properties: {} }
   p.addAll(validateInputSchema(inputSchema))
   p.check()
-  return { name, description, kind: kind!, handler, url, inputSchema: structuredClone(inputSchema) as Prisma.InputJsonObject }
+  // Headers are sealed only when given: an update without them keeps the stored ones (see updateTool).
+  const headers = input.headers ? sealHeaders(s.deps.secrets, kind === 'HTTP' ? normalizeHeaders(input.headers) : []) : {}
+  return { name, description, kind: kind!, handler, url, ...headers, inputSchema: structuredClone(inputSchema) as Prisma.InputJsonObject }
 }
 
 /** Runs a write, turning a duplicate name into CONFLICT on `name` (the transaction has rolled back by then). */
@@ -106,7 +114,7 @@ export async function getTool(s: Session, id: string, query: ToolQuery = {}) {
 
 /** Registers a tool after validating its kind-specific fields and its input schema. */
 export async function createTool(s: Session, input: ToolInput & { name: string; kind: ToolKind }) {
-  const data = toolData(s, { description: '', handler: null, url: null, inputSchema: null, ...input })
+  const data = toolData(s, { description: '', handler: null, url: null, headers: null, inputSchema: null, ...input })
   return uniqueName(() =>
     s.db.tx(async (tx) => {
       const tool = await tx.tool.create({ data: { ...data, tenantId: s.principal.tenantId } })
@@ -134,7 +142,10 @@ export async function updateTool(s: Session, input: ToolInput & Versioned & { id
         description: input.description ?? before.description,
         kind,
         handler,
-        url: keep(input.url, before.url),
+        // A client that sends back the URL it read (query values redacted) means "unchanged", not "[REDACTED]".
+        url: input.url != null && before.url && input.url === publicToolUrl(before.url) ? before.url : keep(input.url, before.url),
+        // Switching to BUILTIN drops the headers; otherwise absent headers stay as stored.
+        headers: input.headers ?? (kind !== before.kind ? [] : null),
         inputSchema: input.inputSchema ?? (defaulted && handler !== before.handler ? null : before.inputSchema),
       })
       const after = await conditionalUpdate(tx, before, data)

@@ -10,6 +10,7 @@ import { blockedAddressReason, type HttpToolPolicy } from './address-policy.ts'
 import { abortedError, ToolCallError } from './errors.ts'
 import { pinnedLookup, type Resolver } from './pinned-lookup.ts'
 import { readJsonResponse } from './http-response.ts'
+import type { HttpHeader } from './http-headers.ts'
 
 export type { HttpToolPolicy } from './address-policy.ts'
 export type { Resolver } from './pinned-lookup.ts'
@@ -26,6 +27,8 @@ export interface HttpCallOptions {
   /** Budget for DNS + TCP (+ TLS) alone; defaults to min(timeoutMs, 5000). */
   connectTimeoutMs?: number
   maxResponseBytes: number
+  /** The tool's own headers (already validated at registration); the transport's own headers win over them. */
+  headers?: HttpHeader[]
   /** DNS resolution, injectable for tests; defaults to the system resolver (dns.lookup). */
   resolve?: Resolver
 }
@@ -107,7 +110,7 @@ export async function callHttpTool(rawUrl: unknown, args: unknown, opts: HttpCal
       port: url.port || undefined,
       path: `${url.pathname}${url.search}`,
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json', 'user-agent': USER_AGENT, 'content-length': body.length },
+      headers: { ...Object.fromEntries((opts.headers ?? []).map((h) => [h.name, h.value])), 'content-type': 'application/json', accept: 'application/json', 'user-agent': USER_AGENT, 'content-length': body.length },
       // A private agent per call: a pooled keep-alive socket (opened by other code) would skip the lookup hook.
       agent: false,
       lookup: pinnedLookup(opts.policy, opts.resolve),

@@ -7,6 +7,7 @@ import { abortedError, ToolCallError, type ToolErrorCode } from './errors.ts'
 import { callHttpTool } from './http-tool.ts'
 import { checkJsonBounds } from './json-bounds.ts'
 import { validateArguments } from './schema.ts'
+import type { HttpHeader } from './http-headers.ts'
 
 export const ARGUMENT_LIMITS = { maxBytes: 256 * 1024, maxDepth: 32 }
 
@@ -14,6 +15,8 @@ export interface ToolDefinition {
   kind: 'BUILTIN' | 'HTTP'
   handler?: string | null
   url?: string | null
+  /** HTTP: the opened header values; `null` when they could not be opened (sealed under another key). */
+  headers?: HttpHeader[] | null
   /** The tool's own schema for its arguments; null/undefined means "any JSON object". */
   inputSchema: unknown
 }
@@ -98,10 +101,12 @@ async function runBuiltin(tool: ToolDefinition, args: Record<string, unknown>, o
 
 async function runHttp(tool: ToolDefinition, args: Record<string, unknown>, opts: RunToolOptions): Promise<unknown> {
   if (!tool.url) throw new ToolCallError('INVALID_TOOL', 'The HTTP tool has no URL.')
+  if (tool.headers === null) throw new ToolCallError('INVALID_TOOL', 'The HTTP tool\'s headers cannot be opened by this server (its secret key changed); set them again with updateTool.')
   return callHttpTool(tool.url, args, {
     policy: opts.httpPolicy,
     signal: opts.signal,
     timeoutMs: opts.timeoutMs,
     maxResponseBytes: opts.maxResponseBytes,
+    headers: tool.headers ?? [],
   })
 }

@@ -6,6 +6,7 @@ import { hostname } from 'node:os'
 import { randomBytes } from 'node:crypto'
 import type { AppDeps } from '../services/session.ts'
 import { topics } from '../events/topics.ts'
+import { purgeDueTenants } from '../services/tenants.ts'
 import { purgeAuditLog } from '../services/audit-log.ts'
 import { claimNext, requeueStale } from '../services/runs/claims.ts'
 import { runExecution } from './runner.ts'
@@ -43,6 +44,7 @@ export function startWorkerPool(deps: AppDeps, slots: number): WorkerPool {
   const loop = async () => {
     let lastReclaim = 0
     let lastPurge = 0
+    let lastTenantPurge = 0
     while (!stopping) {
       try {
         if (Date.now() - lastReclaim > deps.config.worker.staleMs / 3) {
@@ -54,6 +56,11 @@ export function startWorkerPool(deps: AppDeps, slots: number): WorkerPool {
           lastPurge = Date.now()
           const purged = await purgeAuditLog(deps)
           if (purged) log.info({ purged }, 'purged expired audit entries')
+        }
+        // Deleted tenants whose grace period is over: a minute late at most.
+        if (Date.now() - lastTenantPurge > 60_000) {
+          lastTenantPurge = Date.now()
+          await purgeDueTenants(deps)
         }
         if (running.size < slots) {
           const claimed = await claimNext(deps, id)

@@ -14,6 +14,7 @@ import { ClaimLostError } from '../services/runs/writer.ts'
 import { converse, toLlmMessages } from './conversation.ts'
 import { RunWriter } from './run-writer.ts'
 import { Progress, type AgentSnapshot } from './snapshot.ts'
+import { openToolSecrets } from '../services/tool-secrets.ts'
 
 type StopReason = 'cancelled' | 'timeout' | 'claim-lost' | 'shutdown'
 
@@ -28,7 +29,7 @@ export async function runExecution(deps: AppDeps, claimed: Claimed, shutdown: Ab
   let progress: Progress | undefined
   try {
     execution = await heldRun(deps, claimed)
-    const agent = execution.agentSnapshot as unknown as AgentSnapshot
+    const agent = openToolSecrets(execution.agentSnapshot as unknown as AgentSnapshot, deps.secrets)
     cleanups.push(deps.pubsub.subscribe(topics.control(claimed.id), () => stop('cancelled')))
     const beating = setInterval(() => void heartbeat(deps, claimed).then((r) => r === 'lost' ? stop('claim-lost') : r === 'cancel' && stop('cancelled'), () => {}), deps.config.worker.heartbeatMs)
     const deadline = (execution.startedAt ?? new Date()).getTime() + agent.timeoutSeconds * 1000

@@ -2,6 +2,7 @@
 // as AG-UI STATE_SNAPSHOT / STATE_DELTA (and as executionProgress).
 import { ev } from '../events/agui.ts'
 import type { RunWriter } from './run-writer.ts'
+import type { HttpHeader } from '../tools/http-headers.ts'
 
 export interface AgentSnapshot {
   id: string
@@ -13,7 +14,7 @@ export interface AgentSnapshot {
   timeoutSeconds: number
   maxConcurrentExecutions: number
   maxToolCalls: number
-  tools: { id: string; name: string; description: string; kind: 'BUILTIN' | 'HTTP'; handler: string | null; url: string | null; inputSchema: unknown }[]
+  tools: { id: string; name: string; description: string; kind: 'BUILTIN' | 'HTTP'; handler: string | null; url: string | null; headersSealed?: string | null; headers?: HttpHeader[] | null; inputSchema: unknown }[]
 }
 
 export interface ProgressState {

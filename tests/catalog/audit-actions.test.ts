@@ -13,6 +13,7 @@ import { createAgent, rawId } from './support.ts'
 const auditActions: Record<string, string> = {
   acceptInvitation: 'member.join',
   addMember: 'member.add',
+  cancelTenantDeletion: 'tenant.cancel_deletion',
   cancelExecution: 'execution.cancel',
   changePassword: 'auth.password_change',
   createAgent: 'agent.create',
@@ -21,6 +22,7 @@ const auditActions: Record<string, string> = {
   createTool: 'tool.create',
   createWebhook: 'webhook.create',
   deleteAgent: 'agent.delete',
+  deleteTenant: 'tenant.delete',
   deleteThread: 'thread.delete',
   deleteTool: 'tool.delete',
   deleteWebhook: 'webhook.delete',
@@ -38,6 +40,7 @@ const auditActions: Record<string, string> = {
   signUp: 'auth.signup',
   updateAgent: 'agent.update',
   updateMemberRole: 'member.role_change',
+  updateTenant: 'tenant.update',
   updateThread: 'thread.update',
   updateTool: 'tool.update',
   updateWebhook: 'webhook.update',
@@ -130,6 +133,9 @@ describe('what successful mutations record', () => {
     await succeed(tenant, 'mutation($id: ID!) { deleteThread(input: { id: $id }) { deletedId } }', { id: thread.thread.id }, owner)
     await succeed(tenant, 'mutation($id: ID!) { deleteAgent(input: { id: $id }) { deletedId } }', { id: agent.agent.id }, owner)
     await succeed(tenant, 'mutation($id: ID!) { deleteTool(input: { id: $id }) { deletedId } }', { id: tool.tool.id }, owner)
+    await succeed(tenant, 'mutation { updateTenant(input: { name: "Audit actions" }) { tenant { id } } }', {}, owner)
+    await succeed(tenant, 'mutation { deleteTenant(input: { confirmName: "Audit actions" }) { deletionScheduledAt } }', {}, owner)
+    await succeed(tenant, 'mutation { cancelTenantDeletion { tenant { id } } }', {}, owner)
     await succeed(tenant, 'mutation { logout { success } }', {}, owner)
 
     expect([...recorded.keys()].sort()).toEqual(Object.keys(auditActions).sort())

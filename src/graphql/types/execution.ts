@@ -3,6 +3,7 @@ import { cancelExecution } from '../../services/runs/cancel.ts'
 import { getExecution, listEvents, listExecutions, threadMessages } from '../../services/runs/history.ts'
 import { runAgent } from '../../services/runs/queue.ts'
 import { validationFailed } from '../../errors.ts'
+import { publicAgentSnapshot } from '../../services/tool-secrets.ts'
 import { builder } from '../builder.ts'
 import { connectionNames, decodeCursor, encodeCursor, nodeQuery, pageConnection, relayConnection } from '../connection.ts'
 import { decodeId } from '../ids.ts'
@@ -52,7 +53,7 @@ export const ExecutionRef = builder.prismaNode('Execution', {
     error: t.expose('error', { type: 'JSON', nullable: true, description: '`{ code, message, attempt }` of the last failure.' }),
     usage: t.field({ type: Usage, resolve: (e) => e }),
     attempt: t.exposeInt('attempt', { description: 'Attempts started so far (retries and recoveries included).' }),
-    agentSnapshot: t.expose('agentSnapshot', { type: 'JSON', description: 'The agent configuration (and tools) this run used.' }),
+    agentSnapshot: t.field({ type: 'JSON', description: 'The agent configuration (and tools) this run used; tool URL query values redacted, header values never shown.', select: { agentSnapshot: true }, resolve: (e) => publicAgentSnapshot(e.agentSnapshot) }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
     finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),

@@ -3,6 +3,7 @@ import { sessionOf } from '../../context.ts'
 import { AppError } from '../../errors.ts'
 import type { Tool } from '../../generated/prisma/client.ts'
 import { createTool, deleteTool, getTool, listTools, updateTool, type ToolQuery } from '../../services/tools.ts'
+import { publicToolUrl } from '../../services/tool-secrets.ts'
 import { builder } from '../builder.ts'
 import { connectionNames, nodeQuery, pageConnection } from '../connection.ts'
 import { decodeId } from '../ids.ts'
@@ -19,7 +20,13 @@ export const ToolRef = builder.prismaNode('Tool', {
     description: t.exposeString('description'),
     kind: t.expose('kind', { type: ToolKindEnum }),
     handler: t.exposeString('handler', { nullable: true, description: 'BUILTIN: the built-in handler (echo, calculator, current_time).' }),
-    url: t.exposeString('url', { nullable: true, description: 'HTTP: the endpoint called by the worker.' }),
+    url: t.string({
+      nullable: true,
+      description: 'HTTP: the endpoint called by the worker, with every query value and the fragment shown as `[REDACTED]` (to every reader). Sending it back unchanged in updateTool keeps the stored URL.',
+      select: { url: true },
+      resolve: (tool) => publicToolUrl(tool.url),
+    }),
+    headerNames: t.exposeStringList('headerNames', { description: 'HTTP: names of the headers sent with every call. Their values are write-only.' }),
     inputSchema: t.expose('inputSchema', { type: 'JSON', description: 'JSON Schema of the arguments object.' }),
     version: t.exposeInt('version', { description: 'Increases with every update; pass it as expectedVersion to detect concurrent changes.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
@@ -59,8 +66,17 @@ const toolFields = {
   description: 'Up to 2,000 characters.',
   handler: 'BUILTIN only: echo, calculator or current_time.',
   url: 'HTTP only: an https URL (private and loopback addresses are refused unless the server allows them).',
+  headers: 'HTTP only: at most 20 headers sent with every call; their values are write-only.',
   inputSchema: "JSON Schema (an object schema) of the arguments; defaults to the handler's schema for BUILTIN tools.",
 }
+
+const HttpHeaderInput = builder.inputType('HttpHeaderInput', {
+  description: 'A header sent with every call of an HTTP tool (e.g. `Authorization`). The value is write-only: stored encrypted, never returned.',
+  fields: (t) => ({
+    name: t.string({ required: true, description: 'An HTTP header name; transport headers (Host, Content-Type, Content-Length, Connection, Proxy-*, …) are refused.' }),
+    value: t.string({ required: true, description: 'Up to 4,096 printable characters.' }),
+  }),
+})
 
 const CreateToolInput = builder.inputType('CreateToolInput', {
   fields: (t) => ({
@@ -69,6 +85,7 @@ const CreateToolInput = builder.inputType('CreateToolInput', {
     kind: t.field({ type: ToolKindEnum, required: true }),
     handler: t.string({ description: toolFields.handler }),
     url: t.string({ description: toolFields.url }),
+    headers: t.field({ type: [HttpHeaderInput], description: toolFields.headers }),
     inputSchema: t.field({ type: 'JSON', description: toolFields.inputSchema }),
   }),
 })
@@ -82,6 +99,7 @@ const UpdateToolInput = builder.inputType('UpdateToolInput', {
     kind: t.field({ type: ToolKindEnum }),
     handler: t.string({ description: toolFields.handler }),
     url: t.string({ description: toolFields.url }),
+    headers: t.field({ type: [HttpHeaderInput], description: `${toolFields.headers} Absent keeps them; an empty list removes them.` }),
     inputSchema: t.field({ type: 'JSON', description: toolFields.inputSchema }),
   }),
 })
