@@ -122,7 +122,7 @@ describe('production mode', () => {
 
   it('refuses introspection over HTTP but still answers __typename', async () => {
     for (const q of introspection) {
-      const r = await post(prod, {}, JSON.stringify({ query: q }))
+      const r = await post(prod, { accept: 'application/graphql-response+json' }, JSON.stringify({ query: q }))
       expect(r.status).toBe(400)
       const text = await r.text()
       expect(JSON.parse(text).errors[0].message).toMatch(/introspection has been disabled/)
