@@ -6,6 +6,7 @@ import { createAdmission } from './admission.ts'
 import type { Config } from './config.ts'
 import type { AppDeps } from './services/session.ts'
 import { buildDeps, type DepsOptions } from './deps.ts'
+import { createAguiHandler } from './http/agui.ts'
 import { cameOverTls, securityHeaders } from './http/hardening.ts'
 import { createTracing } from './tracing.ts'
 import { startWorkerPool, type WorkerPool } from './worker/pool.ts'
@@ -32,11 +33,12 @@ export async function buildApp(config: Config, opts: DepsOptions = {}): Promise<
   const admission = createAdmission(deps)
   const yoga = createYogaServer(deps, { admission, tracing })
   const workers = config.workers > 0 ? startWorkerPool(deps, config.workers) : undefined
+  const agui = createAguiHandler(yoga, config)
   let stopping = false
 
   const server = http.createServer((req, res) => {
     const path = req.url?.split('?')[0]
-    if (path === '/health/live' || path === '/health/ready' || path === '/.well-known/jwks.json' || path === '/metrics') {
+    if (path === '/health/live' || path === '/health/ready' || path === '/.well-known/jwks.json' || path === '/metrics' || path?.startsWith('/agui/')) {
       const tls = cameOverTls({ get: (n) => String(req.headers[n] ?? '') || null }, req.socket, config.trustProxyHops)
       for (const [k, v] of Object.entries(securityHeaders({ html: false, tls, hstsMaxAge: config.http.hstsMaxAge }))) res.setHeader(k, v)
     }
@@ -47,6 +49,7 @@ export async function buildApp(config: Config, opts: DepsOptions = {}): Promise<
       return
     }
     if (path === '/metrics') return void serveMetrics(req, res, deps)
+    if (path?.startsWith('/agui/')) return void agui(req, res, path)
     if (stopping) res.setHeader('Connection', 'close')
     void yoga.requestListener(req, res)
   })
