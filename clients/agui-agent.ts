@@ -2,7 +2,7 @@
 // queues the run with runAgent and streams its AG-UI events over graphql-ws, resuming by cursor after disconnects.
 // The thread's history lives on the server: only messages it has not seen are sent.
 import { AbstractAgent, contentToText, EventType, type AgentConfig, type BaseEvent, type Message, type RunAgentInput } from '@ag-ui/client'
-import { Observable } from 'rxjs'
+import { Observable, type Subscriber } from 'rxjs'
 import type { Client } from 'graphql-ws'
 import { ExecutionEventsDocument, RunAgentDocument } from './generated/graphql.ts'
 import { createHttpClient } from './http.ts'
@@ -28,11 +28,13 @@ const isPlatformThread = (id: string | undefined) => {
 }
 
 export class AgentPlatformAgent extends AbstractAgent {
-  private readonly request: ReturnType<typeof createHttpClient>
-  private readonly ws: Client
-  private readonly platformAgentId: string
+  private request: ReturnType<typeof createHttpClient>
+  private ws: Client
+  private platformAgentId: string
   /** Ids of messages the server already holds (it sent them back in a snapshot or produced them). */
-  private readonly known = new Set<string>()
+  private known = new Set<string>()
+  /** The latest run and the cursor of its last delivered event: where connect() resumes. */
+  private last?: { executionId: string; cursor: string | null; finished: boolean }
 
   constructor(config: AgentPlatformAgentConfig) {
     super(config)
@@ -55,24 +57,60 @@ export class AgentPlatformAgent extends AbstractAgent {
         },
       }).then(({ runAgent: { execution } }) => {
         if (closed) return
-        stop = subscribeResumable({
-          client: this.ws,
-          query: ExecutionEventsDocument,
-          variables: { executionId: execution.id, after: null },
-          cursorOf: (d) => d.executionEvents.cursor,
-          onNext: (d) => {
-            const event = d.executionEvents.event as BaseEvent & Record<string, unknown>
-            this.remember(event)
-            observer.next(event)
-          },
-          onComplete: () => observer.complete(),
-          onError: (e) => observer.error(e),
-        })
+        this.last = { executionId: execution.id, cursor: null, finished: false }
+        stop = this.follow(observer)
       }, (e: unknown) => observer.error(e))
       return () => {
         closed = true
         stop()
       }
+    })
+  }
+
+  /**
+   * Reconnects to the latest run (AbstractAgent.connectAgent()) after a detached run or a lost connection. AG-UI
+   * verifies every stream from RUN_STARTED and applies it from its MESSAGES_SNAPSHOT, so the run is replayed from its
+   * start (from the durable log), then followed live; within the stream, drops resume by cursor.
+   */
+  protected override connect(_input: RunAgentInput): Observable<BaseEvent> {
+    return new Observable<BaseEvent>((observer) => {
+      if (!this.last || this.last.finished) {
+        observer.complete()
+        return
+      }
+      this.last.cursor = null
+      return this.follow(observer)
+    })
+  }
+
+  /** A copy that shares the connection but not the state: CopilotKit clones the agent for every request. */
+  override clone(): AgentPlatformAgent {
+    const copy = super.clone() as AgentPlatformAgent
+    copy.request = this.request
+    copy.ws = this.ws
+    copy.platformAgentId = this.platformAgentId
+    copy.known = new Set(this.known)
+    copy.last = this.last && { ...this.last }
+    return copy
+  }
+
+  /** Streams the latest run's events after its cursor, resumably, into `observer`; returns the stop function. */
+  private follow(observer: Subscriber<BaseEvent>): () => void {
+    const last = this.last!
+    return subscribeResumable({
+      client: this.ws,
+      query: ExecutionEventsDocument,
+      variables: { executionId: last.executionId, after: last.cursor },
+      cursorOf: (d) => d.executionEvents.cursor,
+      onNext: (d) => {
+        const event = d.executionEvents.event as BaseEvent & Record<string, unknown>
+        last.cursor = d.executionEvents.cursor
+        if (event.type === EventType.RUN_FINISHED || event.type === EventType.RUN_ERROR) last.finished = true
+        this.remember(event)
+        observer.next(event)
+      },
+      onComplete: () => observer.complete(),
+      onError: (e) => observer.error(e),
     })
   }
 

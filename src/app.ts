@@ -7,6 +7,8 @@ import { createAdmission } from './admission.ts'
 import type { Config } from './config.ts'
 import type { AppDeps } from './services/session.ts'
 import { buildDeps, type DepsOptions } from './deps.ts'
+import { createAguiHandler } from './http/agui.ts'
+import { landingPage, serveConsole } from './http/console.ts'
 import { cameOverTls, securityHeaders } from './http/hardening.ts'
 import { createTracing } from './tracing.ts'
 import { startWorkerPool, type WorkerPool } from './worker/pool.ts'
@@ -33,7 +35,9 @@ export async function buildApp(config: Config, opts: DepsOptions = {}): Promise<
   const admission = createAdmission(deps)
   const yoga = createYogaServer(deps, { admission, tracing })
   const workers = config.workers > 0 ? startWorkerPool(deps, config.workers) : undefined
+  const agui = createAguiHandler(yoga, config)
   let stopping = false
+  let started = false
 
   // Responses being written: when a stop begins, those whose head is not out yet close their connection too.
   const answering = new Set<http.ServerResponse>()
@@ -42,17 +46,25 @@ export async function buildApp(config: Config, opts: DepsOptions = {}): Promise<
     res.once('close', () => answering.delete(res))
     if (stopping) closeAfter(res)
     const path = req.url?.split('?')[0]
-    if (path === '/health/live' || path === '/health/ready' || path === '/.well-known/jwks.json' || path === '/metrics') {
+    if (path === '/health/live' || path === '/health/startup' || path === '/health/ready' || path === '/.well-known/jwks.json' || path === '/metrics' || path?.startsWith('/agui/')) {
       const tls = cameOverTls({ get: (n) => String(req.headers[n] ?? '') || null }, req.socket, config.trustProxyHops)
       for (const [k, v] of Object.entries(securityHeaders({ html: false, tls, hstsMaxAge: config.http.hstsMaxAge }))) res.setHeader(k, v)
     }
     if (path === '/health/live') return sendJson(res, 200, { status: 'ok' })
+    // For a startup probe: 200 once the app is built (migrations applied) and listening.
+    if (path === '/health/startup') return sendJson(res, started ? 200 : 503, { status: started ? 'ok' : 'starting' })
+    if (path === '/' && !config.isProduction) return landingPage(res, { console: config.http.console })
+    if (config.http.console && path?.startsWith('/console')) {
+      void serveConsole(req, res, path, deps.logger).then((served) => served || void yoga.requestListener(req, res))
+      return
+    }
     if (path === '/.well-known/jwks.json') return sendJson(res, 200, deps.keys.jwks())
     if (path === '/health/ready') {
       void readiness(deps, stopping).then(({ ok, checks }) => sendJson(res, ok ? 200 : 503, { status: ok ? 'ok' : 'unavailable', checks }))
       return
     }
     if (path === '/metrics') return void serveMetrics(req, res, deps)
+    if (path?.startsWith('/agui/')) return void agui(req, res, path)
     void yoga.requestListener(req, res)
   })
   server.removeAllListeners('clientError')
@@ -70,7 +82,10 @@ export async function buildApp(config: Config, opts: DepsOptions = {}): Promise<
     listen: () =>
       new Promise((resolve, reject) => {
         server.once('error', reject)
-        server.listen(config.port, config.host, () => resolve((server.address() as AddressInfo).port))
+        server.listen(config.port, config.host, () => {
+          started = true
+          resolve((server.address() as AddressInfo).port)
+        })
       }),
     stop: () => (stopped ??= drain()),
   }

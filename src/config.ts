@@ -184,6 +184,8 @@ const declaration = {
     corsOrigins: env('CORS_ORIGINS', corsOrigins),
     /** HSTS max-age sent on requests that arrived over TLS (0 = no HSTS). */
     hstsMaxAge: env('HSTS_MAX_AGE_SECONDS', int(31_536_000, 0, 63_072_000)),
+    /** The web console at /console; unset: on in development, off in production. */
+    console: env('CONSOLE_ENABLED', z.enum(['true', 'false', '1', '0', 'yes', 'no']).optional().transform((v) => (v === undefined ? undefined : ['true', '1', 'yes'].includes(v)))),
   },
   metrics: {
     enabled: env('METRICS_ENABLED', bool(true)),
@@ -226,6 +228,7 @@ export function loadConfig(vars: NodeJS.ProcessEnv = process.env) {
     ...c,
     isProduction,
     host: c.host ?? (isProduction ? '0.0.0.0' : '127.0.0.1'),
+    http: { ...c.http, console: c.http.console ?? !isProduction },
     version: pkg.version,
     database: { ...c.database, migrationUrl: c.database.migrationUrl ?? c.database.url },
     llm: { ...c.llm, openAi: openAi.baseUrl ? { ...openAi, baseUrl: openAi.baseUrl } : undefined },

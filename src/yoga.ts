@@ -14,6 +14,7 @@ import { denialAuditPlugin } from './graphql/denials.ts'
 import { addRequestId, isMasked, toPublicError } from './graphql/errors.ts'
 import { schema } from './graphql/index.ts'
 import { corsOptions, csrfPlugin, securityHeadersPlugin } from './http/hardening.ts'
+import { graphiqlOptions, renderBundledGraphiQL } from './http/graphiql.ts'
 import { createHttpAdapter, httpOperationPlugin, type HttpAdapter } from './http/adapter.ts'
 import { tooComplex } from './limits/shape.ts'
 import { activeSubscriptionsPlugin, createOperationObserver } from './observability.ts'
@@ -147,7 +148,8 @@ export function createYogaServer(deps: AppDeps, opts: YogaOptions): Yoga {
     batching: config.queryLimits.batchLimit > 0 ? { limit: config.queryLimits.batchLimit } : false,
     maxRequestBodySize: config.queryLimits.maxBodyBytes,
     cors: corsOptions(config),
-    graphiql: production ? false : { title: 'Agent Platform API', subscriptionsProtocol: 'WS' },
+    graphiql: production ? false : graphiqlOptions,
+    renderGraphiQL: renderBundledGraphiQL,
     context: ({ request, wsMeta, wsPrincipal }) => {
       if (wsMeta) return createContext(deps, wsMeta, wsPrincipal)
       // Identified before yoga read the parameters; never fall back to anonymous.

@@ -16,6 +16,19 @@ const publicExtensions = ['fields', 'retryAfter', 'limit', 'actual', 'agents', '
 interface HttpExtension {
   status?: number
   headers?: Record<string, string>
+  spec?: boolean
+}
+
+/**
+ * Request errors the GraphQL-over-HTTP specification covers (parse, validation, variable coercion): 400 for
+ * `application/graphql-response+json`, but 200 for a client that accepts only `application/json`. Yoga honours
+ * `http.spec` for that; graphql-js's coercion errors carry no code and no http extension at all. Also true for our
+ * own public form of such an error, so a second pass keeps the flag.
+ */
+function isSpecRequestError(ext: Record<string, unknown>, http: HttpExtension | undefined): boolean {
+  if (ext.code === undefined && !http) return true
+  if (!http?.spec) return false
+  return ext.code === 'GRAPHQL_PARSE_FAILED' || ext.code === 'GRAPHQL_VALIDATION_FAILED' || ext.code === 'VALIDATION_FAILED'
 }
 
 function root(error: unknown): unknown {
@@ -69,7 +82,7 @@ export function toPublicError(error: unknown, opts: { production: boolean }): Gr
         ...pick(ext, publicExtensions),
         code,
         ...(code === 'VALIDATION_FAILED' && !ext.fields && { fields: [] }),
-        ...(status && { http: { status, headers: http?.headers } }),
+        ...(status && { http: { status, headers: http?.headers, ...(isSpecRequestError(ext, http) && { spec: true }) } }),
       },
     })
   }

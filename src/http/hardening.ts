@@ -8,17 +8,17 @@ import type { CORSOptions, Plugin } from 'graphql-yoga'
 import type { Config } from '../config.ts'
 
 /**
- * GraphiQL (development only) loads its bundle, styles and editor workers from unpkg and renders with inline
- * scripts; everything else the server sends is data and may load nothing at all.
+ * GraphiQL (development only) is one bundled page: inline script and styles, editor workers from blob: URLs.
+ * No external origin: it must render on a network without internet.
  */
 const graphiqlCsp = [
   "default-src 'self'",
-  "script-src 'self' 'unsafe-inline' https://unpkg.com blob:",
+  "script-src 'self' 'unsafe-inline' blob:",
   "worker-src 'self' blob:",
-  "style-src 'self' 'unsafe-inline' https://unpkg.com",
-  "font-src 'self' data: https://unpkg.com",
-  "img-src 'self' data: https://raw.githubusercontent.com",
-  "connect-src 'self' ws: wss: https://unpkg.com",
+  "style-src 'self' 'unsafe-inline'",
+  "font-src 'self' data:",
+  "img-src 'self' data:",
+  "connect-src 'self' ws: wss:",
   "frame-ancestors 'none'",
   "base-uri 'none'",
   "form-action 'none'",

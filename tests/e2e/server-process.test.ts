@@ -44,10 +44,20 @@ describe('npm start (embedded default)', () => {
     if (s?.npm.exitCode === null) process.kill(s.pid, 'SIGKILL')
   })
 
-  it('serves the API, GraphiQL and subscriptions, then stops cleanly on SIGTERM', async () => {
+  it('announces itself at once, serves the API, GraphiQL, the console and subscriptions, then stops cleanly on SIGTERM', async () => {
     s = await npmStart()
     expect(s.lines.find((l) => l.port)).toMatchObject({ mode: 'embedded', redis: 'memory' })
     const base = `http://127.0.0.1:${s.port}`
+    // First impressions: a line at once, then what it waits for, then where to go.
+    const messages = s.lines.map((l) => String(l.msg))
+    expect(messages[0]).toMatch(/^starting…/)
+    expect(messages[1]).toMatch(/^waiting for the database/)
+    await eventually(() => expect(s.lines.map((l) => String(l.msg))).toContain(`ready: GraphiQL http://127.0.0.1:${s.port}/graphql · console http://127.0.0.1:${s.port}/console`))
+    expect((await fetch(`${base}/health/startup`)).status).toBe(200)
+    const landing = await fetch(`${base}/`)
+    expect(landing.status).toBe(200)
+    expect(await landing.text()).toMatch(/href="\/graphql"[\s\S]*href="\/console"/)
+    expect((await fetch(`${base}/console`)).headers.get('content-type')).toContain('text/html')
 
     const r = await fetch(`${base}/graphql`, {
       method: 'POST',

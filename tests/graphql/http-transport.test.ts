@@ -15,6 +15,9 @@ const post = (body: string, headers: Record<string, string> = { 'content-type': 
 /** GET requests must prove they are not a cross-site form or link (CSRF prevention). */
 const csrf = { 'x-graphql-yoga-csrf': '1' }
 
+/** The GraphQL-over-HTTP media type: request errors answer 400 (a legacy `application/json` client gets 200). */
+const modern = { 'content-type': 'application/json', accept: 'application/graphql-response+json' }
+
 /** No response, in any mode, may carry a stack trace or the original error. */
 const expectNoLeak = (text: string) => expect(text).not.toMatch(/originalError|stack|at .*\.ts:\d+/)
 
@@ -51,9 +54,9 @@ describe('HTTP transport', () => {
     ['JSON that is not an object', () => post('[1,2]'), 400],
     ['variables that are not an object', () => post(JSON.stringify({ query: '{ serverInfo { mode } }', variables: [1] })), 400],
     ['variables that are not JSON (GET)', () => fetch(`${base()}/graphql?query=${encodeURIComponent('{serverInfo{mode}}')}&variables=nope`, { headers: csrf }), 400],
-    ['a GraphQL syntax error', () => post(JSON.stringify({ query: '{ serverInfo { mode ' })), 400],
-    ['an unknown field', () => post(JSON.stringify({ query: '{ nope }' })), 400],
-    ['a variable of the wrong type', () => post(JSON.stringify({ query: 'query($c: Int) { serverInfo { mode } __typename @include(if: $c) }', variables: { c: 'x' } })), 400],
+    ['a GraphQL syntax error', () => post(JSON.stringify({ query: '{ serverInfo { mode ' }), modern), 400],
+    ['an unknown field', () => post(JSON.stringify({ query: '{ nope }' }), modern), 400],
+    ['a variable of the wrong type', () => post(JSON.stringify({ query: 'query($c: Int) { serverInfo { mode } __typename @include(if: $c) }', variables: { c: 'x' } }), modern), 400],
     ['an unsupported content type', () => post('{ serverInfo { mode } }', { 'content-type': 'text/plain' }), 415],
     ['a mutation over GET', () => fetch(`${base()}/graphql?query=${encodeURIComponent('mutation { x }')}`, { headers: csrf }), 405],
   ])('refuses %s with a typed 4xx error', async (_name, send, status) => {
@@ -65,6 +68,14 @@ describe('HTTP transport', () => {
     expect(body.errors[0].extensions.fields).toEqual(expect.any(Array))
     expect(body.errors[0].extensions.requestId).toBe(r.headers.get('x-request-id'))
     expectNoLeak(text)
+  })
+
+  it('answers request errors with 200 to a client that accepts only application/json, as the specification asks', async () => {
+    for (const query of ['{ serverInfo { mode ', '{ nope }']) {
+      const r = await post(JSON.stringify({ query }), { 'content-type': 'application/json', accept: 'application/json' })
+      expect(r.status).toBe(200)
+      expect((await r.json()).errors[0].extensions.code).toBe('VALIDATION_FAILED')
+    }
   })
 
   it('serves GraphiQL, wired for subscriptions over WebSocket, to browsers', async () => {

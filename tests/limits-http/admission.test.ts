@@ -39,7 +39,7 @@ describe('one admission pipeline for HTTP and WebSocket', () => {
     const owner = await signUp(t)
     const ws = connectWs(t.port!, { authorization: owner.headers.authorization })
     expect(codes(await errorOf(ws.collect('{ nope }')))).toEqual(['VALIDATION_FAILED'])
-    expect((await t.gql('{ nope }', undefined, owner.headers)).status).toBe(400)
+    expect((await t.gql('{ nope }', undefined, { ...owner.headers, accept: 'application/graphql-response+json' })).status).toBe(400)
     expect((await t.gql(viewerQuery, undefined, owner.headers)).status).toBe(200)
     expect((await ws.collect(viewerQuery))[0]!.errors).toBeUndefined()
     // RATE_LIMIT_FREE_PER_MINUTE=4 is spent: the next operation is refused with the same code on both transports.

@@ -62,12 +62,13 @@ describe('security headers', () => {
     for (const path of ['/health/live', '/health/ready', '/metrics']) expectHardened((await fetch(`http://127.0.0.1:${t.port}${path}`)).headers)
   })
 
-  it('lets GraphiQL load its assets and open its WebSocket, and nothing else', async () => {
+  it('serves GraphiQL bundled: inline assets, its WebSocket, and no external origin', async () => {
     const r = await fetch(`http://127.0.0.1:${t.port}/graphql`, { headers: { accept: 'text/html' } })
     expect(await r.text()).toContain('GraphiQL')
     expectHardened(r.headers)
     const csp = r.headers.get('content-security-policy')!
-    expect(csp).toContain("script-src 'self' 'unsafe-inline' https://unpkg.com blob:")
+    expect(csp).toContain("script-src 'self' 'unsafe-inline' blob:")
+    expect(csp).not.toMatch(/https?:\/\//)
     expect(csp).toContain('connect-src')
     expect(csp).toContain('ws:')
   })
@@ -121,7 +122,7 @@ describe('production mode', () => {
 
   it('refuses introspection over HTTP but still answers __typename', async () => {
     for (const q of introspection) {
-      const r = await post(prod, {}, JSON.stringify({ query: q }))
+      const r = await post(prod, { accept: 'application/graphql-response+json' }, JSON.stringify({ query: q }))
       expect(r.status).toBe(400)
       const text = await r.text()
       expect(JSON.parse(text).errors[0].message).toMatch(/introspection has been disabled/)

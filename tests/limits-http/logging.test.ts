@@ -29,7 +29,7 @@ describe('operation logs', () => {
     const tenantId = decodeGlobalID(owner.tenantId).id
     const r = await t.gql('query Me { viewer { principal { kind } } }', undefined, { ...owner.headers, 'x-request-id': 'log-test-1' })
     expect(r.status).toBe(200)
-    await t.gql('query Broken { nope }', undefined, { ...owner.headers, 'x-request-id': 'log-test-2' })
+    await t.gql('query Broken { nope }', undefined, { ...owner.headers, 'x-request-id': 'log-test-2', accept: 'application/graphql-response+json' })
     const ws = connectWs(t.port!, { authorization: owner.headers.authorization })
     await ws.collect('query OverSocket { viewer { principal { kind } } }')
     await ws.client.dispose()

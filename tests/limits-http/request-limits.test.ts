@@ -53,7 +53,7 @@ describe('request rate limits', () => {
     expect(ok.status).toBe(200)
     expect(rateHeaders(ok.headers)).toEqual({ limit: String(L), remaining: String(L - 1), reset: '60' })
 
-    const invalid = await gqlAs(t, owner.headers, '{ nope }')
+    const invalid = await gqlAs(t, { ...owner.headers, accept: 'application/graphql-response+json' }, '{ nope }')
     expect(invalid.status).toBe(400)
     expect(rateHeaders(invalid.headers)).toEqual({ limit: String(L), remaining: String(L - 2), reset: '60' })
 

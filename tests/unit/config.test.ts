@@ -98,7 +98,7 @@ describe('limits configuration', () => {
       PRO: { executionsPerMonth: 50_000, tokensPerMonth: 50_000_000 },
       ENTERPRISE: { executionsPerMonth: null, tokensPerMonth: null },
     })
-    expect(c.http).toEqual({ corsOrigins: [], hstsMaxAge: 31_536_000 })
+    expect(c.http).toEqual({ corsOrigins: [], hstsMaxAge: 31_536_000, console: true })
     expect(c.metrics).toEqual({ enabled: true, token: undefined })
     expect(c.tracing.otlpEndpoint).toBeUndefined()
     expect(c.log).toMatchObject({ modules: {}, redactFields: ['email'] })

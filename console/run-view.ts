@@ -1,0 +1,107 @@
+// Watches one run: its AG-UI events, replayed from the durable log and then live, rendered as they arrive (text
+// streaming in, tool calls with arguments and results, state, progress). A dropped connection or a server restart
+// resubscribes after the last cursor delivered (subscribeResumable), so nothing is lost or shown twice.
+import { subscribeResumable } from '../clients/ws.ts'
+import { ExecutionEventsDocument } from '../clients/generated/graphql.ts'
+import { describeError, ws } from './api.ts'
+import { card, h } from './dom.ts'
+
+type AgEvent = Record<string, unknown> & { type: string }
+
+export function watchRun(executionId: string, onEnd: () => void): { element: HTMLElement; stop: () => void } {
+  const status = h('span', { class: 'status running', 'data-testid': 'run-status' }, 'connecting')
+  const bar = h('div')
+  const transcript = h('div', { class: 'transcript', 'data-testid': 'transcript' })
+  const state = h('pre', { 'data-testid': 'run-state' }, '{}')
+  const counter = h('span', { class: 'muted', 'data-testid': 'event-count' }, '0 events')
+  const error = h('p', { class: 'error', 'data-testid': 'run-error' })
+  const element = card('Run', h('div', {}, status, ' ', counter, ' ', h('code', { class: 'muted' }, executionId)), h('div', { class: 'progress' }, bar), transcript, error, h('details', {}, h('summary', {}, 'State'), state))
+
+  const messages = new Map<string, HTMLElement>()
+  const tools = new Map<string, { args: HTMLElement; result: HTMLElement }>()
+  let current: Record<string, unknown> = {}
+  let count = 0
+  const bubble = (id: string, role: string, text = '') => {
+    let el = messages.get(id)
+    if (!el) {
+      el = h('div', { class: `msg ${role}`, 'data-role': role }, text)
+      messages.set(id, el)
+      transcript.append(el)
+    }
+    return el
+  }
+  const showState = (s: Record<string, unknown>) => {
+    current = s
+    state.textContent = JSON.stringify(s, null, 2)
+    if (typeof s.percent === 'number') bar.style.width = `${s.percent}%`
+  }
+
+  const apply = (e: AgEvent) => {
+    switch (e.type) {
+      case 'RUN_STARTED': status.textContent = 'running'; break
+      case 'MESSAGES_SNAPSHOT':
+        for (const m of e.messages as { id: string; role: string; content?: unknown }[]) {
+          if (m.role === 'user' || m.role === 'system' || (m.role === 'assistant' && typeof m.content === 'string' && m.content)) bubble(m.id, m.role).textContent = typeof m.content === 'string' ? m.content : ''
+        }
+        break
+      case 'TEXT_MESSAGE_START': bubble(String(e.messageId), String(e.role ?? 'assistant')); break
+      case 'TEXT_MESSAGE_CONTENT': bubble(String(e.messageId), 'assistant').append(String(e.delta)); break
+      case 'TOOL_CALL_START': {
+        const args = h('code')
+        const result = h('pre', { hidden: true })
+        tools.set(String(e.toolCallId), { args, result })
+        transcript.append(h('div', { class: 'tool', 'data-testid': 'tool-call' }, h('span', { class: 'muted' }, 'tool '), h('strong', {}, String(e.toolCallName)), ' ', args, result))
+        break
+      }
+      case 'TOOL_CALL_ARGS': tools.get(String(e.toolCallId))?.args.append(String(e.delta)); break
+      case 'TOOL_CALL_RESULT': {
+        const t = tools.get(String(e.toolCallId))
+        if (t) Object.assign(t.result, { hidden: false, textContent: String(e.content) })
+        break
+      }
+      case 'STATE_SNAPSHOT': showState((e.snapshot ?? {}) as Record<string, unknown>); break
+      case 'STATE_DELTA': {
+        const next = { ...current }
+        for (const op of e.delta as { op: string; path: string; value?: unknown }[]) {
+          const key = op.path.split('/')[1]
+          if (!key) continue
+          if (op.op === 'remove') delete next[key]
+          else next[key] = op.value
+        }
+        showState(next)
+        break
+      }
+      case 'RUN_FINISHED': {
+        const outcome = (e.outcome as { type?: string } | undefined)?.type ?? 'success'
+        status.textContent = outcome === 'success' ? 'finished' : outcome
+        status.className = `status ${outcome === 'success' ? 'finished' : 'error'}`
+        bar.style.width = '100%'
+        break
+      }
+      case 'RUN_ERROR':
+        status.textContent = 'error'
+        status.className = 'status error'
+        error.textContent = String(e.message ?? 'The run failed.')
+        break
+    }
+  }
+
+  const stop = subscribeResumable({
+    client: ws,
+    query: ExecutionEventsDocument,
+    variables: { executionId, after: null },
+    cursorOf: (d) => d.executionEvents.cursor,
+    onNext: (d) => {
+      count++
+      counter.textContent = `${count} events`
+      apply(d.executionEvents.event as AgEvent)
+    },
+    onComplete: onEnd,
+    onError: (e) => {
+      error.textContent = describeError(e)
+      onEnd()
+    },
+    backoff: (n) => Math.min(2_000, 200 * 2 ** n),
+  })
+  return { element, stop }
+}
