@@ -31,10 +31,10 @@ export const ExecutionEventRef = builder.objectRef<{ cursor: string; seq: number
 
 export const eventsList = (executionId: string) => `events:${executionId}`
 /** The sequence number inside an event cursor of this execution (0 for none). */
-export function afterSeq(ctx: Parameters<typeof decodeCursor>[0], executionId: string, after: string | null | undefined): number {
+export function afterSeq(ctx: Parameters<typeof decodeCursor>[0], executionId: string, after: string | null | undefined, path: 'after' | 'before' = 'after'): number {
   if (after == null) return 0
-  const seq = Number(decodeCursor(ctx, eventsList(executionId), after, 'after'))
-  if (!Number.isSafeInteger(seq) || seq < 0) throw validationFailed([{ path: 'after', message: 'is not a cursor of this list' }])
+  const seq = Number(decodeCursor(ctx, eventsList(executionId), after, path))
+  if (!Number.isSafeInteger(seq) || seq < 0) throw validationFailed([{ path, message: 'is not a cursor of this list' }])
   return seq
 }
 
@@ -61,13 +61,15 @@ export const ExecutionRef = builder.prismaNode('Execution', {
     events: t.connection(
       {
         type: ExecutionEventRef,
-        description: 'The AG-UI event log, in order. `after` takes a cursor of this list; `first` is capped.',
+        description: 'The AG-UI event log, in order. `after`/`before` take cursors of this list; `first`/`last` are capped.',
         resolve: async (e, args, ctx) => {
-          const first = Math.min(Math.max(args.first ?? 100, 0), ctx.deps.config.pagination.maxSize * 10)
+          const cap = (n: number | null | undefined) => (n == null ? undefined : Math.min(Math.max(n, 0), ctx.deps.config.pagination.maxSize * 10))
           const after = afterSeq(ctx, e.id, args.after)
-          const { events, hasMore } = await listEvents(sessionOf(ctx), e.id, after, first)
+          const before = args.before == null ? undefined : afterSeq(ctx, e.id, args.before, 'before')
+          const window = { after, before, first: cap(args.first) ?? (args.last == null ? 100 : undefined), last: cap(args.last) }
+          const { events, hasNextPage, hasPreviousPage } = await listEvents(sessionOf(ctx), e.id, window)
           const edges = events.map((x) => ({ cursor: encodeCursor(ctx, eventsList(e.id), String(x.seq)), node: { ...x, event: x.payload, cursor: encodeCursor(ctx, eventsList(e.id), String(x.seq)) } }))
-          return { edges, totalCount: e.lastSeq, pageInfo: { hasNextPage: hasMore, hasPreviousPage: after > 0, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null } }
+          return { edges, totalCount: e.lastSeq, pageInfo: { hasNextPage, hasPreviousPage, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null } }
         },
       },
       ...connectionNames('ExecutionEventLog'),
