@@ -31,7 +31,8 @@ export async function buildApp(config: Config, opts: DepsOptions = {}): Promise<
   // Concurrent subscriptions per principal, shared by WebSocket and server-sent events.
   const slots = createSubscriptionSlots(config.limits.enabled ? config.limits.ws.maxSubscriptionsPerPrincipal : Number.MAX_SAFE_INTEGER, deps.metrics)
   const yoga = createYogaServer(deps, { slots, tracing })
-  const workers = config.workers > 0 ? startWorkerPool(deps, config.workers) : undefined
+  const workerSlots = config.workers ?? config.worker.concurrency
+  const workers = workerSlots > 0 ? startWorkerPool(deps, workerSlots) : undefined
   let stopping = false
 
   const server = http.createServer((req, res) => {

@@ -115,6 +115,17 @@ export type ExecutionStatus =
   | 'SUCCEEDED'
   | 'TIMED_OUT';
 
+/** What a run does to the runs already active on its thread. Runs of one thread never overlap. */
+export type MultitaskStrategy =
+  /** Wait for them; runs execute one at a time in creation order (default). */
+  | 'ENQUEUE'
+  /** Cancel them (their partial replies stay in the history), then run. */
+  | 'INTERRUPT'
+  /** Refuse with THREAD_BUSY. */
+  | 'REJECT'
+  /** Cancel them and remove their messages from the history, then run. */
+  | 'ROLLBACK';
+
 export type PlanTier =
   | 'ENTERPRISE'
   | 'FREE'
@@ -128,6 +139,8 @@ export type RunAgentInput = {
   messages?: Array<RunMessageInput> | null | undefined;
   /** Overrides the agent's model (must be allowed). */
   model?: string | null | undefined;
+  /** Default ENQUEUE. */
+  multitaskStrategy?: MultitaskStrategy | null | undefined;
   /** A single user message. Give either prompt or messages. */
   prompt?: string | null | undefined;
   /** Client-chosen AG-UI run id, unique per tenant; repeating it returns the same execution. */

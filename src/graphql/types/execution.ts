@@ -58,6 +58,7 @@ export const ExecutionRef = builder.prismaNode('Execution', {
     startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
     finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
     cancelRequestedAt: t.expose('cancelRequestedAt', { type: 'DateTime', nullable: true }),
+    rolledBackAt: t.expose('rolledBackAt', { type: 'DateTime', nullable: true, description: 'Set when a ROLLBACK run cancelled this one: its messages left the history.' }),
     events: t.connection(
       {
         type: ExecutionEventRef,
@@ -173,6 +174,18 @@ const RunAgentInput = builder.inputType('RunAgentInput', {
     runId: t.string({ description: 'Client-chosen AG-UI run id, unique per tenant; repeating it returns the same execution.' }),
     idempotencyKey: t.string({ description: 'Repeating a request with the same key returns the same execution.' }),
     wait: t.boolean({ description: 'Return only once the run has finished.' }),
+    multitaskStrategy: t.field({
+      type: builder.enumType('MultitaskStrategy', {
+        description: 'What a run does to the runs already active on its thread. Runs of one thread never overlap.',
+        values: {
+          ENQUEUE: { description: 'Wait for them; runs execute one at a time in creation order (default).' },
+          REJECT: { description: 'Refuse with THREAD_BUSY.' },
+          INTERRUPT: { description: 'Cancel them (their partial replies stay in the history), then run.' },
+          ROLLBACK: { description: 'Cancel them and remove their messages from the history, then run.' },
+        },
+      }),
+      description: 'Default ENQUEUE.',
+    }),
   }),
 })
 const CancelExecutionInput = builder.inputType('CancelExecutionInput', { fields: (t) => ({ id: t.id({ required: true }) }) })

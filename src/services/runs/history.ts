@@ -73,10 +73,10 @@ export async function waitUntilFinished(s: Session, execution: Execution, timeou
   return getExecution(s, execution.id)
 }
 
-/** The thread's messages: those recorded by its latest finished run (its history plus what it added). */
+/** The thread's messages: those recorded by its latest finished run (its history plus what it added); runs rolled back by a later one do not count. */
 export async function threadMessages(s: Session, threadId: string): Promise<AguiMessage[]> {
   const latest = await s.db.client.execution.findFirst({
-    where: { threadId, NOT: { messages: { equals: Prisma.DbNull } } },
+    where: { threadId, rolledBackAt: null, NOT: { messages: { equals: Prisma.DbNull } } },
     orderBy: { id: 'desc' },
     select: { messages: true },
   })
@@ -97,7 +97,7 @@ export async function runEvents(deps: AppDeps, r: RunRef): Promise<AguiEvent[]> 
 /** The thread's messages before this run: those its previous run ended with. */
 export async function previousMessages(deps: AppDeps, e: Execution): Promise<AguiMessage[]> {
   const prev = await deps.db.forTenant(e.tenantId).client.execution.findFirst({
-    where: { threadId: e.threadId, id: { lt: e.id }, NOT: { messages: { equals: Prisma.DbNull } } },
+    where: { threadId: e.threadId, id: { lt: e.id }, rolledBackAt: null, NOT: { messages: { equals: Prisma.DbNull } } },
     orderBy: { id: 'desc' },
     select: { messages: true },
   })
