@@ -17,7 +17,8 @@ export interface Claimed {
  * Claims the next claimable execution for `workerId`: QUEUED and due; first on its thread (no earlier run of the
  * thread is unfinished, none is running: a thread's runs never overlap and each starts from the history of those
  * before it); its tenant below its plan's cap and its agent below maxConcurrentExecutions. Fair across tenants: the
- * tenant with the fewest running runs goes first, so no tenant waits behind another's backlog. Atomic across workers
+ * tenant with the fewest running runs goes first, ties to the one that started a run least recently (round robin, even
+ * with one slot), so no tenant waits behind another's backlog. Atomic across workers
  * and processes: candidates are row-locked with SKIP LOCKED, and the running counts are taken under per-tenant and
  * per-agent advisory locks, so two workers can never both start the last free slot.
  */
@@ -27,7 +28,14 @@ export async function claimNext(deps: AppDeps, workerId: string): Promise<Claime
   for (let tries = 0; tries < 20; tries++) {
     const result = await systemTx(deps.db.prisma, { purpose: 'worker' }, async (tx) => {
       const [candidate] = await tx.$queryRaw<Candidate[]>`
-        WITH busy AS (SELECT tenant_id, count(*)::int AS running FROM executions WHERE status = 'RUNNING' GROUP BY tenant_id)
+        WITH recent AS (
+          SELECT tenant_id, status, claimed_at FROM executions WHERE status = 'RUNNING'
+          UNION ALL
+          SELECT tenant_id, status, claimed_at FROM executions
+          WHERE status IN ('SUCCEEDED', 'FAILED', 'CANCELLED', 'TIMED_OUT') AND heartbeat_at > now() - interval '60 seconds'
+        ), busy AS (
+          SELECT tenant_id, count(*) FILTER (WHERE status = 'RUNNING')::int AS running, max(claimed_at) AS last_claim FROM recent GROUP BY tenant_id
+        )
         SELECT e.id, e.tenant_id, e.agent_id, (e.agent_snapshot->>'maxConcurrentExecutions')::int AS max,
           CASE t.plan WHEN 'ENTERPRISE' THEN ${caps.ENTERPRISE}::int WHEN 'PRO' THEN ${caps.PRO}::int ELSE ${caps.FREE}::int END AS tenant_max
         FROM executions e
@@ -39,7 +47,7 @@ export async function claimNext(deps: AppDeps, workerId: string): Promise<Claime
             SELECT 1 FROM executions o
             WHERE o.tenant_id = e.tenant_id AND o.thread_id = e.thread_id AND o.id <> e.id
               AND (o.status = 'RUNNING' OR (o.status = 'QUEUED' AND o.id < e.id)))
-        ORDER BY coalesce(b.running, 0), e.run_after, e.id
+        ORDER BY coalesce(b.running, 0), b.last_claim NULLS FIRST, e.run_after, e.id
         FOR UPDATE OF e SKIP LOCKED
         LIMIT 1`
       if (!candidate) return null
