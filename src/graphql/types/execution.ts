@@ -2,6 +2,7 @@ import { sessionOf } from '../../context.ts'
 import { cancelExecution } from '../../services/runs/cancel.ts'
 import { getExecution, listEvents, listExecutions, threadMessages } from '../../services/runs/history.ts'
 import { runAgent } from '../../services/runs/queue.ts'
+import { retryExecution } from '../../services/runs/retry.ts'
 import { queryFromInfo } from '@pothos/plugin-prisma'
 import { validationFailed } from '../../errors.ts'
 import { builder } from '../builder.ts'
@@ -77,6 +78,13 @@ export const ExecutionRef = builder.prismaNode('Execution', {
     ),
   }),
 })
+
+builder.prismaObjectFields('Execution', (t) => ({
+  retryOf: t.field({
+    type: ExecutionRef, nullable: true, description: 'The execution this one re-runs (retryExecution).',
+    resolve: (e, _a, ctx) => (e.retryOfId ? getExecution(sessionOf(ctx), e.retryOfId).catch(() => null) : null),
+  }),
+}))
 
 const ToolCallRef = builder.objectRef<{ id: string; function: { name: string; arguments: string } }>('ThreadToolCall').implement({
   fields: (t) => ({
@@ -189,6 +197,7 @@ const RunAgentInput = builder.inputType('RunAgentInput', {
   }),
 })
 const CancelExecutionInput = builder.inputType('CancelExecutionInput', { fields: (t) => ({ id: t.id({ required: true }) }) })
+const RetryExecutionInput = builder.inputType('RetryExecutionInput', { fields: (t) => ({ id: t.id({ required: true, description: 'A FAILED, TIMED_OUT or CANCELLED execution.' }) }) })
 const ExecutionPayload = (name: string) =>
   builder.objectRef<{ execution: object }>(name).implement({ fields: (t) => ({ execution: t.field({ type: ExecutionRef, resolve: (p) => p.execution as never }) }) })
 
@@ -210,5 +219,12 @@ builder.mutationFields((t) => ({
     authScopes: { scope: 'EXECUTIONS_RUN' },
     args: { input: t.arg({ type: CancelExecutionInput, required: true }) },
     resolve: async (_r, { input }, ctx) => ({ execution: await cancelExecution(sessionOf(ctx), { id: decodeId(input.id, 'Execution') }) }),
+  }),
+  retryExecution: t.field({
+    type: ExecutionPayload('RetryExecutionPayload'),
+    description: 'Queues a new execution with the same input (`retryOf` set).',
+    authScopes: { scope: 'EXECUTIONS_RUN' },
+    args: { input: t.arg({ type: RetryExecutionInput, required: true }) },
+    resolve: async (_r, { input }, ctx) => ({ execution: await retryExecution(sessionOf(ctx), { id: decodeId(input.id, 'Execution') }) }),
   }),
 }))
