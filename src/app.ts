@@ -34,7 +34,8 @@ export async function buildApp(config: Config, opts: DepsOptions = {}): Promise<
   // One admission pipeline (and so one count of open subscriptions) for HTTP and WebSocket.
   const admission = createAdmission(deps)
   const yoga = createYogaServer(deps, { admission, tracing })
-  const workers = config.workers > 0 ? startWorkerPool(deps, config.workers) : undefined
+  const workerSlots = config.workers ?? config.worker.concurrency
+  const workers = workerSlots > 0 ? startWorkerPool(deps, workerSlots) : undefined
   const agui = createAguiHandler(yoga, config)
   let stopping = false
   let started = false

@@ -76,7 +76,8 @@ const declaration = {
     defaultSize: env('PAGE_SIZE_DEFAULT', int(20, 1, 1_000)),
     maxSize: env('PAGE_SIZE_MAX', int(100, 1, 1_000)),
   },
-  workers: env('WORKERS', int(1, 0, 64)),
+  /** In-process worker slots; unset → `worker.concurrency`, 0 → no in-process worker. */
+  workers: env('WORKERS', z.coerce.number().int().min(0).max(256).optional()),
   /** Reverse proxies in front of the server whose X-Forwarded-For entries are trusted (0 = use the socket address). */
   trustProxyHops: env('TRUST_PROXY_HOPS', int(0, 0, 10)),
   llm: {
@@ -119,6 +120,14 @@ const declaration = {
     maxAttempts: env('WORKER_MAX_ATTEMPTS', int(3, 1, 20)),
     retryBaseMs: env('WORKER_RETRY_BASE_MS', int(1_000, 10, 600_000)),
     retryMaxMs: env('WORKER_RETRY_MAX_MS', int(60_000, 10, 3_600_000)),
+    /** Runs one worker process drives at once: runs mostly wait on models and tools, not on the CPU. */
+    concurrency: env('WORKER_CONCURRENCY', int(8, 1, 256)),
+    /** Runs of one tenant running at once, across every worker, by plan. */
+    tenantMaxRunning: {
+      FREE: env('TENANT_MAX_RUNNING_FREE', int(4, 1, 100_000)),
+      PRO: env('TENANT_MAX_RUNNING_PRO', int(16, 1, 100_000)),
+      ENTERPRISE: env('TENANT_MAX_RUNNING_ENTERPRISE', int(64, 1, 100_000)),
+    },
   },
   subscriptions: {
     pollMs: env('SUBSCRIPTION_POLL_MS', int(1_000, 50, 60_000)),

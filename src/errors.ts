@@ -15,6 +15,8 @@ export type ErrorCode =
   | 'QUERY_TOO_COMPLEX'
   | 'SERVICE_UNAVAILABLE'
   | 'INTERNAL_SERVER_ERROR'
+  | 'THREAD_BUSY'
+  | 'INTERRUPT_EXPIRED'
 
 /** A problem with one input field, as reported in `extensions.fields`. */
 export interface FieldProblem {

@@ -65,6 +65,13 @@ export type CreateAgentInput = {
   toolIds?: Array<string | number> | null | undefined;
 };
 
+export type CreateApiKeyInput = {
+  expiresAt?: string | null | undefined;
+  name: string;
+  /** A subset of your own scopes. */
+  scopes: Array<Scope>;
+};
+
 export type CreateThreadInput = {
   /** At most 200 characters; blank or null for none. */
   title?: string | null | undefined;
@@ -125,10 +132,42 @@ export type HttpHeaderInput = {
   value: string;
 };
 
+export type LoginInput = {
+  email: string;
+  password: string;
+  /** Which of your tenants to sign in to (default: the first you joined). */
+  tenantId?: string | number | null | undefined;
+};
+
+/** What a run does to the runs already active on its thread. Runs of one thread never overlap. */
+export type MultitaskStrategy =
+  /** Wait for them; runs execute one at a time in creation order (default). */
+  | 'ENQUEUE'
+  /** Cancel them (their partial replies stay in the history), then run. */
+  | 'INTERRUPT'
+  /** Refuse with THREAD_BUSY. */
+  | 'REJECT'
+  /** Cancel them and remove their messages from the history, then run. */
+  | 'ROLLBACK';
+
 export type PlanTier =
   | 'ENTERPRISE'
   | 'FREE'
   | 'PRO';
+
+export type PrincipalKind =
+  | 'API_KEY'
+  | 'USER';
+
+export type RefreshTokenInput = {
+  refreshToken: string;
+};
+
+export type Role =
+  | 'ADMIN'
+  | 'DEVELOPER'
+  | 'OWNER'
+  | 'VIEWER';
 
 export type RunAgentInput = {
   agentId: string | number;
@@ -138,6 +177,8 @@ export type RunAgentInput = {
   messages?: Array<RunMessageInput> | null | undefined;
   /** Overrides the agent's model (must be allowed). */
   model?: string | null | undefined;
+  /** Default ENQUEUE. */
+  multitaskStrategy?: MultitaskStrategy | null | undefined;
   /** A single user message. Give either prompt or messages. */
   prompt?: string | null | undefined;
   /** Client-chosen AG-UI run id, unique per tenant; repeating it returns the same execution. */
@@ -159,6 +200,27 @@ export type RunMessageRole =
   | 'assistant'
   | 'system'
   | 'user';
+
+/** A permission; roles grant sets of scopes, API keys carry their own. */
+export type Scope =
+  | 'AGENTS_READ'
+  | 'AGENTS_WRITE'
+  | 'AUDIT_READ'
+  | 'EXECUTIONS_READ'
+  | 'EXECUTIONS_RUN'
+  | 'KEYS_MANAGE'
+  | 'MEMBERS_MANAGE'
+  | 'TENANT_ADMIN'
+  | 'TOOLS_READ'
+  | 'TOOLS_WRITE'
+  | 'WEBHOOKS_MANAGE';
+
+export type SignUpInput = {
+  displayName?: string | null | undefined;
+  email: string;
+  password: string;
+  tenantName: string;
+};
 
 export type ToolFilter = {
   /** Only tools used by the agent with this name (case-insensitive). */
@@ -273,6 +335,41 @@ export type AuditLogQueryVariables = Exact<{
 
 
 export type AuditLogQuery = { auditLog: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, at: string, action: string, resourceType: string | null, resourceId: string | null, outcome: AuditOutcome, requestId: string | null, ipAddress: string | null, userAgent: string | null, changes: unknown, metadata: unknown, actor: { type: ActorType, id: string | null, label: string | null } } }> } };
+
+export type AuthFieldsFragment = { accessToken: string, refreshToken: string, expiresAt: string, user: { id: string, email: string | null }, tenant: { id: string, name: string } };
+
+export type SignUpMutationVariables = Exact<{
+  input: SignUpInput;
+}>;
+
+
+export type SignUpMutation = { signUp: { accessToken: string, refreshToken: string, expiresAt: string, user: { id: string, email: string | null }, tenant: { id: string, name: string } } };
+
+export type LoginMutationVariables = Exact<{
+  input: LoginInput;
+}>;
+
+
+export type LoginMutation = { login: { accessToken: string, refreshToken: string, expiresAt: string, user: { id: string, email: string | null }, tenant: { id: string, name: string } } };
+
+export type RefreshTokenMutationVariables = Exact<{
+  input: RefreshTokenInput;
+}>;
+
+
+export type RefreshTokenMutation = { refreshToken: { accessToken: string, refreshToken: string, expiresAt: string, user: { id: string, email: string | null }, tenant: { id: string, name: string } } };
+
+export type CreateApiKeyMutationVariables = Exact<{
+  input: CreateApiKeyInput;
+}>;
+
+
+export type CreateApiKeyMutation = { createApiKey: { secret: string, apiKey: { id: string, name: string, prefix: string, scopes: Array<Scope> } } };
+
+export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ViewerQuery = { viewer: { scopes: Array<Scope>, role: Role | null, principal: { id: string, kind: PrincipalKind, name: string }, tenant: { id: string, name: string, plan: PlanTier } } };
 
 export type RunAgentMutationVariables = Exact<{
   input: RunAgentInput;
@@ -462,6 +559,21 @@ export const AgentFieldsFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"AgentFields"}) as unknown as TypedDocumentString<AgentFieldsFragment, unknown>;
+export const AuthFieldsFragmentDoc = new TypedDocumentString(`
+    fragment AuthFields on AuthPayload {
+  accessToken
+  refreshToken
+  expiresAt
+  user {
+    id
+    email
+  }
+  tenant {
+    id
+    name
+  }
+}
+    `, {"fragmentName":"AuthFields"}) as unknown as TypedDocumentString<AuthFieldsFragment, unknown>;
 export const ThreadFieldsFragmentDoc = new TypedDocumentString(`
     fragment ThreadFields on Thread {
   id
@@ -641,6 +753,94 @@ export const AuditLogDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<AuditLogQuery, AuditLogQueryVariables>;
+export const SignUpDocument = new TypedDocumentString(`
+    mutation SignUp($input: SignUpInput!) {
+  signUp(input: $input) {
+    ...AuthFields
+  }
+}
+    fragment AuthFields on AuthPayload {
+  accessToken
+  refreshToken
+  expiresAt
+  user {
+    id
+    email
+  }
+  tenant {
+    id
+    name
+  }
+}`) as unknown as TypedDocumentString<SignUpMutation, SignUpMutationVariables>;
+export const LoginDocument = new TypedDocumentString(`
+    mutation Login($input: LoginInput!) {
+  login(input: $input) {
+    ...AuthFields
+  }
+}
+    fragment AuthFields on AuthPayload {
+  accessToken
+  refreshToken
+  expiresAt
+  user {
+    id
+    email
+  }
+  tenant {
+    id
+    name
+  }
+}`) as unknown as TypedDocumentString<LoginMutation, LoginMutationVariables>;
+export const RefreshTokenDocument = new TypedDocumentString(`
+    mutation RefreshToken($input: RefreshTokenInput!) {
+  refreshToken(input: $input) {
+    ...AuthFields
+  }
+}
+    fragment AuthFields on AuthPayload {
+  accessToken
+  refreshToken
+  expiresAt
+  user {
+    id
+    email
+  }
+  tenant {
+    id
+    name
+  }
+}`) as unknown as TypedDocumentString<RefreshTokenMutation, RefreshTokenMutationVariables>;
+export const CreateApiKeyDocument = new TypedDocumentString(`
+    mutation CreateApiKey($input: CreateApiKeyInput!) {
+  createApiKey(input: $input) {
+    apiKey {
+      id
+      name
+      prefix
+      scopes
+    }
+    secret
+  }
+}
+    `) as unknown as TypedDocumentString<CreateApiKeyMutation, CreateApiKeyMutationVariables>;
+export const ViewerDocument = new TypedDocumentString(`
+    query Viewer {
+  viewer {
+    scopes
+    role
+    principal {
+      id
+      kind
+      name
+    }
+    tenant {
+      id
+      name
+      plan
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ViewerQuery, ViewerQueryVariables>;
 export const RunAgentDocument = new TypedDocumentString(`
     mutation RunAgent($input: RunAgentInput!) {
   runAgent(input: $input) {

@@ -25,15 +25,16 @@ export function answeredToolNames(messages: LlmMessage[], from: number): Set<str
  * The calls the mock makes this turn: every offered tool the prompt names (whole word, case-insensitive) that has no
  * result yet, in the order the prompt names them. Ids derive from `seed` (a hash of the conversation).
  */
-export function plannedToolCalls(prompt: string, tools: LlmToolSpec[], answered: Set<string>, seed: string): LlmToolCall[] {
+export function plannedToolCalls(prompt: string, tools: LlmToolSpec[], answered: Set<string>, seed: string, forced?: string): LlmToolCall[] {
   const mentioned = tools
-    .map((tool, order) => ({ tool, order, at: prompt.search(mentionOf(tool.name)) }))
+    // A forced call (directive) counts as named at the start of the prompt: its arguments derive from all of it.
+    .map((tool, order) => ({ tool, order, at: forced && tool.name.toLowerCase() === forced.toLowerCase() ? 0 : prompt.search(mentionOf(tool.name)) }))
     .filter((m) => m.at >= 0 && !answered.has(m.tool.name.toLowerCase()))
     .sort((a, b) => a.at - b.at || a.order - b.order)
   return mentioned.map(({ tool, at }, i) => ({
     id: `call_${sha256(`${seed}:${i}:${tool.name}`).slice(0, 24)}`,
     name: tool.name,
-    arguments: JSON.stringify(deriveArguments(tool.parameters, { prompt, after: prompt.slice(at + tool.name.length) })),
+    arguments: JSON.stringify(deriveArguments(tool.parameters, { prompt, after: prompt.slice(at + (prompt.search(mentionOf(tool.name)) === at ? tool.name.length : 0)) })),
   }))
 }
 

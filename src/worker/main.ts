@@ -11,8 +11,9 @@ if (!config.database.url) {
 }
 
 const { deps, close } = await buildDeps(config)
-const pool = startWorkerPool(deps, Math.max(1, config.workers))
-deps.logger.info({ worker: pool.id, slots: Math.max(1, config.workers) }, 'worker started')
+const slots = Math.max(1, config.workers || config.worker.concurrency)
+const pool = startWorkerPool(deps, slots)
+deps.logger.info({ worker: pool.id, slots }, 'worker started')
 
 let stopping = false
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

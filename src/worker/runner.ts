@@ -6,6 +6,7 @@ import { applyEvents } from '../events/messages.ts'
 import { topics } from '../events/topics.ts'
 import type { Execution } from '../generated/prisma/client.ts'
 import { LlmError } from '../llm/errors.ts'
+import { stripDirectives } from '../llm/mock.ts'
 import { heartbeat, type Claimed } from '../services/runs/claims.ts'
 import { heldRun, previousMessages, runEvents } from '../services/runs/history.ts'
 import { encodeRunIds } from '../services/runs/run-ids.ts'
@@ -42,6 +43,7 @@ export async function runExecution(deps: AppDeps, claimed: Claimed, shutdown: Ab
 
     const ids = encodeRunIds(execution)
     progress = new Progress(writer, { status: 'RUNNING', step: 'starting', percent: 0, attempt: claimed.attempt, tokens: { prompt: execution.promptTokens, completion: execution.completionTokens, total: execution.totalTokens } })
+    const provider = deps.llm.providerFor(execution.model)
     const input = [...(await previousMessages(deps, execution)), ...((execution.input as { messages: AguiMessage[] }).messages)]
     if (claimed.lastSeq === 0) {
       writer.emit(ev.runStarted(ids.threadId, ids.runId))
@@ -53,12 +55,13 @@ export async function runExecution(deps: AppDeps, claimed: Claimed, shutdown: Ab
       writer.emit(ev.custom('attempt', { attempt: claimed.attempt }))
     }
     progress.snapshot()
-    writer.emit(ev.messagesSnapshot(input))
+    // The mock's test directives steer this run only: the snapshot (hence the thread's history) goes without them.
+    writer.emit(ev.messagesSnapshot(provider.name === 'mock' ? input.map(withoutDirectives) : input))
     if (claimed.attempt > deps.config.worker.maxAttempts) throw new LlmError('The run was interrupted too many times.', { retryable: false })
     if (abort.signal.aborted) throw abort.signal.reason
 
     const output = await converse({
-      provider: deps.llm.providerFor(execution.model), model: execution.model, agent, writer, signal: abort.signal,
+      provider, model: execution.model, agent, writer, signal: abort.signal,
       attempt: claimed.attempt, idPrefix: `${claimed.id.slice(-12)}-a${claimed.attempt}`, progress,
       messages: [...(agent.systemPrompt ? [{ role: 'system' as const, content: agent.systemPrompt }] : []), ...toLlmMessages(input)],
       http: { policy: { allowPrivateNetworks: deps.config.httpTools.allowPrivateNetworks, allowInsecureHttp: deps.config.httpTools.allowInsecureHttp }, timeoutMs: deps.config.httpTools.timeoutMs, maxResponseBytes: deps.config.httpTools.maxResponseBytes },
@@ -83,6 +86,9 @@ export async function runExecution(deps: AppDeps, claimed: Claimed, shutdown: Ab
     for (const c of cleanups) c()
   }
 }
+
+const withoutDirectives = (m: AguiMessage): AguiMessage =>
+  m.role === 'user' && typeof m.content === 'string' ? { ...m, content: stripDirectives(m.content) } : m
 
 const usageOf = (p: Progress) => ({ promptTokens: p.state.tokens.prompt, completionTokens: p.state.tokens.completion })
 

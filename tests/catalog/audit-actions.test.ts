@@ -32,6 +32,7 @@ const auditActions: Record<string, string> = {
   redeliverWebhook: 'webhook.redeliver',
   refreshToken: 'auth.refresh',
   removeMember: 'member.remove',
+  retryExecution: 'execution.retry',
   revokeApiKey: 'api_key.revoke',
   revokeInvitation: 'member.invite_revoke',
   rotateApiKey: 'api_key.rotate',
@@ -130,6 +131,7 @@ describe('what successful mutations record', () => {
     await succeed(tenant, 'mutation($id: ID!) { updateThread(input: { id: $id, title: "U" }) { thread { id } } }', { id: thread.thread.id }, owner)
     const run = await succeed<{ execution: { id: string } }>(tenant, 'mutation($a: ID!, $t: ID!) { runAgent(input: { agentId: $a, threadId: $t, prompt: "hi" }) { execution { id } } }', { a: agent.agent.id, t: thread.thread.id }, owner)
     await succeed(tenant, 'mutation($id: ID!) { cancelExecution(input: { id: $id }) { execution { status } } }', { id: run.execution.id }, owner)
+    await succeed(tenant, 'mutation($id: ID!) { retryExecution(input: { id: $id }) { execution { id } } }', { id: run.execution.id }, owner)
     await succeed(tenant, 'mutation($id: ID!) { deleteThread(input: { id: $id }) { deletedId } }', { id: thread.thread.id }, owner)
     await succeed(tenant, 'mutation($id: ID!) { deleteAgent(input: { id: $id }) { deletedId } }', { id: agent.agent.id }, owner)
     await succeed(tenant, 'mutation($id: ID!) { deleteTool(input: { id: $id }) { deletedId } }', { id: tool.tool.id }, owner)

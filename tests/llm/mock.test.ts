@@ -174,3 +174,22 @@ describe('mock-1: directives', () => {
     expect((err as LlmError).retryable).toBe(false)
   })
 })
+
+describe('mock-1: generated ids do not matter', () => {
+  it('answers the same whatever ids the caller gave the tool calls', async () => {
+    const tools = [calculator]
+    const [call] = callsOf(await collect(mock, request([user('use calculator to compute 2 + 3 * 4')], { tools })))
+    const after = (id: string): LlmMessage[] => [
+      user('use calculator to compute 2 + 3 * 4'),
+      { role: 'assistant', content: '', toolCalls: [{ ...call!, id }] },
+      { role: 'tool', toolCallId: id, content: '14' },
+    ]
+    expect(await collect(mock, request(after('run-a-call-1'), { tools }))).toEqual(await collect(mock, request(after('run-b-attempt-2-call-1'), { tools })))
+  })
+
+  it('[[mock:call=<name>]] calls an offered tool the prompt does not name', async () => {
+    const chunks = await collect(mock, request([user('what is 2 + 2 [[mock:call=calculator]]')], { tools: [calculator, weather] }))
+    expect(callsOf(chunks).map((c) => c.name)).toEqual(['calculator'])
+    expect(chunks.at(-1)).toEqual({ type: 'finish', reason: 'tool_calls' })
+  })
+})

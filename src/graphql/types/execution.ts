@@ -2,10 +2,11 @@ import { sessionOf } from '../../context.ts'
 import { cancelExecution } from '../../services/runs/cancel.ts'
 import { getExecution, listEvents, listExecutions, threadMessages } from '../../services/runs/history.ts'
 import { runAgent } from '../../services/runs/queue.ts'
+import { retryExecution } from '../../services/runs/retry.ts'
 import { validationFailed } from '../../errors.ts'
 import { publicAgentSnapshot } from '../../services/tool-secrets.ts'
 import { builder } from '../builder.ts'
-import { connectionNames, decodeCursor, encodeCursor, nodeQuery, pageConnection, relayConnection } from '../connection.ts'
+import { connectionNames, decodeCursor, encodeCursor, nodeQuery, pageConnection } from '../connection.ts'
 import { decodeId } from '../ids.ts'
 
 export const ExecutionStatusEnum = builder.enumType('ExecutionStatus', { values: ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED', 'TIMED_OUT'] as const })
@@ -31,10 +32,10 @@ export const ExecutionEventRef = builder.objectRef<{ cursor: string; seq: number
 
 export const eventsList = (executionId: string) => `events:${executionId}`
 /** The sequence number inside an event cursor of this execution (0 for none). */
-export function afterSeq(ctx: Parameters<typeof decodeCursor>[0], executionId: string, after: string | null | undefined): number {
+export function afterSeq(ctx: Parameters<typeof decodeCursor>[0], executionId: string, after: string | null | undefined, path: 'after' | 'before' = 'after'): number {
   if (after == null) return 0
-  const seq = Number(decodeCursor(ctx, eventsList(executionId), after, 'after'))
-  if (!Number.isSafeInteger(seq) || seq < 0) throw validationFailed([{ path: 'after', message: 'is not a cursor of this list' }])
+  const seq = Number(decodeCursor(ctx, eventsList(executionId), after, path))
+  if (!Number.isSafeInteger(seq) || seq < 0) throw validationFailed([{ path, message: 'is not a cursor of this list' }])
   return seq
 }
 
@@ -58,22 +59,32 @@ export const ExecutionRef = builder.prismaNode('Execution', {
     startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
     finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
     cancelRequestedAt: t.expose('cancelRequestedAt', { type: 'DateTime', nullable: true }),
+    rolledBackAt: t.expose('rolledBackAt', { type: 'DateTime', nullable: true, description: 'Set when a ROLLBACK run cancelled this one: its messages left the history.' }),
     events: t.connection(
       {
         type: ExecutionEventRef,
-        description: 'The AG-UI event log, in order. `after` takes a cursor of this list; `first` is capped.',
+        description: 'The AG-UI event log, in order. `after`/`before` take cursors of this list; `first`/`last` are capped.',
         resolve: async (e, args, ctx) => {
-          const first = Math.min(Math.max(args.first ?? 100, 0), ctx.deps.config.pagination.maxSize * 10)
+          const cap = (n: number | null | undefined) => (n == null ? undefined : Math.min(Math.max(n, 0), ctx.deps.config.pagination.maxSize * 10))
           const after = afterSeq(ctx, e.id, args.after)
-          const { events, hasMore } = await listEvents(sessionOf(ctx), e.id, after, first)
-          const nodes = events.map((x) => ({ ...x, event: x.payload, cursor: encodeCursor(ctx, eventsList(e.id), String(x.seq)) }))
-          return relayConnection(nodes, (node) => node.cursor, e.lastSeq, { hasNextPage: hasMore, hasPreviousPage: after > 0 })
+          const before = args.before == null ? undefined : afterSeq(ctx, e.id, args.before, 'before')
+          const window = { after, before, first: cap(args.first) ?? (args.last == null ? 100 : undefined), last: cap(args.last) }
+          const { events, hasNextPage, hasPreviousPage } = await listEvents(sessionOf(ctx), e.id, window)
+          const edges = events.map((x) => ({ cursor: encodeCursor(ctx, eventsList(e.id), String(x.seq)), node: { ...x, event: x.payload, cursor: encodeCursor(ctx, eventsList(e.id), String(x.seq)) } }))
+          return { edges, totalCount: e.lastSeq, pageInfo: { hasNextPage, hasPreviousPage, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null } }
         },
       },
       ...connectionNames('ExecutionEventLog'),
     ),
   }),
 })
+
+builder.prismaObjectFields('Execution', (t) => ({
+  retryOf: t.field({
+    type: ExecutionRef, nullable: true, description: 'The execution this one re-runs (retryExecution).',
+    resolve: (e, _a, ctx) => (e.retryOfId ? getExecution(sessionOf(ctx), e.retryOfId).catch(() => null) : null),
+  }),
+}))
 
 const ToolCallRef = builder.objectRef<{ id: string; function: { name: string; arguments: string } }>('ThreadToolCall').implement({
   fields: (t) => ({
@@ -164,9 +175,22 @@ const RunAgentInput = builder.inputType('RunAgentInput', {
     runId: t.string({ description: 'Client-chosen AG-UI run id, unique per tenant; repeating it returns the same execution.' }),
     idempotencyKey: t.string({ description: 'Repeating a request with the same key returns the same execution.' }),
     wait: t.boolean({ description: 'Return only once the run has finished.' }),
+    multitaskStrategy: t.field({
+      type: builder.enumType('MultitaskStrategy', {
+        description: 'What a run does to the runs already active on its thread. Runs of one thread never overlap.',
+        values: {
+          ENQUEUE: { description: 'Wait for them; runs execute one at a time in creation order (default).' },
+          REJECT: { description: 'Refuse with THREAD_BUSY.' },
+          INTERRUPT: { description: 'Cancel them (their partial replies stay in the history), then run.' },
+          ROLLBACK: { description: 'Cancel them and remove their messages from the history, then run.' },
+        },
+      }),
+      description: 'Default ENQUEUE.',
+    }),
   }),
 })
 const CancelExecutionInput = builder.inputType('CancelExecutionInput', { fields: (t) => ({ id: t.id({ required: true }) }) })
+const RetryExecutionInput = builder.inputType('RetryExecutionInput', { fields: (t) => ({ id: t.id({ required: true, description: 'A FAILED, TIMED_OUT or CANCELLED execution.' }) }) })
 const ExecutionPayload = (name: string) =>
   builder.objectRef<{ execution: object }>(name).implement({ fields: (t) => ({ execution: t.field({ type: ExecutionRef, resolve: (p) => p.execution as never }) }) })
 
@@ -191,5 +215,13 @@ builder.mutationFields((t) => ({
     authScopes: { scope: 'EXECUTIONS_RUN' },
     args: { input: t.arg({ type: CancelExecutionInput, required: true }) },
     resolve: async (_r, { input }, ctx) => ({ execution: await cancelExecution(sessionOf(ctx), { id: decodeId(input.id, 'Execution') }) }),
+  }),
+  retryExecution: t.field({
+    type: ExecutionPayload('RetryExecutionPayload'),
+    description: 'Queues a new execution with the same input (`retryOf` set).',
+    auditAction: 'execution.retry',
+    authScopes: { scope: 'EXECUTIONS_RUN' },
+    args: { input: t.arg({ type: RetryExecutionInput, required: true }) },
+    resolve: async (_r, { input }, ctx) => ({ execution: await retryExecution(sessionOf(ctx), { id: decodeId(input.id, 'Execution') }) }),
   }),
 }))

@@ -1,7 +1,7 @@
 // A worker's hold on runs: claiming a queued run, keeping the claim alive, and returning to the queue the runs whose
 // worker stopped heartbeating. The claim (`claimed_by = worker#attempt`) fences every later write of the run.
 import { Prisma } from '../../generated/prisma/client.ts'
-import { applySettings, systemTx } from '../../db/scope.ts'
+import { applySettings, systemTx, type Tx } from '../../db/scope.ts'
 import type { AppDeps } from '../session.ts'
 import { transition } from './lifecycle.ts'
 
@@ -14,27 +14,45 @@ export interface Claimed {
 }
 
 /**
- * Claims the next claimable execution for `workerId`: QUEUED, due, and whose agent is below its
- * maxConcurrentExecutions. Atomic across workers and processes: candidates are row-locked with SKIP LOCKED and the
- * running count is taken under a per-agent advisory lock, so two workers can never both start the last free slot.
+ * Claims the next claimable execution for `workerId`: QUEUED and due; first on its thread (no earlier run of the
+ * thread is unfinished, none is running: a thread's runs never overlap and each starts from the history of those
+ * before it); its tenant below its plan's cap and its agent below maxConcurrentExecutions. Fair across tenants: the
+ * tenant with the fewest running runs goes first, ties to the one that started a run least recently (round robin, even
+ * with one slot), so no tenant waits behind another's backlog. Atomic across workers
+ * and processes: candidates are row-locked with SKIP LOCKED, and the running counts are taken under per-tenant and
+ * per-agent advisory locks, so two workers can never both start the last free slot.
  */
 export async function claimNext(deps: AppDeps, workerId: string): Promise<Claimed | undefined> {
+  const caps = deps.config.worker.tenantMaxRunning
   const skipped: string[] = []
   for (let tries = 0; tries < 20; tries++) {
     const result = await systemTx(deps.db.prisma, { purpose: 'worker' }, async (tx) => {
-      const [candidate] = await tx.$queryRaw<{ id: string; tenant_id: string; agent_id: string | null; max: number | null }[]>`
-        SELECT id, tenant_id, agent_id, (agent_snapshot->>'maxConcurrentExecutions')::int AS max FROM executions
-        WHERE status = 'QUEUED' AND run_after <= now() AND NOT (id = ANY(${skipped}::uuid[]))
-        ORDER BY run_after, id
-        FOR UPDATE SKIP LOCKED
+      const [candidate] = await tx.$queryRaw<Candidate[]>`
+        WITH recent AS (
+          SELECT tenant_id, status, claimed_at FROM executions WHERE status = 'RUNNING'
+          UNION ALL
+          SELECT tenant_id, status, claimed_at FROM executions
+          WHERE status IN ('SUCCEEDED', 'FAILED', 'CANCELLED', 'TIMED_OUT') AND heartbeat_at > now() - interval '60 seconds'
+        ), busy AS (
+          SELECT tenant_id, count(*) FILTER (WHERE status = 'RUNNING')::int AS running, max(claimed_at) AS last_claim FROM recent GROUP BY tenant_id
+        )
+        SELECT e.id, e.tenant_id, e.agent_id, (e.agent_snapshot->>'maxConcurrentExecutions')::int AS max,
+          CASE t.plan WHEN 'ENTERPRISE' THEN ${caps.ENTERPRISE}::int WHEN 'PRO' THEN ${caps.PRO}::int ELSE ${caps.FREE}::int END AS tenant_max
+        FROM executions e
+        JOIN tenants t ON t.id = e.tenant_id
+        LEFT JOIN busy b ON b.tenant_id = e.tenant_id
+        WHERE e.status = 'QUEUED' AND e.run_after <= now() AND NOT (e.id = ANY(${skipped}::uuid[]))
+          AND coalesce(b.running, 0) < CASE t.plan WHEN 'ENTERPRISE' THEN ${caps.ENTERPRISE}::int WHEN 'PRO' THEN ${caps.PRO}::int ELSE ${caps.FREE}::int END
+          AND NOT EXISTS (
+            SELECT 1 FROM executions o
+            WHERE o.tenant_id = e.tenant_id AND o.thread_id = e.thread_id AND o.id <> e.id
+              AND (o.status = 'RUNNING' OR (o.status = 'QUEUED' AND o.id < e.id)))
+        ORDER BY coalesce(b.running, 0), b.last_claim NULLS FIRST, e.run_after, e.id
+        FOR UPDATE OF e SKIP LOCKED
         LIMIT 1`
       if (!candidate) return null
-      if (candidate.agent_id && candidate.max) {
-        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${candidate.agent_id}, 7291))`
-        const [count] = await tx.$queryRaw<{ running: number }[]>`
-          SELECT count(*)::int AS running FROM executions WHERE agent_id = ${candidate.agent_id}::uuid AND status = 'RUNNING'`
-        if ((count?.running ?? 0) >= candidate.max) return { skip: candidate.id }
-      }
+      if (!(await belowCap(tx, 'tenant', candidate.tenant_id, candidate.tenant_max))) return { skip: candidate.id }
+      if (candidate.agent_id && candidate.max && !(await belowCap(tx, 'agent', candidate.agent_id, candidate.max))) return { skip: candidate.id }
       // From here on this transaction acts for the run's tenant (its domain-event log).
       await applySettings(tx, { tenantId: candidate.tenant_id, purpose: 'worker' })
       // The candidate is locked and QUEUED, so the change cannot miss.
@@ -52,6 +70,25 @@ export async function claimNext(deps: AppDeps, workerId: string): Promise<Claime
     skipped.push(result.skip)
   }
   return undefined
+}
+
+interface Candidate {
+  id: string
+  tenant_id: string
+  agent_id: string | null
+  max: number | null
+  tenant_max: number
+}
+
+/**
+ * Whether fewer than `max` runs of one tenant or agent are running, counted under an advisory lock held until the
+ * claim commits: the count cannot change under us, so the last free slot is started once.
+ */
+async function belowCap(tx: Tx, of: 'tenant' | 'agent', id: string, max: number) {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${id}, ${of === 'agent' ? 7291 : 7293}::bigint))`
+  const [count] = await tx.$queryRaw<{ running: number }[]>`
+    SELECT count(*)::int AS running FROM executions WHERE ${Prisma.raw(`${of}_id`)} = ${id}::uuid AND status = 'RUNNING'`
+  return (count?.running ?? 0) < max
 }
 
 /** Records that the worker holding `c` is alive; tells whether the run was cancelled or the claim lost. */

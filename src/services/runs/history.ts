@@ -3,7 +3,7 @@
 import type { AppDeps, Session } from '../session.ts'
 import { notFound, serviceUnavailable } from '../../errors.ts'
 import { isTerminal, type AguiEvent, type AguiMessage } from '../../events/agui.ts'
-import { readEvents } from '../../events/execution-log.ts'
+import { readEvents, type StoredEvent } from '../../events/execution-log.ts'
 import { follow } from '../../events/follow.ts'
 import { topics } from '../../events/topics.ts'
 import { Prisma, type Execution, type ExecutionStatus } from '../../generated/prisma/client.ts'
@@ -36,10 +36,22 @@ export async function getExecution(s: Session, id: string, query: object = {}): 
   return execution
 }
 
-/** A page of an execution's event log, in order. `after` is a sequence number. */
-export async function listEvents(s: Session, executionId: string, after: number, first: number) {
-  const events = await readEvents(s.db, executionId, after, first + 1)
-  return { events: events.slice(0, first), hasMore: events.length > first }
+/**
+ * A page of an execution's event log, in order, between the sequence numbers `after` and `before` (both exclusive):
+ * the first `first` of them, or with `last` the last `last` (Relay's rules).
+ */
+export async function listEvents(s: Session, executionId: string, w: { after: number; before?: number; first?: number; last?: number }) {
+  const seq = { gt: w.after, ...(w.before !== undefined && { lt: w.before }) }
+  const fromEnd = w.last !== undefined && w.first === undefined
+  const take = (fromEnd ? w.last : w.first)!
+  const rows = (await s.db.client.executionEvent.findMany({
+    where: { executionId, seq }, orderBy: { seq: fromEnd ? 'desc' : 'asc' }, take: take + 1,
+    select: { seq: true, type: true, payload: true, createdAt: true },
+  })) as unknown as StoredEvent[]
+  const more = rows.length > take
+  const events = rows.slice(0, take)
+  if (fromEnd) events.reverse()
+  return { events, hasNextPage: fromEnd ? w.before !== undefined : more, hasPreviousPage: fromEnd ? more : w.after > 0 }
 }
 
 /** Resolves with the execution once it has finished, or as it is after `timeoutMs`. */
@@ -67,10 +79,10 @@ export async function waitUntilFinished(s: Session, execution: Execution, timeou
   return getExecution(s, execution.id)
 }
 
-/** The thread's messages: those recorded by its latest finished run (its history plus what it added). */
+/** The thread's messages: those recorded by its latest finished run (its history plus what it added); runs rolled back by a later one do not count. */
 export async function threadMessages(s: Session, threadId: string): Promise<AguiMessage[]> {
   const latest = await s.db.client.execution.findFirst({
-    where: { threadId, NOT: { messages: { equals: Prisma.DbNull } } },
+    where: { threadId, rolledBackAt: null, NOT: { messages: { equals: Prisma.DbNull } } },
     orderBy: { id: 'desc' },
     select: { messages: true },
   })
@@ -91,7 +103,7 @@ export async function runEvents(deps: AppDeps, r: RunRef): Promise<AguiEvent[]> 
 /** The thread's messages before this run: those its previous run ended with. */
 export async function previousMessages(deps: AppDeps, e: Execution): Promise<AguiMessage[]> {
   const prev = await deps.db.forTenant(e.tenantId).client.execution.findFirst({
-    where: { threadId: e.threadId, id: { lt: e.id }, NOT: { messages: { equals: Prisma.DbNull } } },
+    where: { threadId: e.threadId, id: { lt: e.id }, rolledBackAt: null, NOT: { messages: { equals: Prisma.DbNull } } },
     orderBy: { id: 'desc' },
     select: { messages: true },
   })

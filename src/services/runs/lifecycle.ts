@@ -2,10 +2,13 @@
 //   lifecycle.ts  the state machine: the table of allowed status changes and `transition`, the only write that
 //                 changes a status (each change is reported to the tenant in the same transaction)
 //   queue.ts      runAgent: validate, count against the quota, create the QUEUED run (idempotent by runId / key)
-//   claims.ts     a worker's hold on runs: claimNext (QUEUED → RUNNING), heartbeat, requeueStale (→ QUEUED)
+//   claims.ts     a worker's hold on runs: claimNext (QUEUED → RUNNING; thread order, tenant caps, fairness),
+//                 heartbeat, requeueStale (→ QUEUED)
 //   writer.ts     appendAsWriter: a running run's events, fenced by its writer's claim
 //   terminal.ts   endRun: final events, the attempt's usage and the status change, in one transaction
 //   cancel.ts     cancelExecution: end a queued run at once, flag a running one for its worker
+//   thread-policy.ts  multitaskStrategy: what a new run does to the active runs of its thread
+//   retry.ts      retryExecution: a new execution with the input of one that ended badly
 //   history.ts    reads: the history, one run, its event log, waiting for its end, thread messages, a worker's reads
 //   run-ids.ts    the AG-UI threadId / runId of a run
 // The database holds the same state machine (trigger executions_status_transition, prisma/migrations/*_executions);

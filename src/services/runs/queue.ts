@@ -9,6 +9,7 @@ import { actorOf, recordAudit } from '../audit.ts'
 import { takeExecution } from '../quota.ts'
 import { waitUntilFinished } from './history.ts'
 import { reportStatus } from './lifecycle.ts'
+import { applyThreadPolicy, type MultitaskStrategy } from './thread-policy.ts'
 import { Problems, text } from '../validation.ts'
 
 export interface InputMessage {
@@ -27,6 +28,8 @@ export interface RunAgentInput {
   runId?: string | null
   idempotencyKey?: string | null
   wait?: boolean | null
+  /** What to do with runs already active on the thread (default ENQUEUE). */
+  multitaskStrategy?: MultitaskStrategy | null
 }
 
 // Ids chosen by clients: printable ASCII, no spaces.
@@ -68,7 +71,8 @@ export async function runAgent(s: Session, input: RunAgentInput): Promise<Execut
   const hash = requestHash(agent.id, model, input.threadId ?? null, messages)
 
   const existing = await findByKeys(s, runId, idempotencyKey, hash)
-  const execution = existing ?? (await create(s, { agent, model, messages, runId, idempotencyKey, hash, threadId: input.threadId ?? null }))
+  const strategy = input.multitaskStrategy ?? 'ENQUEUE'
+  const execution = existing ?? (await create(s, { agent, model, messages, runId, idempotencyKey, hash, threadId: input.threadId ?? null, strategy }))
   return input.wait ? waitUntilFinished(s, execution, agent.timeoutSeconds * 1000 + 30_000) : execution
 }
 
@@ -97,15 +101,14 @@ function agentSnapshot(agent: AgentWithTools) {
   }
 }
 
-async function create(s: Session, a: { agent: AgentWithTools; model: string; messages: InputMessage[]; runId: string | null; idempotencyKey: string | null; hash: string; threadId: string | null }) {
+async function create(s: Session, a: { agent: AgentWithTools; model: string; messages: InputMessage[]; runId: string | null; idempotencyKey: string | null; hash: string; threadId: string | null; strategy: MultitaskStrategy }) {
   const tenantId = s.principal.tenantId
   const plan = await s.deps.plans.planOf(tenantId)
   try {
     return await s.db.tx(async (tx) => {
-      // Lock order: the tenant row (taken by every status report) before the month's usage row, as endRun takes them.
-      // The reverse order here deadlocked against runs ending on the same tenant.
-      await tx.$queryRaw`SELECT 1 FROM tenants WHERE id = ${tenantId}::uuid FOR NO KEY UPDATE`
+      // Lock order (usage, then runs, then the tenant's event log) as in endRun: see terminal.ts.
       await takeExecution(s, tx, tenantId, plan)
+      if (a.threadId) await applyThreadPolicy(s, tx, a.threadId, a.strategy)
       const threadId = a.threadId ?? (await tx.thread.create({ data: { tenantId, title: a.messages.at(-1)!.content.slice(0, 80), createdById: s.principal.kind === 'USER' ? s.principal.userId : null } })).id
       const execution = await tx.execution.create({
         data: {

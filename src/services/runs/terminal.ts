@@ -45,13 +45,16 @@ function endColumns(end: RunEnd): Prisma.Sql[] {
  */
 export async function endRun(deps: AppDeps, w: Writer, events: AguiEvent[], end: RunEnd): Promise<number> {
   return deps.db.forTenant(w.tenantId).tx(async (tx) => {
+    // Usage first: every transaction that touches them locks the tenant's usage, then runs, then the tenant's event
+    // log (runAgent does too); the other order deadlocked against runAgent under concurrency. A lost claim below
+    // rolls the usage back with everything else.
+    if (end.usage) await recordUsage(tx, w.tenantId, end.usage, deps.clock())
     const row = await transition(deps, tx, {
       id: w.executionId, from: 'RUNNING', to: end.status, fence: Prisma.sql`claimed_by = ${w.claim}`,
       set: [Prisma.sql`last_seq = last_seq + ${events.length}`, Prisma.sql`heartbeat_at = now()`, ...endColumns(end)],
     })
     if (!row) throw new ClaimLostError(w.executionId)
     if (events.length) await insertEvents(tx, w.tenantId, w.executionId, row.lastSeq, events)
-    if (end.usage) await recordUsage(tx, w.tenantId, end.usage, deps.clock())
     if (events.length) wakeSubscribers(deps, tx, w.executionId, row.lastSeq)
     return row.lastSeq
   })

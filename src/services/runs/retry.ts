@@ -1,0 +1,42 @@
+// Re-running a run that ended badly: a new execution with the same input, agent configuration and model.
+import { randomUUID } from 'node:crypto'
+import type { Session } from '../session.ts'
+import { AppError, notFound } from '../../errors.ts'
+import { afterCommit } from '../../db/scope.ts'
+import { topics } from '../../events/topics.ts'
+import { Prisma, type Execution } from '../../generated/prisma/client.ts'
+import { actorOf, recordAudit } from '../audit.ts'
+import { takeExecution } from '../quota.ts'
+import { reportStatus } from './lifecycle.ts'
+
+const retryable = new Set(['FAILED', 'TIMED_OUT', 'CANCELLED'])
+
+/**
+ * Queues a new execution with the input of a FAILED, TIMED_OUT or CANCELLED one (`retryOf` points back). Retrying
+ * the thread's latest run replaces its exchange in the history; retrying an older one adds its input again.
+ */
+export async function retryExecution(s: Session, input: { id: string }): Promise<Execution> {
+  const tenantId = s.principal.tenantId
+  const plan = await s.deps.plans.planOf(tenantId)
+  return s.db.tx(async (tx) => {
+    const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM executions WHERE id = ${input.id}::uuid FOR UPDATE`
+    const e = locked && (await tx.execution.findUnique({ where: { id: input.id } }))
+    if (!e) throw notFound('Execution')
+    if (!retryable.has(e.status)) throw new AppError('CONFLICT', `Only a FAILED, TIMED_OUT or CANCELLED execution can be retried (this one is ${e.status}).`)
+    await takeExecution(s, tx, tenantId, plan)
+    const latest = await tx.execution.findFirst({ where: { threadId: e.threadId, rolledBackAt: null, NOT: { messages: { equals: Prisma.DbNull } } }, orderBy: { id: 'desc' }, select: { id: true } })
+    if (latest?.id === e.id) await tx.execution.update({ where: { id: e.id }, data: { rolledBackAt: new Date() } })
+    const messages = (e.input as { messages: { role: string; content: string }[] }).messages.map((m) => ({ ...m, id: randomUUID() }))
+    const retry = await tx.execution.create({
+      data: {
+        tenantId, agentId: e.agentId, threadId: e.threadId, model: e.model, requestHash: e.requestHash, retryOfId: e.id,
+        input: { ...(e.input as object), messages }, agentSnapshot: e.agentSnapshot as Prisma.InputJsonValue,
+        createdById: s.principal.kind === 'USER' ? s.principal.userId : null,
+      },
+    })
+    await recordAudit(tx, tenantId, actorOf(s.principal), s.meta, { action: 'execution.retry', outcome: 'SUCCESS', resourceType: 'Execution', resourceId: retry.id, metadata: { retryOf: e.id } })
+    await reportStatus(s.deps, tx, tenantId, retry.id, 'QUEUED')
+    afterCommit(tx, () => void s.deps.pubsub.publish(topics.queue, { executionId: retry.id }))
+    return retry
+  })
+}
