@@ -33,9 +33,16 @@ export async function seedTenant(t: TestApp): Promise<Seeded> {
   const thread = await t.gql<{ createThread: { thread: { id: string } } }>(
     'mutation($title: String!) { createThread(input: { title: $title }) { thread { id } } }', { title: `${mark} thread` }, owner.headers)
   expect(thread.body.errors).toBeUndefined()
+  // Subscribed before the run, so the run's outcome leaves a delivery (its address never resolves: it stays pending).
+  const webhook = await t.gql<{ createWebhook: { webhook: { id: string }; secret: string } }>(
+    'mutation($d: String!) { createWebhook(input: { url: "https://hooks.example.test/in", events: ["execution.*"], description: $d }) { webhook { id } secret } }', { d: `${mark} webhook` }, owner.headers)
+  expect(webhook.body.errors).toBeUndefined()
   const audit = await t.gql<{ auditLog: { edges: { node: { id: string } }[] } }>('{ auditLog(first: 2) { edges { node { id } } } }', undefined, owner.headers)
   expect(audit.body.errors).toBeUndefined()
   const execution = await run(t, owner, { agentId: agent.body.data!.createAgent.agent.id, threadId: thread.body.data!.createThread.thread.id, prompt: `${mark} please echo this`, wait: true })
+  const deliveries = await t.gql<{ webhook: { deliveries: { edges: { node: { id: string } }[] } } }>(
+    'query($id: ID!) { webhook(id: $id) { deliveries(first: 5) { edges { node { id } } } } }', { id: webhook.body.data!.createWebhook.webhook.id }, owner.headers)
+  expect(deliveries.body.data!.webhook.deliveries.edges.length).toBeGreaterThan(0)
   return {
     owner,
     ids: {
@@ -49,7 +56,9 @@ export async function seedTenant(t: TestApp): Promise<Seeded> {
       Thread: [thread.body.data!.createThread.thread.id],
       Execution: [execution.id],
       AuditLogEntry: audit.body.data!.auditLog.edges.map((e) => e.node.id),
+      Webhook: [webhook.body.data!.createWebhook.webhook.id],
+      WebhookDelivery: deliveries.body.data!.webhook.deliveries.edges.map((e) => e.node.id),
     },
-    marks: [mark, owner.email, member.email, key.secret, key.prefix],
+    marks: [mark, owner.email, member.email, key.secret, key.prefix, webhook.body.data!.createWebhook.secret],
   }
 }

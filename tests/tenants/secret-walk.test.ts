@@ -106,6 +106,8 @@ async function plant(): Promise<Planted> {
   // An update too, so the audit log holds a before/after pair of the tool.
   const updated = await t.gql('mutation($id: ID!) { updateTool(input: { id: $id, description: "Looks things up.", headers: [{ name: "Authorization", value: "Bearer rotated-secret-value" }] }) { tool { id } } }', { id: toolId }, owner.headers)
   expect(updated.body.errors).toBeUndefined()
+  const webhook = await t.gql<{ createWebhook: { webhook: { id: string }; secret: string } }>('mutation { createWebhook(input: { url: "https://hooks.example.test/walk", events: ["execution.*"] }) { webhook { id } secret } }', undefined, owner.headers)
+  expect(webhook.body.errors).toBeUndefined()
   const agent = await t.gql<{ createAgent: { agent: { id: string } } }>('mutation($t: ID!) { createAgent(input: { name: "walker", model: "mock-1", toolIds: [$t] }) { agent { id } } }', { t: toolId }, owner.headers)
   const agentId = agent.body.data!.createAgent.agent.id
   const execution = await run(t, owner, { agentId, prompt: 'Please lookup the answer', wait: true })
@@ -124,11 +126,11 @@ async function plant(): Promise<Planted> {
     secrets: [
       password, owner.refreshToken, member.refreshToken, member.accessToken, key.secret, headerValue, 'rotated-secret-value', querySecret,
       ...keys.map((k) => k.secretHash), ...tokens.map((r) => r.tokenHash), ...invitations.map((i) => i.tokenHash), ...sealed.flatMap((s) => (s.headersSealed ? [s.headersSealed] : [])),
-      t.app.deps.config.auth.jwtSecret!,
+      t.app.deps.config.auth.jwtSecret!, webhook.body.data!.createWebhook.secret,
     ],
     ids: {
       Tool: toolId, Agent: agentId, Execution: execution.id, Thread: thread.body.data!.execution.thread.id,
-      Node: toolId, Invitation: invite.body.data!.inviteMember.invitation.id, AuditLogEntry: audit.body.data!.auditLog.edges[0]!.node.id,
+      Node: toolId, Webhook: webhook.body.data!.createWebhook.webhook.id, Invitation: invite.body.data!.inviteMember.invitation.id, AuditLogEntry: audit.body.data!.auditLog.edges[0]!.node.id,
     },
   }
 }
