@@ -49,7 +49,7 @@ export interface TenantDb {
 
 const tenantOwned = new Set<string>([
   'Membership', 'Invitation', 'ApiKey', 'RefreshToken', 'Tool', 'Agent', 'AgentTool', 'Thread', 'Execution',
-  'ExecutionEvent', 'AuditLog', 'TenantEvent', 'TenantUsage',
+  'ExecutionEvent', 'AuditLog', 'TenantEvent', 'TenantUsage', 'McpServer',
 ])
 const uniqueWhere = new Set(['findUnique', 'findUniqueOrThrow', 'update', 'delete', 'upsert'])
 const creates = new Set(['create', 'createMany', 'createManyAndReturn'])
