@@ -93,6 +93,10 @@ const declaration = {
     timeoutMs: env('HTTP_TOOL_TIMEOUT_MS', int(10_000, 100, 120_000)),
     maxResponseBytes: env('HTTP_TOOL_MAX_RESPONSE_BYTES', int(1_048_576, 1_024, 64 * 1_048_576)),
   },
+  mcp: {
+    allowPrivateNetworks: env('MCP_ALLOW_PRIVATE_NETWORKS', bool(false)),
+    allowInsecureHttp: env('MCP_ALLOW_INSECURE', bool(false)),
+  },
   runs: { promptMaxChars: env('PROMPT_MAX_CHARS', int(32_000, 100, 1_000_000)) },
   worker: {
     pollMs: env('WORKER_POLL_MS', int(1_000, 50, 60_000)),

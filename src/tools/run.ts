@@ -5,13 +5,15 @@ import type { HttpToolPolicy } from './address-policy.ts'
 import { builtinHandlers, builtinNames } from './builtin.ts'
 import { abortedError, ToolCallError, type ToolErrorCode } from './errors.ts'
 import { callHttpTool } from './http-tool.ts'
+import { callMcpTool, type McpEndpoint } from './mcp-client.ts'
 import { checkJsonBounds } from './json-bounds.ts'
 import { validateArguments } from './schema.ts'
 
 export const ARGUMENT_LIMITS = { maxBytes: 256 * 1024, maxDepth: 32 }
 
 export interface ToolDefinition {
-  kind: 'BUILTIN' | 'HTTP'
+  id?: string
+  kind: 'BUILTIN' | 'HTTP' | 'MCP'
   handler?: string | null
   url?: string | null
   /** The tool's own schema for its arguments; null/undefined means "any JSON object". */
@@ -24,6 +26,8 @@ export interface RunToolOptions {
   /** Budget for the call (HTTP: DNS to last byte; built-ins: the whole handler). */
   timeoutMs: number
   maxResponseBytes: number
+  /** MCP tools: the server to call and the tool's name there, looked up when called (secrets are not in snapshots). */
+  mcp?: { policy: HttpToolPolicy; endpoint: (tool: ToolDefinition) => Promise<McpEndpoint & { remoteName: string }> }
   /** Clock for built-ins, injectable for tests. */
   now?: () => Date
 }
@@ -44,6 +48,7 @@ export async function runTool(tool: ToolDefinition, args: unknown, opts: RunTool
     let result: unknown
     if (tool.kind === 'BUILTIN') result = await runBuiltin(tool, input, opts)
     else if (tool.kind === 'HTTP') result = await runHttp(tool, input, opts)
+    else if (tool.kind === 'MCP') result = await runMcp(tool, input, opts)
     else throw new ToolCallError('INVALID_TOOL', `Unknown tool kind ${JSON.stringify(tool.kind)}.`)
     return { ok: true, result }
   } catch (e) {
@@ -104,4 +109,10 @@ async function runHttp(tool: ToolDefinition, args: Record<string, unknown>, opts
     timeoutMs: opts.timeoutMs,
     maxResponseBytes: opts.maxResponseBytes,
   })
+}
+
+async function runMcp(tool: ToolDefinition, args: Record<string, unknown>, opts: RunToolOptions): Promise<string> {
+  if (!opts.mcp) throw new ToolCallError('INVALID_TOOL', 'MCP tools cannot be called here.')
+  const { remoteName, ...endpoint } = await opts.mcp.endpoint(tool)
+  return callMcpTool(endpoint, remoteName, args, { policy: opts.mcp.policy, signal: opts.signal, timeoutMs: opts.timeoutMs, maxResponseBytes: opts.maxResponseBytes })
 }
