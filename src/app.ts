@@ -7,10 +7,11 @@ import type { Config } from './config.ts'
 import type { AppDeps } from './services/session.ts'
 import { buildDeps, type DepsOptions } from './deps.ts'
 import { cameOverTls, securityHeaders } from './http/hardening.ts'
+import { createMcpEndpoint } from './http/mcp-endpoint.ts'
 import { createTracing } from './tracing.ts'
 import { startWorkerPool, type WorkerPool } from './worker/pool.ts'
 import { attachWebSocket } from './ws.ts'
-import { createYogaServer, type Yoga } from './yoga.ts'
+import { clientIp, createYogaServer, type Yoga } from './yoga.ts'
 
 export interface App {
   deps: AppDeps
@@ -31,6 +32,7 @@ export async function buildApp(config: Config, opts: DepsOptions = {}): Promise<
   // One admission pipeline (and so one count of open subscriptions) for HTTP and WebSocket.
   const admission = createAdmission(deps)
   const yoga = createYogaServer(deps, { admission, tracing })
+  const mcp = createMcpEndpoint(deps, admission, (req) => clientIp({ get: (n) => String(req.headers[n] ?? '') || null }, req.socket.remoteAddress, config.trustProxyHops))
   const workers = config.workers > 0 ? startWorkerPool(deps, config.workers) : undefined
   let stopping = false
 
@@ -47,6 +49,13 @@ export async function buildApp(config: Config, opts: DepsOptions = {}): Promise<
       return
     }
     if (path === '/metrics') return void serveMetrics(req, res, deps)
+    if (path === '/mcp') {
+      return void mcp(req, res).catch((err: unknown) => {
+        deps.logger.error({ err }, 'MCP request failed')
+        if (!res.headersSent) sendJson(res, 500, { jsonrpc: '2.0', error: { code: -32603, message: 'Internal error' }, id: null })
+        else res.end()
+      })
+    }
     if (stopping) res.setHeader('Connection', 'close')
     void yoga.requestListener(req, res)
   })
