@@ -94,7 +94,9 @@ export async function createMcpServer(s: Session, input: McpServerInput) {
 /** Lists the server's tools again now (the cache is otherwise what the last sync stored). */
 export async function refreshMcpServer(s: Session, input: { id: string }) {
   await getMcpServer(s, input.id)
-  return syncMcpServer(s, input.id)
+  const server = await syncMcpServer(s, input.id)
+  await s.db.tx((tx) => auditChange(tx, s, { action: 'mcp_server.refresh', resourceType: 'McpServer', resourceId: server.id, metadata: { status: server.status } }))
+  return server
 }
 
 /** Deletes a server and its tools (agents using them lose them). */
