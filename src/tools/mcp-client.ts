@@ -89,7 +89,7 @@ export function contentText(result: { content?: unknown; structuredContent?: unk
   const parts = Array.isArray(result.content) ? (result.content as Part[]) : []
   const lines = parts.map((p) => {
     if (p.type === 'text') return p.text ?? ''
-    if (p.type === 'image' || p.type === 'audio') return `[${p.type} ${p.mimeType ?? 'unknown type'}, ${Math.floor(((p.data?.length ?? 0) * 3) / 4)} bytes]`
+    if (p.type === 'image' || p.type === 'audio') return `[${p.type} ${p.mimeType ?? 'unknown type'}, ${base64Bytes(p.data ?? '')} bytes]`
     if (p.type === 'resource') return p.resource?.text ?? `[resource ${p.resource?.uri ?? ''} ${p.resource?.mimeType ?? ''}]`.replace(/\s+]/, ']')
     if (p.type === 'resource_link') return `[resource link ${p.uri ?? ''}${p.name ? ` (${p.name})` : ''}]`
     return `[${String(p.type).slice(0, 40)} content]`
@@ -98,6 +98,9 @@ export function contentText(result: { content?: unknown; structuredContent?: unk
   if (!lines.length && result.toolResult !== undefined) return JSON.stringify(result.toolResult)
   return lines.join('\n')
 }
+
+/** Decoded size of base64 text without decoding it (padding excluded). */
+const base64Bytes = (data: string) => Math.floor((data.length * 3) / 4) - (data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0)
 
 function toToolError(e: unknown, host: string): ToolCallError {
   if (e instanceof ToolCallError) return e

@@ -17,13 +17,16 @@ const auditActions: Record<string, string> = {
   createAgent: 'agent.create',
   createApiKey: 'api_key.create',
   createThread: 'thread.create',
+  createMcpServer: 'mcp_server.create',
   createTool: 'tool.create',
   deleteAgent: 'agent.delete',
+  deleteMcpServer: 'mcp_server.delete',
   deleteThread: 'thread.delete',
   deleteTool: 'tool.delete',
   inviteMember: 'member.invite',
   login: 'auth.login',
   logout: 'auth.logout',
+  refreshMcpServer: 'mcp_server.refresh',
   refreshToken: 'auth.refresh',
   removeMember: 'member.remove',
   revokeApiKey: 'api_key.revoke',
@@ -65,7 +68,8 @@ describe('declared audit actions', () => {
 describe('what successful mutations record', () => {
   let t: TestApp
   beforeAll(async () => {
-    t = await startApp({ WORKERS: '0' }) // runs stay QUEUED, so the run below can be cancelled
+    // Runs stay QUEUED, so the run below can be cancelled; the MCP server below is a closed loopback port.
+    t = await startApp({ WORKERS: '0', MCP_ALLOW_PRIVATE_NETWORKS: 'true', MCP_ALLOW_INSECURE: 'true' })
   })
 
   const recorded = new Map<string, string[]>()
@@ -117,6 +121,9 @@ describe('what successful mutations record', () => {
     await succeed(tenant, 'mutation($id: ID!) { deleteThread(input: { id: $id }) { deletedId } }', { id: thread.thread.id }, owner)
     await succeed(tenant, 'mutation($id: ID!) { deleteAgent(input: { id: $id }) { deletedId } }', { id: agent.agent.id }, owner)
     await succeed(tenant, 'mutation($id: ID!) { deleteTool(input: { id: $id }) { deletedId } }', { id: tool.tool.id }, owner)
+    const mcp = await succeed<{ mcpServer: { id: string } }>(tenant, 'mutation { createMcpServer(input: { name: "m", url: "http://127.0.0.1:9/mcp" }) { mcpServer { id } } }', {}, owner)
+    await succeed(tenant, 'mutation($id: ID!) { refreshMcpServer(input: { id: $id }) { mcpServer { id } } }', { id: mcp.mcpServer.id }, owner)
+    await succeed(tenant, 'mutation($id: ID!) { deleteMcpServer(input: { id: $id }) { deletedId } }', { id: mcp.mcpServer.id }, owner)
     await succeed(tenant, 'mutation { logout { success } }', {}, owner)
 
     expect([...recorded.keys()].sort()).toEqual(Object.keys(auditActions).sort())
