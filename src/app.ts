@@ -10,10 +10,11 @@ import { buildDeps, type DepsOptions } from './deps.ts'
 import { createAguiHandler } from './http/agui.ts'
 import { landingPage, serveConsole } from './http/console.ts'
 import { cameOverTls, securityHeaders } from './http/hardening.ts'
+import { createMcpEndpoint } from './http/mcp-endpoint.ts'
 import { createTracing } from './tracing.ts'
 import { startWorkerPool, type WorkerPool } from './worker/pool.ts'
 import { attachWebSocket } from './ws.ts'
-import { createYogaServer, type Yoga } from './yoga.ts'
+import { clientIp, createYogaServer, type Yoga } from './yoga.ts'
 
 export interface App {
   deps: AppDeps
@@ -34,6 +35,7 @@ export async function buildApp(config: Config, opts: DepsOptions = {}): Promise<
   // One admission pipeline (and so one count of open subscriptions) for HTTP and WebSocket.
   const admission = createAdmission(deps)
   const yoga = createYogaServer(deps, { admission, tracing })
+  const mcp = createMcpEndpoint(deps, admission, (req) => clientIp({ get: (n) => String(req.headers[n] ?? '') || null }, req.socket.remoteAddress, config.trustProxyHops))
   const workerSlots = config.workers ?? config.worker.concurrency
   const workers = workerSlots > 0 ? startWorkerPool(deps, workerSlots) : undefined
   const agui = createAguiHandler(yoga, config)
@@ -66,6 +68,13 @@ export async function buildApp(config: Config, opts: DepsOptions = {}): Promise<
     }
     if (path === '/metrics') return void serveMetrics(req, res, deps)
     if (path?.startsWith('/agui/')) return void agui(req, res, path)
+    if (path === '/mcp') {
+      return void mcp(req, res).catch((err: unknown) => {
+        deps.logger.error({ err }, 'MCP request failed')
+        if (!res.headersSent) sendJson(res, 500, { jsonrpc: '2.0', error: { code: -32603, message: 'Internal error' }, id: null })
+        else res.end()
+      })
+    }
     void yoga.requestListener(req, res)
   })
   server.removeAllListeners('clientError')

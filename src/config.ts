@@ -112,6 +112,10 @@ const declaration = {
     /** How long the secret replaced by rotateWebhookSecret keeps signing alongside the new one. */
     secretRotationGraceSeconds: env('WEBHOOK_SECRET_ROTATION_GRACE_SECONDS', int(86_400, 0, 30 * 86_400)),
   },
+  mcp: {
+    allowPrivateNetworks: env('MCP_ALLOW_PRIVATE_NETWORKS', bool(false)),
+    allowInsecureHttp: env('MCP_ALLOW_INSECURE', bool(false)),
+  },
   runs: { promptMaxChars: env('PROMPT_MAX_CHARS', int(32_000, 100, 1_000_000)) },
   worker: {
     pollMs: env('WORKER_POLL_MS', int(1_000, 50, 60_000)),

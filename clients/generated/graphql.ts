@@ -233,7 +233,9 @@ export type ToolKind =
   /** A handler shipped with the server, named by `handler`. */
   | 'BUILTIN'
   /** An https endpoint (`url`) the worker POSTs the arguments to. */
-  | 'HTTP';
+  | 'HTTP'
+  /** A tool of a registered MCP server (`mcpServer`), synced from its tool list. */
+  | 'MCP';
 
 /** Absent fields keep their value; null clears temperature and maxTokens. toolIds, when given, replaces the tools. */
 export type UpdateAgentInput = {

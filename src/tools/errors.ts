@@ -13,6 +13,8 @@ export type ToolErrorCode =
   | 'NETWORK' // DNS, connection or TLS failure
   | 'ABORTED' // the caller's signal fired (run cancelled)
   | 'TOOL_FAILED' // a built-in handler failed unexpectedly (detail withheld)
+  | 'TOOL_ERROR' // an MCP tool reported an error (isError) or its server answered a JSON-RPC error
+  | 'TOOL_UNAVAILABLE' // an MCP tool its server no longer lists, or whose server is gone
 
 export class ToolCallError extends Error {
   constructor(

@@ -5,6 +5,7 @@ import type { HttpToolPolicy } from './address-policy.ts'
 import { builtinHandlers, builtinNames } from './builtin.ts'
 import { abortedError, ToolCallError, type ToolErrorCode } from './errors.ts'
 import { callHttpTool } from './http-tool.ts'
+import { callMcpTool, type McpEndpoint } from './mcp-client.ts'
 import { checkJsonBounds } from './json-bounds.ts'
 import { validateArguments } from './schema.ts'
 import type { HttpHeader } from './http-headers.ts'
@@ -12,7 +13,8 @@ import type { HttpHeader } from './http-headers.ts'
 export const ARGUMENT_LIMITS = { maxBytes: 256 * 1024, maxDepth: 32 }
 
 export interface ToolDefinition {
-  kind: 'BUILTIN' | 'HTTP'
+  id?: string
+  kind: 'BUILTIN' | 'HTTP' | 'MCP'
   handler?: string | null
   url?: string | null
   /** HTTP: the opened header values; `null` when they could not be opened (sealed under another key). */
@@ -27,6 +29,8 @@ export interface RunToolOptions {
   /** Budget for the call (HTTP: DNS to last byte; built-ins: the whole handler). */
   timeoutMs: number
   maxResponseBytes: number
+  /** MCP tools: the server to call and the tool's name there, looked up when called (secrets are not in snapshots). */
+  mcp?: { policy: HttpToolPolicy; endpoint: (tool: ToolDefinition) => Promise<McpEndpoint & { remoteName: string }> }
   /** Clock for built-ins, injectable for tests. */
   now?: () => Date
 }
@@ -47,6 +51,7 @@ export async function runTool(tool: ToolDefinition, args: unknown, opts: RunTool
     let result: unknown
     if (tool.kind === 'BUILTIN') result = await runBuiltin(tool, input, opts)
     else if (tool.kind === 'HTTP') result = await runHttp(tool, input, opts)
+    else if (tool.kind === 'MCP') result = await runMcp(tool, input, opts)
     else throw new ToolCallError('INVALID_TOOL', `Unknown tool kind ${JSON.stringify(tool.kind)}.`)
     return { ok: true, result }
   } catch (e) {
@@ -109,4 +114,10 @@ async function runHttp(tool: ToolDefinition, args: Record<string, unknown>, opts
     maxResponseBytes: opts.maxResponseBytes,
     headers: tool.headers ?? [],
   })
+}
+
+async function runMcp(tool: ToolDefinition, args: Record<string, unknown>, opts: RunToolOptions): Promise<string> {
+  if (!opts.mcp) throw new ToolCallError('INVALID_TOOL', 'MCP tools cannot be called here.')
+  const { remoteName, ...endpoint } = await opts.mcp.endpoint(tool)
+  return callMcpTool(endpoint, remoteName, args, { policy: opts.mcp.policy, signal: opts.signal, timeoutMs: opts.timeoutMs, maxResponseBytes: opts.maxResponseBytes })
 }

@@ -2,7 +2,7 @@
 // and give them back to the model; repeat until it answers without tool calls (or the tool-call budget is spent).
 import { ev, type AguiMessage } from '../events/agui.ts'
 import type { LlmMessage, LlmProvider, LlmToolCall } from '../llm/types.ts'
-import { runTool } from '../tools/run.ts'
+import { runTool, type RunToolOptions } from '../tools/run.ts'
 import type { HttpToolPolicy } from '../tools/address-policy.ts'
 import type { RunWriter } from './run-writer.ts'
 import type { AgentSnapshot, Progress } from './snapshot.ts'
@@ -19,6 +19,7 @@ export interface ConversationInput {
   idPrefix: string
   progress: Progress
   http: { policy: HttpToolPolicy; timeoutMs: number; maxResponseBytes: number }
+  mcp: RunToolOptions['mcp']
 }
 
 /** Runs the turns; returns the final answer text. Usage accumulates in `progress`. */
@@ -92,7 +93,9 @@ async function callTool(c: ConversationInput, call: LlmToolCall): Promise<string
   } catch {
     return JSON.stringify({ error: 'The tool arguments are not valid JSON.' })
   }
-  const r = await runTool(tool, args, { signal: c.signal, httpPolicy: c.http.policy, timeoutMs: c.http.timeoutMs, maxResponseBytes: c.http.maxResponseBytes })
+  const r = await runTool(tool, args, { signal: c.signal, httpPolicy: c.http.policy, timeoutMs: c.http.timeoutMs, maxResponseBytes: c.http.maxResponseBytes, mcp: c.mcp })
+  // An MCP result is already the text the model reads; quoting it as a JSON string would only add escapes.
+  if (r.ok && tool.kind === 'MCP' && typeof r.result === 'string') return r.result
   return r.ok ? JSON.stringify(r.result) : JSON.stringify({ error: r.error.message, code: r.error.code })
 }
 

@@ -7,6 +7,7 @@ import { topics } from '../events/topics.ts'
 import type { Execution } from '../generated/prisma/client.ts'
 import { LlmError } from '../llm/errors.ts'
 import { stripDirectives } from '../llm/mock.ts'
+import { mcpEndpointFor } from '../services/mcp-sync.ts'
 import { heartbeat, type Claimed } from '../services/runs/claims.ts'
 import { heldRun, previousMessages, runEvents } from '../services/runs/history.ts'
 import { encodeRunIds } from '../services/runs/run-ids.ts'
@@ -65,6 +66,7 @@ export async function runExecution(deps: AppDeps, claimed: Claimed, shutdown: Ab
       attempt: claimed.attempt, idPrefix: `${claimed.id.slice(-12)}-a${claimed.attempt}`, progress,
       messages: [...(agent.systemPrompt ? [{ role: 'system' as const, content: agent.systemPrompt }] : []), ...toLlmMessages(input)],
       http: { policy: { allowPrivateNetworks: deps.config.httpTools.allowPrivateNetworks, allowInsecureHttp: deps.config.httpTools.allowInsecureHttp }, timeoutMs: deps.config.httpTools.timeoutMs, maxResponseBytes: deps.config.httpTools.maxResponseBytes },
+      mcp: { policy: deps.config.mcp, endpoint: (tool) => mcpEndpointFor(deps, claimed.tenantId, tool.id ?? '') },
     })
     progress.update({ status: 'SUCCEEDED', step: 'done', percent: 100 })
     await finish(deps, writer, execution, progress, [ev.runFinished(ids.threadId, ids.runId, usageOf(progress), execution.model, 'success', { output })], { status: 'SUCCEEDED', output, error: null })

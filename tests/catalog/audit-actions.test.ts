@@ -19,10 +19,12 @@ const auditActions: Record<string, string> = {
   createAgent: 'agent.create',
   createApiKey: 'api_key.create',
   createThread: 'thread.create',
+  createMcpServer: 'mcp_server.create',
   createTool: 'tool.create',
   createWebhook: 'webhook.create',
   deleteAgent: 'agent.delete',
   deleteTenant: 'tenant.delete',
+  deleteMcpServer: 'mcp_server.delete',
   deleteThread: 'thread.delete',
   deleteTool: 'tool.delete',
   deleteWebhook: 'webhook.delete',
@@ -30,6 +32,7 @@ const auditActions: Record<string, string> = {
   login: 'auth.login',
   logout: 'auth.logout',
   redeliverWebhook: 'webhook.redeliver',
+  refreshMcpServer: 'mcp_server.refresh',
   refreshToken: 'auth.refresh',
   removeMember: 'member.remove',
   retryExecution: 'execution.retry',
@@ -75,8 +78,9 @@ describe('declared audit actions', () => {
 describe('what successful mutations record', () => {
   let t: TestApp
   beforeAll(async () => {
-    // Runs stay QUEUED (so the run below can be cancelled) and no dispatcher holds the webhook delivery redelivered below.
-    t = await startApp({ ...(await isolatedDatabaseEnv()), WORKERS: '0' })
+    // Runs stay QUEUED (so the run below can be cancelled) and no dispatcher holds the webhook delivery redelivered
+    // below; the MCP server below is a closed loopback port.
+    t = await startApp({ ...(await isolatedDatabaseEnv()), WORKERS: '0', MCP_ALLOW_PRIVATE_NETWORKS: 'true', MCP_ALLOW_INSECURE: 'true' })
   })
 
   const recorded = new Map<string, string[]>()
@@ -135,6 +139,9 @@ describe('what successful mutations record', () => {
     await succeed(tenant, 'mutation($id: ID!) { deleteThread(input: { id: $id }) { deletedId } }', { id: thread.thread.id }, owner)
     await succeed(tenant, 'mutation($id: ID!) { deleteAgent(input: { id: $id }) { deletedId } }', { id: agent.agent.id }, owner)
     await succeed(tenant, 'mutation($id: ID!) { deleteTool(input: { id: $id }) { deletedId } }', { id: tool.tool.id }, owner)
+    const mcp = await succeed<{ mcpServer: { id: string } }>(tenant, 'mutation { createMcpServer(input: { name: "m", url: "http://127.0.0.1:9/mcp" }) { mcpServer { id } } }', {}, owner)
+    await succeed(tenant, 'mutation($id: ID!) { refreshMcpServer(input: { id: $id }) { mcpServer { id } } }', { id: mcp.mcpServer.id }, owner)
+    await succeed(tenant, 'mutation($id: ID!) { deleteMcpServer(input: { id: $id }) { deletedId } }', { id: mcp.mcpServer.id }, owner)
     await succeed(tenant, 'mutation { updateTenant(input: { name: "Audit actions" }) { tenant { id } } }', {}, owner)
     await succeed(tenant, 'mutation { deleteTenant(input: { confirmName: "Audit actions" }) { deletionScheduledAt } }', {}, owner)
     await succeed(tenant, 'mutation { cancelTenantDeletion { tenant { id } } }', {}, owner)

@@ -9,7 +9,9 @@ import { connectionNames, nodeQuery, pageConnection } from '../connection.ts'
 import { decodeId } from '../ids.ts'
 
 export const ToolKindEnum = builder.enumType('ToolKind', {
-  values: { BUILTIN: { description: 'A handler shipped with the server, named by `handler`.' }, HTTP: { description: 'An https endpoint (`url`) the worker POSTs the arguments to.' } } as const,
+  values: { BUILTIN: { description: 'A handler shipped with the server, named by `handler`.' }, HTTP: { description: 'An https endpoint (`url`) the worker POSTs the arguments to.' },
+    MCP: { description: 'A tool of a registered MCP server (`mcpServer`), synced from its tool list.' },
+  } as const,
 })
 
 export const ToolRef = builder.prismaNode('Tool', {
@@ -28,6 +30,9 @@ export const ToolRef = builder.prismaNode('Tool', {
     }),
     headerNames: t.exposeStringList('headerNames', { description: 'HTTP: names of the headers sent with every call. Their values are write-only.' }),
     inputSchema: t.expose('inputSchema', { type: 'JSON', description: 'JSON Schema of the arguments object.' }),
+    mcpServer: t.relation('mcpServer', { nullable: true, description: 'MCP: the server this tool comes from.' }),
+    available: t.exposeBoolean('available', { description: 'MCP: false once the server no longer lists the tool; calls then fail with TOOL_UNAVAILABLE.' }),
+    requiresApproval: t.exposeBoolean('requiresApproval', { description: "Calls interrupt the run for approval (MCP: the server's requiresApproval)." }),
     version: t.exposeInt('version', { description: 'Increases with every update; pass it as expectedVersion to detect concurrent changes.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
