@@ -9,7 +9,6 @@ import { auditChange } from './audit.ts'
 import { isUniqueViolation } from './db-errors.ts'
 import { headersPurpose, syncMcpServer } from './mcp-sync.ts'
 import { page, type PageRequest } from './paging.ts'
-import { sealSecret } from './secret-box.ts'
 import type { Session } from './session.ts'
 import { nameRule, Problems, text } from './validation.ts'
 
@@ -79,7 +78,7 @@ export async function createMcpServer(s: Session, input: McpServerInput) {
       const created = await tx.mcpServer.create({
         data: { tenantId, name: v.name, url: v.url, headerNames: v.headers.map((h) => h.name), allowAllTools: v.allowedTools === null, allowedTools: v.allowedTools ?? [], requiresApproval: v.requiresApproval },
       })
-      const sealed = v.headers.length ? sealSecret(s.deps.serverSecret, headersPurpose(tenantId, created.id), v.headers) : null
+      const sealed = v.headers.length ? s.deps.secrets.seal(JSON.stringify(v.headers), headersPurpose(tenantId, created.id)) : null
       const withHeaders = await tx.mcpServer.update({ where: { id: created.id }, data: { headersSealed: sealed } })
       await auditChange(tx, s, { action: 'mcp_server.create', resourceType: 'McpServer', resourceId: created.id, changes: { after: view(withHeaders) } as Prisma.InputJsonObject })
       return withHeaders

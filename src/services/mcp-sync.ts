@@ -6,7 +6,6 @@ import { ToolCallError } from '../tools/errors.ts'
 import { listMcpTools, type McpEndpoint, type McpToolInfo } from '../tools/mcp-client.ts'
 import { validateInputSchema } from '../tools/schema.ts'
 import { isUniqueViolation } from './db-errors.ts'
-import { openSecret } from './secret-box.ts'
 import type { AppDeps, Session } from './session.ts'
 
 /** The purpose sealed headers are bound to (associated data): they open only as this server's headers. */
@@ -15,7 +14,9 @@ export const headersPurpose = (tenantId: string, serverId: string) => `mcp-heade
 type Sealed = { tenantId: string; id: string; url: string; headersSealed: string | null }
 
 function endpointOf(deps: AppDeps, server: Sealed): McpEndpoint {
-  const headers = server.headersSealed ? openSecret<{ name: string; value: string }[]>(deps.serverSecret, headersPurpose(server.tenantId, server.id), server.headersSealed) : []
+  const opened = server.headersSealed ? deps.secrets.open(server.headersSealed, headersPurpose(server.tenantId, server.id)) : '[]'
+  if (opened === null) throw new Error(`the headers of MCP server ${server.id} do not open under this key`)
+  const headers = JSON.parse(opened) as { name: string; value: string }[]
   return { url: server.url, headers: Object.fromEntries(headers.map((h) => [h.name, h.value])) }
 }
 
