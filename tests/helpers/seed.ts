@@ -37,6 +37,11 @@ export async function seedTenant(t: TestApp): Promise<Seeded> {
   const webhook = await t.gql<{ createWebhook: { webhook: { id: string }; secret: string } }>(
     'mutation($d: String!) { createWebhook(input: { url: "https://hooks.example.test/in", events: ["execution.*"], description: $d }) { webhook { id } secret } }', { d: `${mark} webhook` }, owner.headers)
   expect(webhook.body.errors).toBeUndefined()
+  // An MCP server whose address never resolves (status ERROR), with a write-only header.
+  const mcp = await t.gql<{ createMcpServer: { mcpServer: { id: string } } }>(
+    'mutation($n: String!, $v: String!) { createMcpServer(input: { name: $n, url: "https://mcp.example.test/mcp", headers: [{ name: "Authorization", value: $v }] }) { mcpServer { id } } }',
+    { n: `${mark}-mcp`, v: `Bearer ${mark}-mcp-secret` }, owner.headers)
+  expect(mcp.body.errors).toBeUndefined()
   const audit = await t.gql<{ auditLog: { edges: { node: { id: string } }[] } }>('{ auditLog(first: 2) { edges { node { id } } } }', undefined, owner.headers)
   expect(audit.body.errors).toBeUndefined()
   const execution = await run(t, owner, { agentId: agent.body.data!.createAgent.agent.id, threadId: thread.body.data!.createThread.thread.id, prompt: `${mark} please echo this`, wait: true })
@@ -57,8 +62,9 @@ export async function seedTenant(t: TestApp): Promise<Seeded> {
       Execution: [execution.id],
       AuditLogEntry: audit.body.data!.auditLog.edges.map((e) => e.node.id),
       Webhook: [webhook.body.data!.createWebhook.webhook.id],
+      McpServer: [mcp.body.data!.createMcpServer.mcpServer.id],
       WebhookDelivery: deliveries.body.data!.webhook.deliveries.edges.map((e) => e.node.id),
     },
-    marks: [mark, owner.email, member.email, key.secret, key.prefix, webhook.body.data!.createWebhook.secret],
+    marks: [mark, owner.email, member.email, key.secret, key.prefix, webhook.body.data!.createWebhook.secret, `${mark}-mcp-secret`],
   }
 }

@@ -108,6 +108,9 @@ async function plant(): Promise<Planted> {
   expect(updated.body.errors).toBeUndefined()
   const webhook = await t.gql<{ createWebhook: { webhook: { id: string }; secret: string } }>('mutation { createWebhook(input: { url: "https://hooks.example.test/walk", events: ["execution.*"] }) { webhook { id } secret } }', undefined, owner.headers)
   expect(webhook.body.errors).toBeUndefined()
+  const mcpSecret = `mcp-${crypto.randomUUID()}`
+  const mcp = await t.gql<{ createMcpServer: { mcpServer: { id: string } } }>('mutation($v: String!) { createMcpServer(input: { name: "walk", url: "https://mcp.example.test/mcp", headers: [{ name: "Authorization", value: $v }] }) { mcpServer { id } } }', { v: `Bearer ${mcpSecret}` }, owner.headers)
+  expect(mcp.body.errors).toBeUndefined()
   const agent = await t.gql<{ createAgent: { agent: { id: string } } }>('mutation($t: ID!) { createAgent(input: { name: "walker", model: "mock-1", toolIds: [$t] }) { agent { id } } }', { t: toolId }, owner.headers)
   const agentId = agent.body.data!.createAgent.agent.id
   const execution = await run(t, owner, { agentId, prompt: 'Please lookup the answer', wait: true })
@@ -126,11 +129,12 @@ async function plant(): Promise<Planted> {
     secrets: [
       password, owner.refreshToken, member.refreshToken, member.accessToken, key.secret, headerValue, 'rotated-secret-value', querySecret,
       ...keys.map((k) => k.secretHash), ...tokens.map((r) => r.tokenHash), ...invitations.map((i) => i.tokenHash), ...sealed.flatMap((s) => (s.headersSealed ? [s.headersSealed] : [])),
-      t.app.deps.config.auth.jwtSecret!, webhook.body.data!.createWebhook.secret,
+      t.app.deps.config.auth.jwtSecret!, webhook.body.data!.createWebhook.secret, mcpSecret,
+      ...(await db.client.mcpServer.findMany({ select: { headersSealed: true } })).flatMap((m) => (m.headersSealed ? [m.headersSealed] : [])),
     ],
     ids: {
       Tool: toolId, Agent: agentId, Execution: execution.id, Thread: thread.body.data!.execution.thread.id,
-      Node: toolId, Webhook: webhook.body.data!.createWebhook.webhook.id, Invitation: invite.body.data!.inviteMember.invitation.id, AuditLogEntry: audit.body.data!.auditLog.edges[0]!.node.id,
+      Node: toolId, Webhook: webhook.body.data!.createWebhook.webhook.id, McpServer: mcp.body.data!.createMcpServer.mcpServer.id, Invitation: invite.body.data!.inviteMember.invitation.id, AuditLogEntry: audit.body.data!.auditLog.edges[0]!.node.id,
     },
   }
 }
