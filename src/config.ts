@@ -69,6 +69,8 @@ const declaration = {
     loginFailuresPerAccount: env('LOGIN_FAILURES_PER_ACCOUNT', int(10, 1, 10_000)),
     loginFailureWindow: env('LOGIN_FAILURE_WINDOW_SECONDS', int(900, 10, 86_400)),
     wsRecheckSeconds: env('WS_AUTH_RECHECK_SECONDS', int(15, 1, 3_600)),
+    /** How long a process reuses an authenticated principal (revocations reach every process at once); 0 = off. */
+    principalCacheSeconds: env('PRINCIPAL_CACHE_SECONDS', int(10, 0, 300)),
   },
   pagination: {
     defaultSize: env('PAGE_SIZE_DEFAULT', int(20, 1, 1_000)),

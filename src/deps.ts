@@ -1,6 +1,7 @@
 // Builds the long-lived dependencies shared by the server and the standalone worker, and releases them.
 import { createMemoryDenylist, createRedisDenylist } from './auth/denylist.ts'
 import { loadSigning } from './auth/keys.ts'
+import { createPrincipalCache } from './auth/principal-cache.ts'
 import type { Config } from './config.ts'
 import type { AppDeps } from './services/session.ts'
 import { openDatabase, type DatabaseOptions } from './db/client.ts'
@@ -38,14 +39,16 @@ export async function buildDeps(config: Config, opts: DepsOptions = {}): Promise
   const authRedis = config.redis.url ? createRedis(config.redis.url, 'auth', logger) : undefined
   const denylist = authRedis ? createRedisDenylist(authRedis, config.redis.onUnavailable, logger) : createMemoryDenylist()
   const llm = createLlmRegistry(config.llm)
+  const principals = createPrincipalCache(pubsub, logger, { ttlMs: config.auth.principalCacheSeconds * 1000 })
   // Serve only once the stores that fail closed can answer (or say why not): a request in the first milliseconds
   // must not be refused because a connection is still being made.
   const ready = await Promise.all([limits.ready(redisBootWaitMs), authRedis ? whenReady(authRedis, redisBootWaitMs) : true])
   if (ready.includes(false)) logger.warn('Redis is not reachable yet: rate-limited requests are refused until it is (see REDIS_UNAVAILABLE)')
-  const deps: AppDeps = { config, logger, db, pubsub, keys, denylist, limits, requestLimiter, plans, metrics, clock, llm, serverSecret, logCache: new LogCache() }
+  const deps: AppDeps = { config, logger, db, pubsub, keys, denylist, principals, limits, requestLimiter, plans, metrics, clock, llm, serverSecret, logCache: new LogCache() }
   return {
     deps,
     async close() {
+      principals.close()
       await pubsub.close()
       await limits.close()
       authRedis?.disconnect()

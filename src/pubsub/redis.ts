@@ -11,6 +11,8 @@ export function createRedisPubSub(url: string, logger: Logger): PubSub {
   const subscriber = createRedis(url, 'subscriber', logger, { enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: undefined })
   const engine = new RedisPubSub({ publisher, subscriber })
   let failures = 0
+  let epoch = 0
+  subscriber.on('ready', () => epoch++)
   return {
     kind: 'redis',
     async publish(topic, payload) {
@@ -37,6 +39,7 @@ export function createRedisPubSub(url: string, logger: Logger): PubSub {
         if (id !== undefined) engine.unsubscribe(id)
       }
     },
+    subscriberEpoch: () => (subscriber.status === 'ready' ? epoch : undefined),
     async ping() {
       await publisher.ping()
     },
