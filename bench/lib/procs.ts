@@ -46,6 +46,7 @@ export async function start(name: string, args: string[], env: Record<string, st
 }
 
 /** POSTs a GraphQL request; throws on HTTP or GraphQL errors. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- benchmark seeding reads whatever the query selected
 export async function gql<T = Record<string, any>>(url: string, query: string, variables: object = {}, headers: Record<string, string> = {}): Promise<T> {
   const r = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) })
   const body = (await r.json()) as { data?: T; errors?: unknown }
