@@ -142,7 +142,7 @@ const declaration = {
     maxAliases: env('QUERY_MAX_ALIASES', int(15, 0, 10_000)),
     maxTokens: env('QUERY_MAX_TOKENS', int(2_000, 10, 1_000_000)),
     maxDirectives: env('QUERY_MAX_DIRECTIVES', int(50, 0, 10_000)),
-    maxCost: env('QUERY_MAX_COST', int(10_000, 1, 100_000_000)),
+    maxCost: env('QUERY_MAX_COST', int(25_000, 1, 100_000_000)),
     maxStringLength: env('QUERY_MAX_STRING_LENGTH', int(100_000, 16, 64 * 1_048_576)),
     /** Operations per batched HTTP request; 0 = batching disabled. */
     batchLimit: env('GRAPHQL_BATCH_LIMIT', int(0, 0, 100)),
