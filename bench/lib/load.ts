@@ -34,7 +34,9 @@ export async function hit(arm: Arm, seconds: number, rate?: number) {
     ...(rate && { overallRate: rate }),
     ...(arm.bodyOf && { requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, body: arm.bodyOf!() }) }] }),
   })
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, bad: r.errors + r.timeouts + r.non2xx, foreign: foreign() }
+  // Fewer answers than connections: most requests outlived the round, so its rate and latency mean nothing.
+  const starved = r.requests.total < settings.connections && !rate
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, bad: r.errors + r.timeouts + r.non2xx, starved, foreign: foreign() }
 }
 
 /** Warms every arm up, then runs `rounds` alternating rounds; prints and returns per-arm medians. */
@@ -50,9 +52,9 @@ export async function compare(title: string, arms: Arm[]): Promise<ArmResult[]> 
     let failed = false
     for (const arm of order) {
       const r = await hit(arm, settings.roundSeconds)
-      if (r.bad) {
+      if (r.bad || r.starved) {
         failed = true
-        console.log(`  round ${round + 1} voided: ${arm.name} answered ${r.bad} errors`)
+        console.log(`  round ${round + 1} voided: ${arm.name} ${r.bad ? `answered ${r.bad} errors` : 'completed fewer requests than connections (requests outlived the round)'}`)
         break
       }
       foreign = Math.max(foreign, r.foreign)
