@@ -84,11 +84,14 @@ function sharedTx(client: PrismaClient, tenantId: string): { scope: OperationSco
       await tx.$executeRaw`SELECT set_config('app.tenant_id', ${tenantId}, true), set_config('app.user_id', '', true), set_config('app.purpose', '', true), set_config('transaction_read_only', 'on', true)`
       resolve(tx)
       await new Promise<void>((r) => (scope.finish = r))
-    })
+    }, { timeout: 60_000 })
     scope.done.catch(reject)
   })
   return { scope, tx: scope.tx }
 }
+
+const isTransactionFailure = (e: unknown) =>
+  (e as { code?: string }).code === 'P2028' || /current transaction is aborted|Transaction already closed|expired transaction/i.test(String((e as Error)?.message))
 
 /** Runs one model operation in the shared transaction; a failure aborts it, so the scope stops sharing. */
 async function inShared(shared: { scope: OperationScope; tx: Promise<Tx> }, model: string, operation: string, args: unknown) {
@@ -167,7 +170,15 @@ export function createTenantDb(base: PrismaClient, tenantId: string, opts: { fil
         // Layer (b): the operation and the settings it runs under share one transaction.
         async $allOperations({ model, operation, args, query }) {
           const shared = opts.shareReads ? sharedTx(filtered, tenantId) : undefined
-          if (shared) return inShared(shared, model, operation, args)
+          if (shared) {
+            try {
+              return await inShared(shared, model, operation, args)
+            } catch (e) {
+              // The shared transaction itself failed (expired on a starved machine, or aborted by an earlier
+              // statement): a read is safe to repeat in its own transaction. Any other error is the statement's.
+              if (!isTransactionFailure(e)) throw e
+            }
+          }
           const [, result] = await base.$transaction([applySettings(base, settings), query(args)])
           return result
         },
