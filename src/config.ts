@@ -71,6 +71,8 @@ const declaration = {
     loginFailuresPerAccount: env('LOGIN_FAILURES_PER_ACCOUNT', int(10, 1, 10_000)),
     loginFailureWindow: env('LOGIN_FAILURE_WINDOW_SECONDS', int(900, 10, 86_400)),
     wsRecheckSeconds: env('WS_AUTH_RECHECK_SECONDS', int(15, 1, 3_600)),
+    /** How long a process reuses an authenticated principal (revocations reach every process at once); 0 = off. */
+    principalCacheSeconds: env('PRINCIPAL_CACHE_SECONDS', int(10, 0, 300)),
   },
   pagination: {
     defaultSize: env('PAGE_SIZE_DEFAULT', int(20, 1, 1_000)),
@@ -172,7 +174,7 @@ const declaration = {
     maxAliases: env('QUERY_MAX_ALIASES', int(15, 0, 10_000)),
     maxTokens: env('QUERY_MAX_TOKENS', int(2_000, 10, 1_000_000)),
     maxDirectives: env('QUERY_MAX_DIRECTIVES', int(50, 0, 10_000)),
-    maxCost: env('QUERY_MAX_COST', int(10_000, 1, 100_000_000)),
+    maxCost: env('QUERY_MAX_COST', int(25_000, 1, 100_000_000)),
     maxStringLength: env('QUERY_MAX_STRING_LENGTH', int(100_000, 16, 64 * 1_048_576)),
     /** Operations per batched HTTP request; 0 = batching disabled. */
     batchLimit: env('GRAPHQL_BATCH_LIMIT', int(0, 0, 100)),

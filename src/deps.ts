@@ -2,6 +2,7 @@
 import { setMaxListeners } from 'node:events'
 import { createMemoryDenylist, createRedisDenylist } from './auth/denylist.ts'
 import { loadSigning } from './auth/keys.ts'
+import { createPrincipalCache } from './auth/principal-cache.ts'
 import type { Config } from './config.ts'
 import type { AppDeps } from './services/session.ts'
 import { openDatabase, type DatabaseOptions } from './db/client.ts'
@@ -40,6 +41,7 @@ export async function buildDeps(config: Config, opts: DepsOptions = {}): Promise
   const authRedis = config.redis.url ? createRedis(config.redis.url, 'auth', logger) : undefined
   const denylist = authRedis ? createRedisDenylist(authRedis, config.redis.onUnavailable, logger) : createMemoryDenylist()
   const llm = createLlmRegistry(config.llm)
+  const principals = createPrincipalCache(pubsub, logger, { ttlMs: config.auth.principalCacheSeconds * 1000 })
   // Serve only once the stores that fail closed can answer (or say why not): a request in the first milliseconds
   // must not be refused because a connection is still being made.
   const ready = await Promise.all([limits.ready(redisBootWaitMs), authRedis ? whenReady(authRedis, redisBootWaitMs) : true])
@@ -48,7 +50,7 @@ export async function buildDeps(config: Config, opts: DepsOptions = {}): Promise
   // Every waiting request listens to it: no listener cap.
   setMaxListeners(0, shutdownDeadline.signal)
   const deps: AppDeps = {
-    config, logger, db, pubsub, keys, denylist, limits, streamLimits, requestLimiter, plans, metrics, clock, llm, serverSecret,
+    config, logger, db, pubsub, keys, denylist, principals, limits, streamLimits, requestLimiter, plans, metrics, clock, llm, serverSecret,
     secrets: createSecretBox(config.secretsKey ?? serverSecret), logCache: new LogCache(),
     shutdownDeadline: shutdownDeadline.signal,
   }
@@ -56,6 +58,7 @@ export async function buildDeps(config: Config, opts: DepsOptions = {}): Promise
     deps,
     endRequests: () => shutdownDeadline.abort(),
     async close() {
+      principals.close()
       await pubsub.close()
       await limits.close()
       await streamLimits.close()

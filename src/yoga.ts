@@ -2,7 +2,7 @@
 // both transports through the one admission pipeline (src/admission.ts).
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
-import { GraphQLError, type ExecutionResult } from 'graphql'
+import { getOperationAST, GraphQLError, type ExecutionResult } from 'graphql'
 import { mapAsyncIterator } from '@graphql-tools/utils'
 import { createYoga, isAsyncIterable, type Plugin, type YogaServerInstance } from 'graphql-yoga'
 import type { Admission } from './admission.ts'
@@ -184,7 +184,17 @@ export function createYogaServer(deps: AppDeps, opts: YogaOptions): Yoga {
       httpOperationPlugin(http) as Plugin,
       activeSubscriptionsPlugin(deps.metrics) as Plugin,
       ...(opts.admission.plugins as Plugin[]),
+      sharedReadsPlugin(deps) as Plugin,
       denialAuditPlugin,
     ],
   })
 }
+
+/** A tenant's query operation reads in one transaction instead of one per statement (src/db/scope.ts#shareReads). */
+const sharedReadsPlugin = (deps: AppDeps): Plugin<Context> => ({
+  onExecute({ args, executeFn, setExecuteFn }) {
+    const tenantId = args.contextValue.principal?.tenantId
+    if (!tenantId || getOperationAST(args.document, args.operationName)?.operation !== 'query') return
+    setExecuteFn((a) => deps.db.shareReads(tenantId, async () => executeFn(a)))
+  },
+})

@@ -6,6 +6,7 @@ import { AppError } from '../errors.ts'
 import type { Logger } from '../logger.ts'
 import type { Denylist } from './denylist.ts'
 import type { KeyRing } from './jwt.ts'
+import type { PrincipalCache } from './principal-cache.ts'
 import type { ApiKeyPrincipal, Principal, UserPrincipal } from './principal.ts'
 import { scopesOf } from './scopes.ts'
 import { apiKeyPrefix, hashSecret, isSecret, sameHash } from './secrets.ts'
@@ -22,6 +23,8 @@ export interface AuthDeps {
   keys: KeyRing
   denylist: Denylist
   logger: Logger
+  /** Reuses recent authentications (absent: every call reads the database). */
+  principals?: PrincipalCache
 }
 
 const unauthenticated = () => new AppError('UNAUTHENTICATED', 'Invalid or expired credentials.')
@@ -54,11 +57,20 @@ export function credentialFromParams(params: Record<string, unknown> | undefined
 export async function authenticate(deps: AuthDeps, credential: Credential, opts: { failOpen?: boolean } = {}): Promise<Principal | undefined> {
   if (!credential) return undefined
   if (credential.kind === 'malformed' || !credential.value) throw unauthenticated()
-  if (credential.kind === 'apiKey' || credential.value.startsWith('apk_')) return authenticateApiKey(deps, credential.value)
-  return authenticateAccessToken(deps, credential.value, opts)
+  const cached = deps.principals?.get(credential.value)
+  if (cached) return cached
+  const begun = deps.principals?.begin() ?? 0
+  const principal = credential.kind === 'apiKey' || credential.value.startsWith('apk_')
+    ? await authenticateApiKey(deps, credential.value)
+    : await authenticateAccessToken(deps, credential.value, opts)
+  deps.principals?.set(credential.value, principal.principal, principal.until, begun)
+  return principal.principal
 }
 
-async function authenticateAccessToken(deps: AuthDeps, token: string, opts: { failOpen?: boolean }): Promise<UserPrincipal> {
+/** A principal and the instant its credential stops being valid by itself (expiry; null: never). */
+type Authenticated<P> = { principal: P; until: number | null }
+
+async function authenticateAccessToken(deps: AuthDeps, token: string, opts: { failOpen?: boolean }): Promise<Authenticated<UserPrincipal>> {
   const claims = await deps.keys.verify(token)
   if (await deps.denylist.has(claims.tokenId, opts)) throw unauthenticated()
   const membership = await systemTx(deps.db.prisma, { tenantId: claims.tenantId, userId: claims.userId }, (tx) =>
@@ -70,7 +82,7 @@ async function authenticateAccessToken(deps: AuthDeps, token: string, opts: { fa
   if (!membership || claims.issuedAt < membership.user.passwordChangedAt) {
     throw unauthenticated()
   }
-  return {
+  const principal: UserPrincipal = {
     kind: 'USER',
     tenantId: claims.tenantId,
     userId: claims.userId,
@@ -82,11 +94,12 @@ async function authenticateAccessToken(deps: AuthDeps, token: string, opts: { fa
     expiresAt: claims.expiresAt,
     tenantDeletionScheduledAt: membership.tenant.deletionScheduledAt,
   }
+  return { principal, until: claims.expiresAt.getTime() }
 }
 
 const lastUsedResolutionMs = 60_000
 
-async function authenticateApiKey(deps: AuthDeps, secret: string): Promise<ApiKeyPrincipal> {
+async function authenticateApiKey(deps: AuthDeps, secret: string): Promise<Authenticated<ApiKeyPrincipal>> {
   if (!isSecret(secret, 'apk')) throw unauthenticated()
   const prefix = apiKeyPrefix(secret)
   const key = await systemTx(deps.db.prisma, { purpose: 'auth' }, (tx) =>
@@ -105,7 +118,7 @@ async function authenticateApiKey(deps: AuthDeps, secret: string): Promise<ApiKe
   }
   const tenant = await deps.db.forTenant(key.tenantId).client.tenant.findFirst({ select: { deletionScheduledAt: true } })
   if (!tenant) throw unauthenticated()
-  return {
+  const principal: ApiKeyPrincipal = {
     kind: 'API_KEY',
     tenantId: key.tenantId,
     apiKeyId: key.id,
@@ -115,4 +128,7 @@ async function authenticateApiKey(deps: AuthDeps, secret: string): Promise<ApiKe
     expiresAt: key.expiresAt,
     tenantDeletionScheduledAt: tenant.deletionScheduledAt,
   }
+  // A previous secret (after a rotation) stops at the end of its grace period.
+  const ends = [key.expiresAt, current ? null : key.previousSecretExpiresAt].filter((d): d is Date => !!d).map((d) => d.getTime())
+  return { principal, until: ends.length ? Math.min(...ends) : null }
 }

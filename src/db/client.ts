@@ -11,7 +11,7 @@ import { PrismaClient } from '../generated/prisma/client.ts'
 import type { Config } from '../config.ts'
 import type { Logger } from '../logger.ts'
 import { dirPGlite, migrateDeploy, MigratePgFactory, MigratePGliteFactory } from './migrations.ts'
-import { tenantDbCache, type TenantDb } from './scope.ts'
+import { shareReads, tenantDbCache, type TenantDb } from './scope.ts'
 
 export const migrationsDir = fileURLToPath(new URL('../../prisma/migrations', import.meta.url))
 
@@ -21,6 +21,8 @@ export interface Database {
   mode: 'embedded' | 'postgres'
   /** The tenant-scoped access path (see scope.ts); the only way services reach tenant-owned data. */
   forTenant(tenantId: string): TenantDb
+  /** Runs one query operation of `tenantId` with its tenant-scoped reads in one read-only transaction (where supported). */
+  shareReads<T>(tenantId: string, fn: () => Promise<T>): Promise<T>
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>
   /** Connection pool usage (metrics): PostgreSQL's pool, or PGlite's single session. */
@@ -50,7 +52,8 @@ export async function openDatabase(config: Config, logger: Logger, opts: Databas
     return {
       prisma,
       mode: 'postgres',
-      forTenant: tenantDbCache(prisma, filter),
+      forTenant: tenantDbCache(prisma, { ...filter, shareReads: true }),
+      shareReads,
       ping: async () => void (await prisma.$queryRaw`SELECT 1`),
       poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: poolSize }),
       close: () => prisma.$disconnect(),
@@ -74,6 +77,7 @@ export async function openDatabase(config: Config, logger: Logger, opts: Databas
     prisma,
     mode: 'embedded',
     forTenant: tenantDbCache(prisma, filter),
+    shareReads: (_tenantId, fn) => fn(),
     ping: async () => void (await lite.query('SELECT 1')),
     poolStats: () => ({ total: 1, idle: 1, waiting: 0, max: 1 }),
     close: async () => {

@@ -4,6 +4,7 @@
 //  (b) every statement runs in a transaction whose local settings (app.tenant_id, app.user_id, app.purpose) drive
 //      PostgreSQL row-level security (prisma/migrations/*_identity).
 // Either layer alone keeps tenants apart; tests prove it by disabling the other one.
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { Prisma, type PrismaClient } from '../generated/prisma/client.ts'
 import { retryTransient } from './transient.ts'
 
@@ -40,6 +41,70 @@ async function inTransaction<T>(client: PrismaClient, settings: DbSettings, fn: 
   }))
   for (const hook of hooks) hook()
   return result
+}
+
+// One read-only transaction shared by every tenant-scoped read of one GraphQL query operation: BEGIN, the settings
+// and COMMIT once per operation instead of around every statement (they were two thirds of its statements), and one
+// snapshot for the whole answer. Opened by the first statement, committed when the operation ends.
+interface OperationScope {
+  tenantId: string
+  tx?: Promise<Tx>
+  finish?: () => void
+  done?: Promise<unknown>
+  hooks: (() => void)[]
+  /** Ended, or a statement failed (PostgreSQL aborted the transaction): later statements use their own. */
+  closed: boolean
+}
+const operationScope = new AsyncLocalStorage<OperationScope>()
+
+/**
+ * Runs `fn` (one query operation of `tenantId`) so that its tenant-scoped reads share one read-only transaction.
+ * Writes inside it fail loudly (read-only); the transaction ends when `fn` settles.
+ */
+export async function shareReads<T>(tenantId: string, fn: () => Promise<T>): Promise<T> {
+  const scope: OperationScope = { tenantId, hooks: [], closed: false }
+  try {
+    return await operationScope.run(scope, fn)
+  } finally {
+    scope.closed = true
+    if (scope.tx) {
+      // A statement that failed already reached its caller; a failed COMMIT of reads loses nothing.
+      await scope.tx.catch(() => {})
+      scope.finish?.()
+      await scope.done?.catch(() => {})
+      for (const hook of scope.hooks) hook()
+    }
+  }
+}
+
+/** The operation's shared transaction for `tenantId`, opening it on first use; undefined outside one. */
+function sharedTx(client: PrismaClient, tenantId: string): { scope: OperationScope; tx: Promise<Tx> } | undefined {
+  const scope = operationScope.getStore()
+  if (!scope || scope.closed || scope.tenantId !== tenantId) return undefined
+  scope.tx ??= new Promise<Tx>((resolve, reject) => {
+    scope.done = client.$transaction(async (tx) => {
+      afterCommitHooks.set(tx, scope.hooks)
+      await tx.$executeRaw`SELECT set_config('app.tenant_id', ${tenantId}, true), set_config('app.user_id', '', true), set_config('app.purpose', '', true), set_config('transaction_read_only', 'on', true)`
+      resolve(tx)
+      await new Promise<void>((r) => (scope.finish = r))
+    }, { timeout: 60_000 })
+    scope.done.catch(reject)
+  })
+  return { scope, tx: scope.tx }
+}
+
+const isTransactionFailure = (e: unknown) =>
+  (e as { code?: string }).code === 'P2028' || /current transaction is aborted|Transaction already closed|expired transaction/i.test(String((e as Error)?.message))
+
+/** Runs one model operation in the shared transaction; a failure aborts it, so the scope stops sharing. */
+async function inShared(shared: { scope: OperationScope; tx: Promise<Tx> }, model: string, operation: string, args: unknown) {
+  try {
+    const tx = (await shared.tx) as unknown as Record<string, Record<string, (a: unknown) => Promise<unknown>>>
+    return await tx[model.charAt(0).toLowerCase() + model.slice(1)]![operation]!(args)
+  } catch (e) {
+    shared.scope.closed = true
+    throw e
+  }
 }
 
 export interface TenantDb {
@@ -93,8 +158,12 @@ const filterExtension = (tenantId: string) =>
     query: { $allModels: { $allOperations: ({ model, operation, args, query }) => query(scopeArgs(model, operation, args as Args, tenantId) as typeof args) } },
   })
 
-/** Builds the scoped accessors for one tenant. `filter: false` switches layer (a) off (isolation tests only). */
-export function createTenantDb(base: PrismaClient, tenantId: string, opts: { filter: boolean }): TenantDb {
+/**
+ * Builds the scoped accessors for one tenant. `filter: false` switches layer (a) off (isolation tests only);
+ * `shareReads` lets query operations run under `shareReads()` share one transaction (PostgreSQL's pool only:
+ * PGlite's one session would be held for the whole operation).
+ */
+export function createTenantDb(base: PrismaClient, tenantId: string, opts: { filter: boolean; shareReads?: boolean }): TenantDb {
   const filtered = (opts.filter ? base.$extends(filterExtension(tenantId)) : base) as unknown as PrismaClient
   const settings = { tenantId }
   const client = filtered.$extends({
@@ -102,7 +171,17 @@ export function createTenantDb(base: PrismaClient, tenantId: string, opts: { fil
     query: {
       $allModels: {
         // Layer (b): the operation and the settings it runs under share one transaction.
-        async $allOperations({ args, query }) {
+        async $allOperations({ model, operation, args, query }) {
+          const shared = opts.shareReads ? sharedTx(filtered, tenantId) : undefined
+          if (shared) {
+            try {
+              return await inShared(shared, model, operation, args)
+            } catch (e) {
+              // The shared transaction itself failed (expired on a starved machine, or aborted by an earlier
+              // statement): a read is safe to repeat in its own transaction. Any other error is the statement's.
+              if (!isTransactionFailure(e)) throw e
+            }
+          }
           const [, result] = await retryTransient(() => base.$transaction([applySettings(base, settings), query(args)]))
           return result
         },
@@ -112,7 +191,10 @@ export function createTenantDb(base: PrismaClient, tenantId: string, opts: { fil
   return {
     tenantId,
     client,
-    tx: (fn, extra = {}) => inTransaction(filtered, { ...extra, tenantId }, fn),
+    tx: (fn, extra = {}) => {
+      const shared = opts.shareReads && !Object.keys(extra).length ? sharedTx(filtered, tenantId) : undefined
+      return shared ? shared.tx.then(fn) : inTransaction(filtered, { ...extra, tenantId }, fn)
+    },
   }
 }
 
@@ -120,7 +202,7 @@ export function createTenantDb(base: PrismaClient, tenantId: string, opts: { fil
 export const systemTx = <T>(base: PrismaClient, settings: DbSettings, fn: (tx: Tx) => Promise<T>): Promise<T> => inTransaction(base, settings, fn)
 
 /** Caches scoped accessors per tenant (building Prisma extensions per request is wasted work). */
-export function tenantDbCache(base: PrismaClient, opts: { filter: boolean }, max = 1_000) {
+export function tenantDbCache(base: PrismaClient, opts: { filter: boolean; shareReads?: boolean }, max = 1_000) {
   const cache = new Map<string, TenantDb>()
   return (tenantId: string): TenantDb => {
     let db = cache.get(tenantId)

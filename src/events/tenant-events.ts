@@ -4,7 +4,7 @@ import type { Prisma } from '../generated/prisma/client.ts'
 import type { PubSub } from '../pubsub/pubsub.ts'
 import { afterCommit, type Tx } from '../db/scope.ts'
 import { topics } from './topics.ts'
-import { enqueueWebhookEvent } from './webhook-outbox.ts'
+import { endpointsColumn, enqueueWebhookEvent, knownEndpoints, type Endpoint } from './webhook-outbox.ts'
 import { encodeGlobalId } from '../global-ids.ts'
 
 export interface DomainEvent {
@@ -20,10 +20,18 @@ export interface DomainEvent {
  * subscribers are woken once `tx` commits.
  */
 export async function emitTenantEvent(deps: { pubsub: PubSub }, tx: Tx, tenantId: string, event: DomainEvent): Promise<number> {
-  // The tenant row's lock orders concurrent writers: sequence numbers are gapless and follow commit order.
-  const [row] = await tx.$queryRaw<{ event_seq: number }[]>`UPDATE tenants SET event_seq = event_seq + 1 WHERE id = ${tenantId}::uuid RETURNING event_seq`
+  // The tenant row's lock orders concurrent writers: sequence numbers are gapless and follow commit order. One
+  // statement takes the number, appends the event and reads the tenant's webhook endpoints for the outbox (fewer
+  // round trips while that lock is held; a tenant without endpoints pays nothing more for webhooks).
+  const [row] = await tx.$queryRaw<{ event_seq: number; endpoints: Endpoint[] }[]>`
+    WITH next AS (UPDATE tenants SET event_seq = event_seq + 1 WHERE id = ${tenantId}::uuid RETURNING event_seq),
+    appended AS (
+      INSERT INTO tenant_events (tenant_id, seq, type, resource_type, resource_id, data)
+      SELECT ${tenantId}::uuid, event_seq, ${event.type}, ${event.resourceType}, ${event.resourceId}, ${JSON.stringify(event.data ?? {})}::jsonb FROM next
+      RETURNING seq)
+    SELECT seq AS event_seq, ${endpointsColumn(tenantId)} AS endpoints FROM appended`
   if (!row) throw new Error('tenant not visible while emitting a domain event')
-  await tx.tenantEvent.createMany({ data: { tenantId, seq: row.event_seq, type: event.type, resourceType: event.resourceType, resourceId: event.resourceId, data: event.data ?? {} } })
+  knownEndpoints(tx, tenantId, row.endpoints)
   afterCommit(tx, () => void deps.pubsub.publish(topics.tenant(tenantId), { seq: row.event_seq }))
   // The webhook carries what a tenantEvents subscriber receives, so both describe a change the same way.
   await enqueueWebhookEvent(deps, tx, tenantId, event.type, {

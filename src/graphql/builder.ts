@@ -24,7 +24,7 @@ export const builder = new SchemaBuilder<{
     DateTime: { Input: Date; Output: Date | string }
     JSON: { Input: unknown; Output: unknown }
   }
-  Connection: { totalCount: number }
+  Connection: { totalCount: number | (() => Promise<number>) }
   AuthScopes: {
     /** Anyone, signed in or not (documents intent on root fields). */
     public: boolean

@@ -52,10 +52,26 @@ function pageRequest(ctx: Context, list: string, args: ConnectionArgs): PageRequ
   return { take: size, backward, cursor: raw == null ? undefined : decodeCursor(ctx, list, raw, backward ? 'before' : 'after') }
 }
 
-/** The Relay connection of `rows`, each edge with the cursor `cursorOf` gives its row. */
-export function relayConnection<T>(rows: T[], cursorOf: (row: T) => string, totalCount: number, pages: { hasNextPage: boolean; hasPreviousPage: boolean }) {
-  const edges = rows.map((node) => ({ node, cursor: cursorOf(node) }))
-  return { edges, totalCount, pageInfo: { ...pages, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null } }
+/**
+ * The Relay connection of `rows`, each edge with the cursor `cursorOf` gives its row. Cursors are signed on first
+ * read (an HMAC per row is wasted when a client selects only nodes), and `totalCount` may be a deferred count.
+ */
+export function relayConnection<T>(rows: T[], cursorOf: (row: T) => string, totalCount: number | (() => Promise<number>), pages: { hasNextPage: boolean; hasPreviousPage: boolean }) {
+  const edges = rows.map((node) => lazyEdge(node, cursorOf))
+  return {
+    edges,
+    totalCount,
+    pageInfo: {
+      ...pages,
+      get startCursor() { return edges[0]?.cursor ?? null },
+      get endCursor() { return edges.at(-1)?.cursor ?? null },
+    },
+  }
+}
+
+function lazyEdge<T>(node: T, cursorOf: (row: T) => string) {
+  let cursor: string | undefined
+  return { node, get cursor() { return (cursor ??= cursorOf(node)) } }
 }
 
 /**
@@ -75,7 +91,10 @@ export async function pageConnection<T>(ctx: Context, list: string, args: Connec
 export const nodeQuery = (ctx: Context, info: GraphQLResolveInfo) => queryFromInfo({ context: ctx, info, path: ['edges', 'node'] })
 
 builder.globalConnectionField('totalCount', (t) =>
-  t.int({ description: 'Items in the whole list (all pages) for the same filter.', resolve: (parent) => parent.totalCount }),
+  t.int({
+    description: 'Items in the whole list (all pages) for the same filter.',
+    resolve: (parent) => (typeof parent.totalCount === 'function' ? parent.totalCount() : parent.totalCount),
+  }),
 )
 
 /** Names for a list's connection and edge types, e.g. `ToolConnection` / `ToolEdge`. */

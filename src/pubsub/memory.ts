@@ -24,6 +24,7 @@ export function createMemoryPubSub(): PubSub {
         if (!set.size) topics.delete(topic)
       }
     },
+    subscriberEpoch: () => 1,
     async ping() {},
     async close() {
       topics.clear()

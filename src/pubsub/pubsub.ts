@@ -9,6 +9,12 @@ export interface PubSub {
   publish(topic: string, payload: unknown): Promise<boolean>
   /** Starts delivering `topic` to `listener`; returns the function that stops it. Never throws. */
   subscribe(topic: string, listener: Listener): () => void
+  /**
+   * Which connection of the subscriber delivers messages now: a number that changes on every reconnection, or
+   * undefined while disconnected. State kept fresh by messages (a cache invalidated by them) is only valid within
+   * one such connection, since messages published meanwhile are lost.
+   */
+  subscriberEpoch(): number | undefined
   /** Rejects when the broker does not answer (readiness). */
   ping(): Promise<void>
   close(): Promise<void>

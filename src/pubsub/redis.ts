@@ -32,6 +32,8 @@ export function createRedisPubSub(url: string, logger: Logger): PubSub {
       logger.warn({ err: (err as Error).message }, 'redis unsubscribe failed')
     }
   }
+  let epoch = 0
+  subscriber.on('ready', () => epoch++)
   return {
     kind: 'redis',
     async publish(topic, payload) {
@@ -59,6 +61,7 @@ export function createRedisPubSub(url: string, logger: Logger): PubSub {
         if (id !== undefined) unsubscribe(id)
       }
     },
+    subscriberEpoch: () => (subscriber.status === 'ready' ? epoch : undefined),
     async ping() {
       await publisher.ping()
     },

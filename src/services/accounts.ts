@@ -4,7 +4,7 @@ import { hashPassword, passwordProblems, verifyPassword } from '../auth/password
 import { hashSecret, isSecret } from '../auth/secrets.ts'
 import type { AppDeps, RequestMeta, Session } from './session.ts'
 import { uuidv7 } from '../db/ids.ts'
-import { systemTx } from '../db/scope.ts'
+import { afterCommit, systemTx } from '../db/scope.ts'
 import { recordAudit } from './audit.ts'
 import { issueSession, revokeFamily, type AuthResult } from './sessions.ts'
 import { assertAccountNotLocked, recordLoginFailure, throttleIp } from './throttle.ts'
@@ -118,6 +118,7 @@ export async function logout(s: Session): Promise<void> {
     await recordAudit(tx, p.tenantId, { type: 'USER', id: p.userId, label: p.email }, s.meta, { action: 'auth.logout', outcome: 'SUCCESS', resourceType: 'Session', resourceId: p.sessionId })
   })
   await s.deps.denylist.add(p.tokenId, p.expiresAt)
+  await s.deps.principals.revoke({ tokenId: p.tokenId })
 }
 
 /** Changes the caller's password; every existing session of the account ends, a new one is returned. */
@@ -136,6 +137,8 @@ export async function changePassword(s: Session, input: { currentPassword: strin
     // Tokens issued before this instant stop working (access tokens at once, refresh tokens on their next use).
     await tx.user.update({ where: { id: p.userId }, data: { passwordHash, passwordChangedAt: new Date() } })
     await revokeFamily(tx, p.sessionId)
+    // Every token issued before now, in every tenant.
+    afterCommit(tx, () => void s.deps.principals.revoke({ userId: p.userId }))
     await recordAudit(tx, p.tenantId, { type: 'USER', id: p.userId, label: p.email }, s.meta, { action: 'auth.password_change', outcome: 'SUCCESS', resourceType: 'User', resourceId: p.userId })
     const m = await tx.membership.findUniqueOrThrow({ where: { tenantId_userId: { tenantId: p.tenantId, userId: p.userId } }, include: { user: true, tenant: true } })
     return issueSession(s.deps, tx, m)

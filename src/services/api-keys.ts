@@ -1,5 +1,6 @@
 // API keys: tenant credentials for programs. The secret is shown once and stored as a hash; a key never holds
 // more scopes than its creator; rotation keeps the old secret working for a grace period.
+import { afterCommit } from '../db/scope.ts'
 import { AppError, notFound } from '../errors.ts'
 import { apiKeyPrefix, hashSecret, newSecret } from '../auth/secrets.ts'
 import type { Session } from './session.ts'
@@ -47,6 +48,7 @@ export async function revokeApiKey(s: Session, input: { id: string }) {
     if (!key) throw notFound('API key')
     if (key.revokedAt) return key
     const revoked = await tx.apiKey.update({ where: { id: key.id }, data: { revokedAt: new Date(), previousSecretExpiresAt: null } })
+    afterCommit(tx, () => void s.deps.principals.revoke({ tenantId: key.tenantId, apiKeyId: key.id }))
     await recordAudit(tx, s.principal.tenantId, actorOf(s.principal), s.meta, { action: 'api_key.revoke', outcome: 'SUCCESS', resourceType: 'ApiKey', resourceId: key.id, changes: { before: visible(key) } })
     return revoked
   })
@@ -74,6 +76,8 @@ export async function rotateApiKey(s: Session, input: { id: string; gracePeriodS
         previousSecretExpiresAt: grace > 0 ? new Date(now.getTime() + grace * 1000) : null,
       },
     })
+    // The previous secret's validity changed (its grace period): cached principals of either secret are re-read.
+    afterCommit(tx, () => void s.deps.principals.revoke({ tenantId: key.tenantId, apiKeyId: key.id }))
     await recordAudit(tx, s.principal.tenantId, actorOf(s.principal), s.meta, { action: 'api_key.rotate', outcome: 'SUCCESS', resourceType: 'ApiKey', resourceId: key.id, changes: { before: { prefix: key.prefix }, after: { prefix: rotated.prefix } }, metadata: { gracePeriodSeconds: grace } })
     return rotated
   })

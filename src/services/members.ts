@@ -3,7 +3,7 @@
 import { AppError, notFound } from '../errors.ts'
 import type { Principal } from '../auth/principal.ts'
 import type { Session } from './session.ts'
-import { systemTx, type Tx } from '../db/scope.ts'
+import { afterCommit, systemTx, type Tx } from '../db/scope.ts'
 import type { Role } from '../generated/prisma/enums.ts'
 import { actorOf, recordAudit } from './audit.ts'
 import { page, type PageRequest } from './paging.ts'
@@ -53,6 +53,7 @@ export async function updateMemberRole(s: Session, input: { userId: string; role
     if (m.role === 'OWNER' || input.role === 'OWNER') assertMayAssign(s.principal, 'OWNER')
     if (m.role === 'OWNER' && owners <= 1) throw new AppError('CONFLICT', 'A tenant must keep at least one owner.')
     const updated = await tx.membership.update({ where: { tenantId_userId: { tenantId: m.tenantId, userId: m.userId } }, data: { role: input.role }, include: { user: true } })
+    afterCommit(tx, () => void s.deps.principals.revoke({ tenantId: m.tenantId, userId: m.userId }))
     await recordAudit(tx, s.principal.tenantId, actorOf(s.principal), s.meta, { action: 'member.role_change', outcome: 'SUCCESS', resourceType: 'Member', resourceId: m.userId, changes: { before: { role: m.role }, after: { role: input.role } } })
     return updated
   })
@@ -72,6 +73,8 @@ export async function removeMember(s: Session, input: { userId: string }) {
     const now = new Date()
     await tx.refreshToken.updateMany({ where: { userId: m.userId, revokedAt: null }, data: { revokedAt: now } })
     const keys = await tx.apiKey.updateMany({ where: { createdById: m.userId, revokedAt: null }, data: { revokedAt: now } })
+    // Their sessions and the keys they created.
+    afterCommit(tx, () => void s.deps.principals.revoke({ tenantId: m.tenantId, userId: m.userId }))
     await recordAudit(tx, s.principal.tenantId, actorOf(s.principal), s.meta, { action: 'member.remove', outcome: 'SUCCESS', resourceType: 'Member', resourceId: m.userId, changes: { before: { role: m.role } }, metadata: { apiKeysRevoked: keys.count } })
     return m.userId
   })

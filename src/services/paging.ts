@@ -12,14 +12,15 @@ export interface Page<T> {
   rows: T[]
   /** More rows exist beyond this page in the paging direction. */
   hasMore: boolean
-  totalCount: number
+  /** Rows in the whole list; counted only when called (a COUNT(*) nobody selected is wasted work). */
+  totalCount: () => Promise<number>
   /** The key a row's cursor carries: its value of the unique column the page is ordered by. */
   keyOf: (row: T) => string
 }
 
 type FindArgs = { where: Record<string, unknown>; orderBy: Record<string, 'asc' | 'desc'>; take: number }
 
-/** Fetches one page: `find` receives where/orderBy/take for `key`; `count` the total. */
+/** Fetches one page: `find` receives where/orderBy/take for `key`; `count` the total, run only when asked for. */
 export async function page<T extends Record<K, string>, K extends string>(
   req: PageRequest,
   key: K,
@@ -27,10 +28,9 @@ export async function page<T extends Record<K, string>, K extends string>(
   count: () => Promise<number>,
 ): Promise<Page<T>> {
   const where = req.cursor ? { [key]: req.backward ? { gt: req.cursor } : { lt: req.cursor } } : {}
-  const [rows, totalCount] = await Promise.all([
-    find({ where, orderBy: { [key]: req.backward ? 'asc' : 'desc' }, take: req.take + 1 }),
-    count(),
-  ])
+  const rows = await find({ where, orderBy: { [key]: req.backward ? 'asc' : 'desc' }, take: req.take + 1 })
+  let counted: Promise<number> | undefined
+  const totalCount = () => (counted ??= count())
   const hasMore = rows.length > req.take
   const pageRows = rows.slice(0, req.take)
   return { rows: req.backward ? pageRows.reverse() : pageRows, hasMore, totalCount, keyOf: (row) => row[key] }

@@ -1,6 +1,6 @@
 // Monthly quotas per tenant (executions and tokens, sized by plan) and the usage they are checked against: one row
 // per tenant and calendar month (UTC) in tenant_usage, incremented atomically by the runs that consume it.
-// An execution counts when it is created (takeExecution, in runAgent's transaction); its tokens when an attempt ends
+// An execution counts when it is created (takeExecution, just before runAgent's transaction); its tokens when an attempt ends
 // (recordUsage, in the transaction that ends it: services/runs/terminal.ts).
 import type { Plan, PlanQuota } from '../config.ts'
 import type { AppDeps, Session } from './session.ts'
@@ -56,15 +56,27 @@ export async function getUsage(target: QuotaTarget, tenantId: string, at?: numbe
 }
 
 /**
- * Counts one execution against the tenant's month inside `tx`, the transaction that creates it, or refuses with
- * QUOTA_EXCEEDED (so the run never exists) when the month's executions or tokens are used up. The executions quota
- * is exact: the increment is conditional, and concurrent runs queue on the month's usage row. A run's tokens are
- * only known once it has run, so tokens are checked, not reserved: usage can end a little above the limit, and the
- * next run is then refused. `tx` must run with app.tenant_id = tenantId; `plan` is read before it opens (a second
- * connection awaited inside a transaction could wait forever for a pool the transaction holds).
+ * Counts one execution against the tenant's month, or refuses with QUOTA_EXCEEDED (so the run is never created) when
+ * the month's executions or tokens are used up; returns the function that gives the execution back when the run is
+ * not created after all. It runs in its own one-statement transaction before the run's: the month's usage row is
+ * locked for that statement only, so concurrent runs of one tenant do not queue on it through their whole creation.
+ * The executions quota stays exact (the increment is conditional); a process that dies between the two leaves one
+ * execution counted that never existed. A run's tokens are only known once it has run, so tokens are checked, not
+ * reserved: usage can end a little above the limit, and the next run is then refused.
  */
-export async function takeExecution(target: QuotaTarget, tx: Tx, tenantId: string, plan: Plan): Promise<void> {
+export async function takeExecution(target: QuotaTarget, tenantId: string, plan: Plan): Promise<() => Promise<void>> {
   const deps = depsOf(target)
+  const db = deps.db.forTenant(tenantId)
+  const counted = await db.tx((tx) => countExecution(deps, tx, tenantId, plan))
+  return async () => {
+    await db.tx((tx) => tx.$executeRaw`
+      UPDATE tenant_usage SET executions = executions - 1, updated_at = now()
+      WHERE tenant_id = ${tenantId}::uuid AND period_start = ${counted}::date AND executions > 0`)
+  }
+}
+
+/** The conditional increment of takeExecution; returns the period (date) it counted in. */
+async function countExecution(deps: QuotaDeps, tx: Tx, tenantId: string, plan: Plan): Promise<string> {
   const limits = deps.config.quotas[plan]
   const periodStart = periodStartOf(deps.clock())
   const period = periodStart.toISOString().slice(0, 10)
@@ -88,6 +100,7 @@ export async function takeExecution(target: QuotaTarget, tx: Tx, tenantId: strin
   }
   const tokens = Number(taken.tokens)
   if (limits.tokensPerMonth !== null && tokens >= limits.tokensPerMonth) throw refuse('tokens', limits.tokensPerMonth, tokens)
+  return period
 }
 
 /**

@@ -2,6 +2,7 @@
 // never import from the GraphQL or HTTP layers.
 import type { Denylist } from '../auth/denylist.ts'
 import type { KeyRing } from '../auth/jwt.ts'
+import type { PrincipalCache } from '../auth/principal-cache.ts'
 import type { Principal } from '../auth/principal.ts'
 import type { Config } from '../config.ts'
 import type { Database } from '../db/client.ts'
@@ -24,6 +25,8 @@ export interface AppDeps {
   pubsub: PubSub
   keys: KeyRing
   denylist: Denylist
+  /** Authenticated principals reused for a few seconds; services call `revoke` when they change who may do what. */
+  principals: PrincipalCache
   limits: LimitStore
   /** The same windows for admitting streams (WebSocket connections, subscriptions): fail open while Redis is down. */
   streamLimits: LimitStore

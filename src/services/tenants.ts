@@ -5,7 +5,7 @@
 import { AppError } from '../errors.ts'
 import type { Plan } from '../config.ts'
 import type { Database } from '../db/client.ts'
-import { systemTx } from '../db/scope.ts'
+import { afterCommit, systemTx } from '../db/scope.ts'
 import type { Prisma } from '../generated/prisma/client.ts'
 import { actorOf, recordAudit } from './audit.ts'
 import { diff } from './audit-diff.ts'
@@ -50,6 +50,8 @@ export async function deleteTenant(s: Session, input: { confirmName: string }) {
     await recordAudit(tx, before.id, actorOf(s.principal), s.meta, {
       action: 'tenant.delete', outcome: 'SUCCESS', resourceType: 'Tenant', resourceId: before.id, metadata: { deletionScheduledAt: at.toISOString() },
     })
+    // Cached principals still say "not being deleted": every process drops the tenant's at once.
+    afterCommit(tx, () => void s.deps.principals.revoke({ tenantId: before.id }))
     return after
   })
   if (s.deps.config.tenants.deletionGraceSeconds === 0) await purgeTenant(s.deps, tenant.id)
@@ -65,19 +67,24 @@ export async function cancelTenantDeletion(s: Session) {
     await recordAudit(tx, before.id, actorOf(s.principal), s.meta, {
       action: 'tenant.cancel_deletion', outcome: 'SUCCESS', resourceType: 'Tenant', resourceId: before.id, metadata: { deletionScheduledAt: before.deletionScheduledAt.toISOString() },
     })
+    afterCommit(tx, () => void s.deps.principals.revoke({ tenantId: before.id }))
     return after
   })
 }
 
+/** What purging needs; with `principals`, the purged tenant's cached credentials are dropped on every process. */
+type PurgeDeps = Pick<AppDeps, 'db' | 'logger'> & Partial<Pick<AppDeps, 'principals'>>
+
 /** Deletes every row of a tenant whose grace period is over; returns the rows deleted per table (null: not due). */
-export async function purgeTenant(deps: Pick<AppDeps, 'db' | 'logger'>, tenantId: string): Promise<Record<string, number> | null> {
+export async function purgeTenant(deps: PurgeDeps, tenantId: string): Promise<Record<string, number> | null> {
   const [row] = await systemTx(deps.db.prisma, { tenantId }, (tx) => tx.$queryRaw<{ counts: Record<string, number> | null }[]>`SELECT purge_tenant(${tenantId}::uuid) AS counts`)
   if (row?.counts) deps.logger.info({ tenantId, deleted: row.counts }, 'purged a deleted tenant')
+  if (row?.counts) await deps.principals?.revoke({ tenantId })
   return row?.counts ?? null
 }
 
 /** Purges every tenant whose grace period is over (the worker runs this periodically); returns how many. */
-export async function purgeDueTenants(deps: Pick<AppDeps, 'db' | 'logger'>): Promise<number> {
+export async function purgeDueTenants(deps: PurgeDeps): Promise<number> {
   const due = await systemTx(deps.db.prisma, { purpose: 'worker' }, (tx) =>
     tx.tenant.findMany({ where: { deletionScheduledAt: { lte: new Date() } }, select: { id: true }, take: 100 }))
   let purged = 0

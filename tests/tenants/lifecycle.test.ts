@@ -84,6 +84,8 @@ describe('tenant lifecycle with a grace period', () => {
     const member = await addMember(t, owner, 'DEVELOPER')
     const key = await createApiKey(t, owner, ['TOOLS_READ'])
     const name = await tenantName(t, owner)
+    // Each credential is now in the principal cache: scheduling the deletion must drop it there too.
+    for (const s of [key, member, owner]) expect((await t.gql('{ tools { edges { node { id } } } }', undefined, s.headers)).body.errors).toBeUndefined()
     const before = Date.now()
     const r = await del(t, owner, name)
     expect(r.body.errors).toBeUndefined()

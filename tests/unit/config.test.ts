@@ -94,7 +94,7 @@ describe('limits configuration', () => {
       fields: [{ type: 'Mutation', field: 'runAgent', max: 10, windowMs: 60_000 }],
       ws: { connectionsPerIpPerMinute: 60, subscribesPerMinute: 120, maxSubscriptionsPerPrincipal: 25, maxMessageBytes: 1_048_576 },
     })
-    expect(c.queryLimits).toEqual({ maxDepth: 10, maxAliases: 15, maxTokens: 2_000, maxDirectives: 50, maxCost: 10_000, maxStringLength: 100_000, batchLimit: 0, maxBodyBytes: 1_048_576 })
+    expect(c.queryLimits).toEqual({ maxDepth: 10, maxAliases: 15, maxTokens: 2_000, maxDirectives: 50, maxCost: 25_000, maxStringLength: 100_000, batchLimit: 0, maxBodyBytes: 1_048_576 })
     expect(c.quotas).toEqual({
       FREE: { executionsPerMonth: 1_000, tokensPerMonth: 1_000_000 },
       PRO: { executionsPerMonth: 50_000, tokensPerMonth: 50_000_000 },

@@ -104,10 +104,12 @@ function agentSnapshot(agent: AgentWithTools) {
 async function create(s: Session, a: { agent: AgentWithTools; model: string; messages: InputMessage[]; runId: string | null; idempotencyKey: string | null; hash: string; threadId: string | null; strategy: MultitaskStrategy }) {
   const tenantId = s.principal.tenantId
   const plan = await s.deps.plans.planOf(tenantId)
+  // Counted before the run's transaction (see takeExecution), given back if the run is not created.
+  const giveBack = await takeExecution(s, tenantId, plan)
   try {
     return await s.db.tx(async (tx) => {
-      // Lock order (usage, then runs, then the tenant's event log) as in endRun: see terminal.ts.
-      await takeExecution(s, tx, tenantId, plan)
+      // Lock order (runs, then the tenant's event log) as in endRun: see terminal.ts. The usage row is no longer
+      // locked here (takeExecution counts in its own transaction first).
       if (a.threadId) await applyThreadPolicy(s, tx, a.threadId, a.strategy)
       const threadId = a.threadId ?? (await tx.thread.create({ data: { tenantId, title: a.messages.at(-1)!.content.slice(0, 80), createdById: s.principal.kind === 'USER' ? s.principal.userId : null } })).id
       const execution = await tx.execution.create({
@@ -124,6 +126,7 @@ async function create(s: Session, a: { agent: AgentWithTools; model: string; mes
       return execution
     })
   } catch (e) {
+    await giveBack().catch((err: Error) => s.deps.logger.warn({ err: err.message }, 'could not give back an execution of the monthly quota'))
     // A concurrent identical request won the unique key: answer with its execution (or refuse a different payload).
     if ((e as { code?: string }).code === 'P2002') {
       const winner = await findByKeys(s, a.runId, a.idempotencyKey, a.hash)

@@ -18,12 +18,13 @@ const retryable = new Set(['FAILED', 'TIMED_OUT', 'CANCELLED'])
 export async function retryExecution(s: Session, input: { id: string }): Promise<Execution> {
   const tenantId = s.principal.tenantId
   const plan = await s.deps.plans.planOf(tenantId)
+  // Counted in its own transaction first (as runAgent does), given back if no retry is created.
+  const giveBack = await takeExecution(s, tenantId, plan)
   return s.db.tx(async (tx) => {
     const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM executions WHERE id = ${input.id}::uuid FOR UPDATE`
     const e = locked && (await tx.execution.findUnique({ where: { id: input.id } }))
     if (!e) throw notFound('Execution')
     if (!retryable.has(e.status)) throw new AppError('CONFLICT', `Only a FAILED, TIMED_OUT or CANCELLED execution can be retried (this one is ${e.status}).`)
-    await takeExecution(s, tx, tenantId, plan)
     const latest = await tx.execution.findFirst({ where: { threadId: e.threadId, rolledBackAt: null, NOT: { messages: { equals: Prisma.DbNull } } }, orderBy: { id: 'desc' }, select: { id: true } })
     if (latest?.id === e.id) await tx.execution.update({ where: { id: e.id }, data: { rolledBackAt: new Date() } })
     const messages = (e.input as { messages: { role: string; content: string }[] }).messages.map((m) => ({ ...m, id: randomUUID() }))
@@ -38,5 +39,8 @@ export async function retryExecution(s: Session, input: { id: string }): Promise
     await reportStatus(s.deps, tx, tenantId, retry.id, 'QUEUED')
     afterCommit(tx, () => void s.deps.pubsub.publish(topics.queue, { executionId: retry.id }))
     return retry
+  }).catch(async (e: unknown) => {
+    await giveBack().catch((err: Error) => s.deps.logger.warn({ err: err.message }, 'could not give back an execution of the monthly quota'))
+    throw e
   })
 }

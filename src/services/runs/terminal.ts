@@ -46,7 +46,7 @@ function endColumns(end: RunEnd): Prisma.Sql[] {
 export async function endRun(deps: AppDeps, w: Writer, events: AguiEvent[], end: RunEnd): Promise<number> {
   return deps.db.forTenant(w.tenantId).tx(async (tx) => {
     // Usage first: every transaction that touches them locks the tenant's usage, then runs, then the tenant's event
-    // log (runAgent does too); the other order deadlocked against runAgent under concurrency. A lost claim below
+    // log (runAgent takes runs then the event log; it counts usage in its own transaction before). A lost claim below
     // rolls the usage back with everything else.
     if (end.usage) await recordUsage(tx, w.tenantId, end.usage, deps.clock())
     const row = await transition(deps, tx, {
