@@ -39,6 +39,8 @@ export interface Metrics {
   executionDuration: Histogram<'status'>
   /** Time from an event's commit to its send to a subscriber. */
   eventDeliveryLag: Histogram<'transport'>
+  /** Subscription events executed for their subscribers (`executed`) or served a result another one executed (`shared`). */
+  subscriptionEventResults: Counter<'source'>
   /** Webhook delivery attempts by outcome (succeeded, failed, dead, dropped, superseded). */
   webhookDeliveries: Counter<'outcome'>
   /** Time from a webhook event's commit (its outbox row) to its successful delivery. */
@@ -158,6 +160,12 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
       help: 'Time from an execution event being committed to it being sent to a subscriber.',
       labelNames: ['transport'],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    }),
+    subscriptionEventResults: new Counter({
+      name: 'graphql_subscription_event_results_total',
+      help: 'Subscription event results, by source: executed for this subscriber, or shared with an identical selection on the same event.',
+      labelNames: ['source'],
       registers,
     }),
     webhookDeliveries: new Counter({

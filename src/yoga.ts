@@ -11,6 +11,7 @@ import { createContext, type Context } from './context.ts'
 import type { AppDeps, RequestMeta } from './services/session.ts'
 import { httpStatusFor, type ErrorCode } from './errors.ts'
 import { denialAuditPlugin } from './graphql/denials.ts'
+import { fanOutPlugin } from './graphql/fan-out.ts'
 import { addRequestId, isMasked, toPublicError } from './graphql/errors.ts'
 import { schema } from './graphql/index.ts'
 import { corsOptions, csrfPlugin, securityHeadersPlugin } from './http/hardening.ts'
@@ -185,6 +186,7 @@ export function createYogaServer(deps: AppDeps, opts: YogaOptions): Yoga {
       activeSubscriptionsPlugin(deps.metrics) as Plugin,
       ...(opts.admission.plugins as Plugin[]),
       sharedReadsPlugin(deps) as Plugin,
+      fanOutPlugin(deps.metrics) as Plugin,
       denialAuditPlugin,
     ],
   })

@@ -1,0 +1,78 @@
+// Fan-out: when many subscribers follow one stream, each event is executed once per distinct selection instead of
+// once per subscriber. The execution log's events come out of the process's shared log cache as the same frozen
+// object for every follower (src/events/log-cache.ts), so an event and a selection key find the result another
+// subscriber already computed. Authorisation is decided when a subscription starts (authScopes on the field,
+// checked on subscribe); the key still holds everything the result may depend on besides the event: the tenant, the
+// principal's role, scopes and deletion state, the document, the operation name and the variables. Payloads that are
+// not frozen (another stream's entries, a stream's failure) are executed per subscriber as before.
+import { createSourceEventStream, execute, print, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql'
+import { mapAsyncIterator } from '@graphql-tools/utils'
+import type { Plugin } from 'graphql-yoga'
+import type { Context } from '../context.ts'
+import type { Metrics } from '../metrics.ts'
+
+type Result = ExecutionResult | Promise<ExecutionResult>
+
+const printed = new WeakMap<DocumentNode, string>()
+// Per event: results by selection (an interned number, so an event holds no copy of the key). Weak: an event's
+// results go when the log cache and every follower have let the event go.
+const resultsByEvent = new WeakMap<object, Map<number, Result>>()
+const selectionIds = new Map<string, number>()
+const MAX_SELECTIONS = 10_000
+let nextSelectionId = 0
+
+/** A number for `key`, the same while the key stays among the most recent MAX_SELECTIONS. */
+function selectionId(key: string) {
+  let id = selectionIds.get(key)
+  if (id === undefined) {
+    if (selectionIds.size >= MAX_SELECTIONS) selectionIds.delete(selectionIds.keys().next().value!)
+    selectionIds.set(key, (id = nextSelectionId++))
+  }
+  return id
+}
+
+function documentText(document: DocumentNode) {
+  let text = printed.get(document)
+  if (text === undefined) printed.set(document, (text = print(document)))
+  return text
+}
+
+/** What a subscription's results may depend on besides the event; undefined: never share (no principal). */
+export function selectionKey(args: Pick<ExecutionArgs, 'document' | 'operationName' | 'variableValues' | 'contextValue'>): string | undefined {
+  const p = (args.contextValue as Context).principal
+  if (!p) return undefined
+  const who = [p.tenantId, p.kind, p.kind === 'USER' ? p.role : null, [...p.scopes].sort(), p.tenantDeletionScheduledAt?.getTime() ?? null]
+  return JSON.stringify([who, args.operationName ?? null, args.variableValues ?? null, documentText(args.document)])
+}
+
+function resultFor(args: ExecutionArgs, key: number, event: unknown, metrics: Metrics): Result {
+  const run = () => execute({ ...args, rootValue: event })
+  if (typeof event !== 'object' || event === null || !Object.isFrozen(event)) return run()
+  let results = resultsByEvent.get(event)
+  if (!results) resultsByEvent.set(event, (results = new Map()))
+  const known = results.get(key)
+  if (known) {
+    metrics.subscriptionEventResults.inc({ source: 'shared' })
+    return known
+  }
+  metrics.subscriptionEventResults.inc({ source: 'executed' })
+  const result = run()
+  results.set(key, result)
+  return result
+}
+
+/** Envelop plugin: subscriptions with the same selection share each event's execution (see above). */
+export function fanOutPlugin(metrics: Metrics): Plugin<Context> {
+  return {
+    onSubscribe({ args, setSubscribeFn }) {
+      const text = selectionKey(args)
+      if (text === undefined) return
+      const key = selectionId(text)
+      setSubscribeFn(async (a) => {
+        const stream = await createSourceEventStream(a)
+        if (!(Symbol.asyncIterator in stream)) return stream
+        return mapAsyncIterator(stream as AsyncIterable<unknown> as AsyncIterableIterator<unknown>, (event) => resultFor(a, key, event, metrics))
+      })
+    },
+  }
+}
