@@ -19,7 +19,7 @@ export interface AgentFilter {
 }
 
 /** Plugin-prisma's selection for the rows (relations the client asked for, loaded with them). */
-export type AgentQuery = { include?: Prisma.AgentInclude }
+export type AgentQuery = { include?: Prisma.AgentInclude } | { select?: Prisma.AgentSelect }
 
 /** What an audit entry shows of an agent: its configuration, tools by id in order. */
 const view = (a: Agent, toolIds: string[]) => ({

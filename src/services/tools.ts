@@ -35,7 +35,7 @@ export interface ToolFilter {
 }
 
 /** Plugin-prisma's selection for the rows (relations the client asked for, loaded with them). */
-export type ToolQuery = { include?: Prisma.ToolInclude }
+export type ToolQuery = { include?: Prisma.ToolInclude } | { select?: Prisma.ToolSelect }
 
 const nameTaken = () => new AppError('CONFLICT', 'A tool with this name already exists.', { fields: [{ path: 'name', message: 'is already used by another tool' }] })
 

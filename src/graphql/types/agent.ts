@@ -10,6 +10,9 @@ import { ToolRef } from './tool.ts'
 
 export const AgentRef = builder.prismaNode('Agent', {
   id: { field: 'id' },
+  // Select mode: a read loads the columns its selection needs (plus these, for the id and the tenant check), never
+  // the large ones nobody asked for.
+  select: { id: true, tenantId: true },
   authScopes: (agent) => ({ $all: { tenant: agent.tenantId, scope: 'AGENTS_READ' } }),
   fields: (t) => ({
     name: t.exposeString('name', { description: 'Unique in the tenant.' }),

@@ -16,6 +16,9 @@ export const ToolKindEnum = builder.enumType('ToolKind', {
 
 export const ToolRef = builder.prismaNode('Tool', {
   id: { field: 'id' },
+  // Select mode: a read loads the columns its selection needs (plus these, for the id and the tenant check), never
+  // the large ones nobody asked for.
+  select: { id: true, tenantId: true },
   authScopes: (tool) => ({ $all: { tenant: tool.tenantId, scope: 'TOOLS_READ' } }),
   fields: (t) => ({
     name: t.exposeString('name', { description: 'Unique in the tenant.' }),
