@@ -4,6 +4,7 @@ import type { Agent } from '../../generated/prisma/client.ts'
 import { AGENT_DEFAULTS, AGENT_LIMITS } from '../../services/agent-input.ts'
 import { createAgent, deleteAgent, getAgent, listAgents, updateAgent, type AgentQuery } from '../../services/agents.ts'
 import { builder } from '../builder.ts'
+import { tenantRowScopes } from '../type-scopes.ts'
 import { connectionNames, nodeQuery, pageConnection } from '../connection.ts'
 import { decodeId } from '../ids.ts'
 import { ToolRef } from './tool.ts'
@@ -13,7 +14,7 @@ export const AgentRef = builder.prismaNode('Agent', {
   // Select mode: a read loads the columns its selection needs (plus these, for the id and the tenant check), never
   // the large ones nobody asked for.
   select: { id: true, tenantId: true },
-  authScopes: (agent) => ({ $all: { tenant: agent.tenantId, scope: 'AGENTS_READ' } }),
+  authScopes: tenantRowScopes('AGENTS_READ'),
   fields: (t) => ({
     name: t.exposeString('name', { description: 'Unique in the tenant.' }),
     role: t.exposeString('role'),

@@ -1,13 +1,14 @@
 import { sessionOf } from '../../context.ts'
 import { createApiKey, listApiKeys, revokeApiKey, rotateApiKey } from '../../services/api-keys.ts'
 import { builder } from '../builder.ts'
+import { tenantRowScopes } from '../type-scopes.ts'
 import { connectionNames, pageConnection } from '../connection.ts'
 import { decodeId } from '../ids.ts'
 import { ScopeEnum } from './enums.ts'
 
 export const ApiKeyRef = builder.prismaNode('ApiKey', {
   id: { field: 'id' },
-  authScopes: (key) => ({ tenant: key.tenantId }),
+  authScopes: tenantRowScopes(),
   fields: (t) => ({
     name: t.exposeString('name'),
     prefix: t.exposeString('prefix', { description: 'The non-secret start of the key, to recognise it.' }),

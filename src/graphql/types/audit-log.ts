@@ -3,6 +3,7 @@ import { isObjectType, type GraphQLSchema } from 'graphql'
 import type { ActorType } from '../../generated/prisma/enums.ts'
 import { listAuditLog } from '../../services/audit-log.ts'
 import { builder } from '../builder.ts'
+import { tenantRowScopes } from '../type-scopes.ts'
 import { connectionNames, pageConnection } from '../connection.ts'
 import { idOrRaw } from '../ids.ts'
 
@@ -44,7 +45,7 @@ export const AuditLogEntryRef = builder.prismaNode('AuditLog', {
   variant: 'AuditLogEntry',
   description: 'One audited action. Entries are append-only and purged after the retention period.',
   id: { field: 'id' },
-  authScopes: (e) => ({ $all: { tenant: e.tenantId ?? '', scope: 'AUDIT_READ' } }),
+  authScopes: tenantRowScopes('AUDIT_READ'),
   fields: (t) => ({
     at: t.expose('at', { type: 'DateTime' }),
     action: t.exposeString('action', { description: '`<resource>.<verb>`, e.g. `tool.update`; see docs/audit.md.' }),

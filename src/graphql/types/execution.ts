@@ -6,6 +6,7 @@ import { retryExecution } from '../../services/runs/retry.ts'
 import { validationFailed } from '../../errors.ts'
 import { publicAgentSnapshot } from '../../services/tool-secrets.ts'
 import { builder } from '../builder.ts'
+import { tenantRowScopes } from '../type-scopes.ts'
 import { connectionNames, decodeCursor, encodeCursor, nodeQuery, pageConnection } from '../connection.ts'
 import { decodeId } from '../ids.ts'
 
@@ -41,7 +42,7 @@ export function afterSeq(ctx: Parameters<typeof decodeCursor>[0], executionId: s
 
 export const ExecutionRef = builder.prismaNode('Execution', {
   id: { field: 'id' },
-  authScopes: (e) => ({ tenant: e.tenantId }),
+  authScopes: tenantRowScopes(),
   fields: (t) => ({
     status: t.expose('status', { type: ExecutionStatusEnum }),
     agent: t.relation('agent', { nullable: true, description: 'Null once the agent is deleted (agentSnapshot keeps what the run used).' }),

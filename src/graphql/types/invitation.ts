@@ -1,6 +1,7 @@
 import { sessionOf } from '../../context.ts'
 import { acceptInvitation, inviteMember, listInvitations, revokeInvitation } from '../../services/invitations.ts'
 import { builder } from '../builder.ts'
+import { tenantRowScopes } from '../type-scopes.ts'
 import { connectionNames, pageConnection } from '../connection.ts'
 import { decodeId } from '../ids.ts'
 import { AuthPayload, startSession } from './auth.ts'
@@ -8,7 +9,7 @@ import { RoleEnum } from './enums.ts'
 
 export const InvitationRef = builder.prismaNode('Invitation', {
   id: { field: 'id' },
-  authScopes: (inv) => ({ tenant: inv.tenantId }),
+  authScopes: tenantRowScopes(),
   fields: (t) => ({
     email: t.exposeString('email'),
     role: t.expose('role', { type: RoleEnum }),

@@ -3,6 +3,7 @@ import { sessionOf } from '../../context.ts'
 import type { McpServer } from '../../generated/prisma/client.ts'
 import { createMcpServer, deleteMcpServer, listMcpServers, refreshMcpServer, type McpServerQuery } from '../../services/mcp-servers.ts'
 import { builder } from '../builder.ts'
+import { tenantRowScopes } from '../type-scopes.ts'
 import { connectionNames, nodeQuery, pageConnection } from '../connection.ts'
 import { decodeId } from '../ids.ts'
 
@@ -16,7 +17,7 @@ const McpServerStatusEnum = builder.enumType('McpServerStatus', {
 
 export const McpServerRef = builder.prismaNode('McpServer', {
   id: { field: 'id' },
-  authScopes: (server) => ({ $all: { tenant: server.tenantId, scope: 'TOOLS_READ' } }),
+  authScopes: tenantRowScopes('TOOLS_READ'),
   fields: (t) => ({
     name: t.exposeString('name', { description: 'Unique in the tenant; prefixes its tools’ names (`<name>__<tool>`).' }),
     url: t.exposeString('url', { description: 'The Streamable HTTP endpoint.' }),

@@ -2,6 +2,7 @@ import { encodeGlobalId } from '../../global-ids.ts'
 import { sessionOf } from '../../context.ts'
 import { addMember, listMembers, removeMember, updateMemberRole } from '../../services/members.ts'
 import { builder } from '../builder.ts'
+import { tenantRowScopes } from '../type-scopes.ts'
 import { connectionNames, pageConnection } from '../connection.ts'
 import { decodeId } from '../ids.ts'
 import { RoleEnum } from './enums.ts'
@@ -11,7 +12,7 @@ export const MemberRef = builder.prismaNode('Membership', {
   description: 'A person in the tenant, with their role. Its id is stable for the pair (tenant, user).',
   id: { resolve: (m) => m.userId },
   findUnique: (userId, ctx) => ({ tenantId_userId: { tenantId: ctx.principal?.tenantId ?? '', userId } }),
-  authScopes: (m) => ({ tenant: m.tenantId }),
+  authScopes: tenantRowScopes(),
   fields: (t) => ({
     user: t.relation('user'),
     role: t.expose('role', { type: RoleEnum }),

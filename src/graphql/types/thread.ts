@@ -3,6 +3,7 @@ import { sessionOf } from '../../context.ts'
 import type { Thread } from '../../generated/prisma/client.ts'
 import { createThread, deleteThread, getThread, listThreads, updateThread, type ThreadQuery } from '../../services/threads.ts'
 import { builder } from '../builder.ts'
+import { tenantRowScopes } from '../type-scopes.ts'
 import { connectionNames, nodeQuery, pageConnection } from '../connection.ts'
 import { decodeId } from '../ids.ts'
 
@@ -10,7 +11,7 @@ import { decodeId } from '../ids.ts'
 export const ThreadRef = builder.prismaNode('Thread', {
   id: { field: 'id' },
   description: 'A conversation (the AG-UI threadId) owning executions.',
-  authScopes: (thread) => ({ $all: { tenant: thread.tenantId, scope: 'EXECUTIONS_READ' } }),
+  authScopes: tenantRowScopes('EXECUTIONS_READ'),
   fields: (t) => ({
     title: t.exposeString('title', { nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),

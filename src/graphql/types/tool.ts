@@ -5,6 +5,7 @@ import type { Tool } from '../../generated/prisma/client.ts'
 import { createTool, deleteTool, getTool, listTools, updateTool, type ToolQuery } from '../../services/tools.ts'
 import { publicToolUrl } from '../../services/tool-secrets.ts'
 import { builder } from '../builder.ts'
+import { tenantRowScopes } from '../type-scopes.ts'
 import { connectionNames, nodeQuery, pageConnection } from '../connection.ts'
 import { decodeId } from '../ids.ts'
 
@@ -19,7 +20,7 @@ export const ToolRef = builder.prismaNode('Tool', {
   // Select mode: a read loads the columns its selection needs (plus these, for the id and the tenant check), never
   // the large ones nobody asked for.
   select: { id: true, tenantId: true },
-  authScopes: (tool) => ({ $all: { tenant: tool.tenantId, scope: 'TOOLS_READ' } }),
+  authScopes: tenantRowScopes('TOOLS_READ'),
   fields: (t) => ({
     name: t.exposeString('name', { description: 'Unique in the tenant.' }),
     description: t.exposeString('description'),

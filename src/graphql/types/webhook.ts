@@ -5,6 +5,7 @@ import { webhookEventTypes } from '../../events/webhook-outbox.ts'
 import { redeliverWebhook, listWebhookDeliveries } from '../../services/webhooks/deliveries.ts'
 import { createWebhook, deleteWebhook, getWebhook, listWebhooks, rotateWebhookSecret, updateWebhook } from '../../services/webhooks/endpoints.ts'
 import { builder } from '../builder.ts'
+import { tenantRowScopes } from '../type-scopes.ts'
 import { connectionNames, pageConnection } from '../connection.ts'
 import { decodeId } from '../ids.ts'
 
@@ -19,7 +20,7 @@ export const WebhookDeliveryStatusEnum = builder.enumType('WebhookDeliveryStatus
 
 export const WebhookDeliveryRef = builder.prismaNode('WebhookDelivery', {
   id: { field: 'id' },
-  authScopes: (d) => ({ $all: { tenant: d.tenantId, scope: 'WEBHOOKS_MANAGE' } }),
+  authScopes: tenantRowScopes('WEBHOOKS_MANAGE'),
   fields: (t) => ({
     webhookId: t.id({ resolve: (d) => encodeGlobalId('Webhook', d.webhookId) }),
     eventId: t.exposeString('eventId', { description: 'The `webhook-id` header: the same on every attempt of this event.' }),
@@ -40,7 +41,7 @@ const WebhookDeliveryFilter = builder.inputType('WebhookDeliveryFilter', {
 
 export const WebhookRef = builder.prismaNode('Webhook', {
   id: { field: 'id' },
-  authScopes: (w) => ({ $all: { tenant: w.tenantId, scope: 'WEBHOOKS_MANAGE' } }),
+  authScopes: tenantRowScopes('WEBHOOKS_MANAGE'),
   fields: (t) => ({
     url: t.exposeString('url'),
     events: t.exposeStringList('events', { description: 'Event types, `prefix.*` wildcards or `*`.' }),
