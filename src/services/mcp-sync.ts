@@ -50,9 +50,9 @@ export async function syncMcpServer(deps: AppDeps, tenantId: string, id: string)
     return db.client.mcpServer.update({ where: { id }, data: { status: 'ERROR', lastError: message, toolsExpireAt: toolsExpiry(cfg.mcp, 0) } })
   }
   const wanted = listed.filter((t) => server.allowAllTools || server.allowedTools.includes(t.name))
-  const invalid = wanted.filter((t) => validateInputSchema(t.inputSchema ?? { type: 'object' }).length > 0)
+  const invalid = wanted.filter((t) => !t.name || validateInputSchema(t.inputSchema ?? { type: 'object' }).length > 0)
   const usable = wanted.filter((t) => !invalid.includes(t))
-  const notes = invalid.length ? `Skipped ${invalid.length} tool(s) with an invalid input schema: ${invalid.slice(0, 10).map((t) => t.name).join(', ')}.` : null
+  const notes = invalid.length ? `Skipped ${invalid.length} tool(s) without a name or with an invalid input schema: ${invalid.slice(0, 10).map((t) => t.name || '(unnamed)').join(', ')}.` : null
   try {
     return await db.tx(async (tx) => {
       // One sync per server at a time: a concurrent refresh waits here and then sees this one's rows.

@@ -4,6 +4,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js'
+import { z } from 'zod'
 import type { HttpToolPolicy } from './address-policy.ts'
 import { abortedError, ToolCallError } from './errors.ts'
 import { guardedFetch } from './mcp-fetch.ts'
@@ -66,6 +67,22 @@ export interface McpToolList {
   ttlMs?: number
 }
 
+// The page is checked here, each tool on its own (below), instead of by the SDK's strict result schema: one
+// malformed tool would otherwise fail the whole list.
+const ListPage = z.looseObject({
+  tools: z.array(z.unknown()),
+  nextCursor: z.string().max(1_000).optional(),
+  ttlMs: z.number().finite().nonnegative().optional().catch(undefined),
+})
+
+/** One listed tool as we keep it; a malformed one gets an empty name or an inputSchema the sync rejects. */
+function toolInfo(raw: unknown): McpToolInfo {
+  const t = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>
+  const str = (v: unknown) => (typeof v === 'string' ? v : '')
+  const name = str(t.name).slice(0, 200)
+  return { name, description: str(t.description) || str(t.title), inputSchema: t.inputSchema }
+}
+
 /** Lists the server's tools (following pagination); throws ToolCallError on any failure or an oversized list. */
 export async function listMcpTools(ep: McpEndpoint, opts: McpCallOptions): Promise<McpToolList> {
   return withClient(ep, opts, async (client, req) => {
@@ -73,10 +90,9 @@ export async function listMcpTools(ep: McpEndpoint, opts: McpCallOptions): Promi
     let ttlMs: number | undefined
     let cursor: string | undefined
     for (let pageNo = 0; pageNo < MAX_PAGES; pageNo++) {
-      const page = await client.listTools(cursor ? { cursor } : {}, req)
-      const hint = (page as { ttlMs?: unknown }).ttlMs
-      if (typeof hint === 'number' && Number.isFinite(hint) && hint >= 0) ttlMs = Math.min(ttlMs ?? hint, hint)
-      for (const t of page.tools) tools.push({ name: t.name, description: t.description ?? t.title ?? '', inputSchema: t.inputSchema })
+      const page = await client.request({ method: 'tools/list', params: cursor ? { cursor } : {} }, ListPage, req)
+      if (page.ttlMs !== undefined) ttlMs = Math.min(ttlMs ?? page.ttlMs, page.ttlMs)
+      for (const t of page.tools) tools.push(toolInfo(t))
       if (tools.length > MAX_MCP_TOOLS) throw new ToolCallError('TOO_LARGE', `The MCP server lists more than ${MAX_MCP_TOOLS} tools; restrict it with allowedTools on the server side.`)
       cursor = page.nextCursor
       if (!cursor) return { tools, ...(ttlMs !== undefined && { ttlMs }) }
