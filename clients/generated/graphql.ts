@@ -550,7 +550,7 @@ export type RotateApiKeyMutationVariables = Exact<{
 
 export type RotateApiKeyMutation = { rotateApiKey: { secret: string, apiKey: { id: string, name: string, prefix: string, scopes: Array<Scope>, createdAt: string, expiresAt: string | null, lastUsedAt: string | null, revokedAt: string | null, rotatedAt: string | null, previousSecretExpiresAt: string | null } } };
 
-export type McpServerFieldsFragment = { id: string, name: string, url: string, status: McpServerStatus, lastSyncedAt: string | null, lastError: string | null, allowedTools: Array<string> | null, requiresApproval: boolean, headerNames: Array<string>, createdAt: string, tools: Array<{ id: string, name: string, description: string, available: boolean, inputSchema: unknown }> };
+export type McpServerFieldsFragment = { id: string, name: string, url: string, status: McpServerStatus, lastSyncedAt: string | null, lastError: string | null, toolsExpireAt: string | null, allowedTools: Array<string> | null, requiresApproval: boolean, headerNames: Array<string>, createdAt: string, tools: Array<{ id: string, name: string, description: string, available: boolean, inputSchema: unknown }> };
 
 export type McpServersQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -558,21 +558,21 @@ export type McpServersQueryVariables = Exact<{
 }>;
 
 
-export type McpServersQuery = { mcpServers: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, name: string, url: string, status: McpServerStatus, lastSyncedAt: string | null, lastError: string | null, allowedTools: Array<string> | null, requiresApproval: boolean, headerNames: Array<string>, createdAt: string, tools: Array<{ id: string, name: string, description: string, available: boolean, inputSchema: unknown }> } }> } };
+export type McpServersQuery = { mcpServers: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, name: string, url: string, status: McpServerStatus, lastSyncedAt: string | null, lastError: string | null, toolsExpireAt: string | null, allowedTools: Array<string> | null, requiresApproval: boolean, headerNames: Array<string>, createdAt: string, tools: Array<{ id: string, name: string, description: string, available: boolean, inputSchema: unknown }> } }> } };
 
 export type CreateMcpServerMutationVariables = Exact<{
   input: CreateMcpServerInput;
 }>;
 
 
-export type CreateMcpServerMutation = { createMcpServer: { mcpServer: { id: string, name: string, url: string, status: McpServerStatus, lastSyncedAt: string | null, lastError: string | null, allowedTools: Array<string> | null, requiresApproval: boolean, headerNames: Array<string>, createdAt: string, tools: Array<{ id: string, name: string, description: string, available: boolean, inputSchema: unknown }> } } };
+export type CreateMcpServerMutation = { createMcpServer: { mcpServer: { id: string, name: string, url: string, status: McpServerStatus, lastSyncedAt: string | null, lastError: string | null, toolsExpireAt: string | null, allowedTools: Array<string> | null, requiresApproval: boolean, headerNames: Array<string>, createdAt: string, tools: Array<{ id: string, name: string, description: string, available: boolean, inputSchema: unknown }> } } };
 
 export type RefreshMcpServerMutationVariables = Exact<{
   input: RefreshMcpServerInput;
 }>;
 
 
-export type RefreshMcpServerMutation = { refreshMcpServer: { mcpServer: { id: string, name: string, url: string, status: McpServerStatus, lastSyncedAt: string | null, lastError: string | null, allowedTools: Array<string> | null, requiresApproval: boolean, headerNames: Array<string>, createdAt: string, tools: Array<{ id: string, name: string, description: string, available: boolean, inputSchema: unknown }> } } };
+export type RefreshMcpServerMutation = { refreshMcpServer: { mcpServer: { id: string, name: string, url: string, status: McpServerStatus, lastSyncedAt: string | null, lastError: string | null, toolsExpireAt: string | null, allowedTools: Array<string> | null, requiresApproval: boolean, headerNames: Array<string>, createdAt: string, tools: Array<{ id: string, name: string, description: string, available: boolean, inputSchema: unknown }> } } };
 
 export type DeleteMcpServerMutationVariables = Exact<{
   input: DeleteMcpServerInput;
@@ -981,6 +981,7 @@ export const McpServerFieldsFragmentDoc = new TypedDocumentString(`
   status
   lastSyncedAt
   lastError
+  toolsExpireAt
   allowedTools
   requiresApproval
   headerNames
@@ -1433,6 +1434,7 @@ export const McpServersDocument = new TypedDocumentString(`
   status
   lastSyncedAt
   lastError
+  toolsExpireAt
   allowedTools
   requiresApproval
   headerNames
@@ -1460,6 +1462,7 @@ export const CreateMcpServerDocument = new TypedDocumentString(`
   status
   lastSyncedAt
   lastError
+  toolsExpireAt
   allowedTools
   requiresApproval
   headerNames
@@ -1487,6 +1490,7 @@ export const RefreshMcpServerDocument = new TypedDocumentString(`
   status
   lastSyncedAt
   lastError
+  toolsExpireAt
   allowedTools
   requiresApproval
   headerNames

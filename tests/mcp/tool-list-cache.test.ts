@@ -4,7 +4,6 @@
 // on a database of its own, so no other test's refresher touches these servers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startApp, type TestApp } from '../helpers/app.ts'
-import { raw } from '../helpers/agents.ts'
 import { isolatedDatabaseEnv } from '../helpers/env.ts'
 import { eventLog, run } from '../helpers/runs.ts'
 import { signUp, type Session } from '../helpers/tenants.ts'
@@ -12,8 +11,8 @@ import { eventually } from '../helpers/ws.ts'
 import { startNotifyingMcpServer, startTtlMcpServer, type DynamicMcpServer } from './mcp-dynamic-servers.ts'
 import { startTestMcpServer } from './mcp-test-server.ts'
 
-type Server = { id: string; status: string; lastError: string | null; tools: { id: string; name: string; available: boolean }[] }
-const fields = 'id status lastError tools { id name available }'
+type Server = { id: string; status: string; lastError: string | null; toolsExpireAt: string | null; tools: { id: string; name: string; available: boolean }[] }
+const fields = 'id status lastError toolsExpireAt tools { id name available }'
 
 let t: TestApp
 let s: Session
@@ -40,10 +39,7 @@ async function read(id: string): Promise<Server> {
   return r.body.data!.mcpServers.edges.find((e) => e.node.id === id)!.node
 }
 const toolState = (x: Server) => Object.fromEntries(x.tools.map((tool) => [tool.name.split('__')[1], tool.available]))
-const expiresInMs = async (id: string) => {
-  const row = await t.app.deps.db.forTenant(raw(s.tenantId)).client.mcpServer.findUniqueOrThrow({ where: { id: raw(id) } })
-  return row.toolsExpireAt!.getTime() - Date.now()
-}
+const expiresInMs = async (id: string) => Date.parse((await read(id)).toolsExpireAt!) - Date.now()
 const track = <T extends DynamicMcpServer>(x: T) => (servers.push(x), x)
 
 describe('MCP tool-list cache', () => {
