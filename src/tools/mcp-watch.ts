@@ -1,7 +1,7 @@
 // A standing session with an MCP server, kept only to hear `notifications/tools/list_changed`. Streamable HTTP
 // delivers server-initiated notifications on the GET SSE stream the client opens after initialization; a server
-// that does not announce `tools.listChanged`, or answers that GET with anything but an event stream (a stateless
-// server answers 405), cannot notify, and watchMcpServer says so instead of holding a useless connection.
+// that does not announce `tools.listChanged`, gives no session id (stateless), or answers that GET with anything
+// but an event stream cannot notify, and watchMcpServer says so instead of holding a useless connection.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js'
@@ -67,7 +67,9 @@ export async function watchMcpServer(ep: McpEndpoint, opts: McpWatchOptions): Pr
     await close()
     throw e
   }
-  if (!client.getServerCapabilities()?.tools?.listChanged) {
+  // Without a session id the server is stateless: its GET stream belongs to no session (each request may reach
+  // another instance), so nothing it sends there is about us.
+  if (!client.getServerCapabilities()?.tools?.listChanged || !transport.sessionId) {
     await close()
     return null
   }

@@ -47,6 +47,34 @@ export async function startTtlMcpServer(initial: string[], ttlMs: number | undef
   return Object.assign(self, { url, close, setTools: (names: string[]) => void (tools = names) })
 }
 
+/**
+ * Stateless with event-stream answers; its `grow` tool adds a tool and says so with notifications/tools/list_changed
+ * inside the call's own response stream (the only place a stateless server can notify).
+ */
+export async function startGrowingMcpServer(): Promise<DynamicMcpServer> {
+  let names = ['grow']
+  const self = { lists: 0, streams: 0 } as DynamicMcpServer
+  const httpServer = http.createServer((req, res) => {
+    const server = new Server({ name: 'growing-tools', version: '1.0.0' }, { capabilities: { tools: { listChanged: true } } })
+    server.setRequestHandler(ListToolsRequestSchema, async () => {
+      self.lists++
+      return { tools: names.map((name) => ({ name, description: `The ${name} tool.`, inputSchema: { type: 'object' as const, properties: { text: { type: 'string' } } } })) }
+    })
+    server.setRequestHandler(CallToolRequestSchema, async (r, extra) => {
+      if (r.params.name === 'grow') {
+        names = [...names, `grown${names.length}`]
+        await extra.sendNotification({ method: 'notifications/tools/list_changed' })
+      }
+      return { content: [{ type: 'text' as const, text: `${r.params.name} ran` }] }
+    })
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined })
+    res.on('close', () => void transport.close().then(() => server.close()))
+    void server.connect(transport).then(() => transport.handleRequest(req, res))
+  })
+  const { url, close } = await listen(httpServer)
+  return Object.assign(self, { url, close, setTools: (next: string[]) => void (names = next) })
+}
+
 /** Stateful (Mcp-Session-Id); changing its tools notifies every open session on its GET stream. */
 export async function startNotifyingMcpServer(initial: string[]): Promise<DynamicMcpServer> {
   let names = initial

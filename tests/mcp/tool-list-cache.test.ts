@@ -8,7 +8,7 @@ import { isolatedDatabaseEnv } from '../helpers/env.ts'
 import { eventLog, run } from '../helpers/runs.ts'
 import { signUp, type Session } from '../helpers/tenants.ts'
 import { eventually } from '../helpers/ws.ts'
-import { startNotifyingMcpServer, startTtlMcpServer, type DynamicMcpServer } from './mcp-dynamic-servers.ts'
+import { startGrowingMcpServer, startNotifyingMcpServer, startTtlMcpServer, type DynamicMcpServer } from './mcp-dynamic-servers.ts'
 import { startTestMcpServer } from './mcp-test-server.ts'
 
 type Server = { id: string; status: string; lastError: string | null; toolsExpireAt: string | null; tools: { id: string; name: string; available: boolean }[] }
@@ -83,6 +83,19 @@ describe('MCP tool-list cache', () => {
     expect(await expiresInMs(server.id)).toBeGreaterThan(3_500_000)
     expect(mcp.streams).toBe(1)
   }, 40_000)
+
+  it('lists the server again on a list_changed sent inside a tool call of a run', async () => {
+    const mcp = track(await startGrowingMcpServer())
+    const server = await register(mcp.url)
+    expect(toolState(server)).toEqual({ grow: true })
+    const agent = await t.gql<{ createAgent: { agent: { id: string } } }>('mutation($input: CreateAgentInput!) { createAgent(input: $input) { agent { id } } }', {
+      input: { name: `grower ${name}`, model: 'mock-1', systemPrompt: 'You are helpful.', toolIds: [server.tools[0]!.id], timeoutSeconds: 30, maxToolCalls: 2 },
+    }, s.headers)
+    const r = await run(t, s, { agentId: agent.body.data!.createAgent.agent.id, prompt: `${server.tools[0]!.name} please`, wait: true })
+    expect(r.status).toBe('SUCCEEDED')
+    await eventually(async () => expect(toolState(await read(server.id))).toEqual({ grow: true, grown1: true }), 10_000)
+    expect(await expiresInMs(server.id)).toBeGreaterThan(3_500_000)
+  }, 30_000)
 
   it('marks a tool the server says it no longer has unavailable at the call, and the run gets TOOL_UNAVAILABLE', async () => {
     const mcp = await startTestMcpServer()
