@@ -4,7 +4,7 @@
 // after `retryAfter`. `subscribe` runs subscriptions over graphql-ws and, for those with an `after` cursor, resumes
 // after the last delivered event on any disconnect.
 import type { Client } from 'graphql-ws'
-import { LoginDocument, RefreshTokenDocument, SignUpDocument, type LoginInput, type SignUpInput, type TypedDocumentString } from './generated/graphql.ts'
+import { AcceptInvitationDocument, ChangePasswordDocument, LoginDocument, LogoutDocument, RefreshTokenDocument, SignUpDocument, type AcceptInvitationInput, type ChangePasswordInput, type LoginInput, type SignUpInput, type TypedDocumentString } from './generated/graphql.ts'
 import { GraphQLRequestError, type GraphQLErrorShape } from './http.ts'
 import { createResumableClient, subscribeResumable } from './ws.ts'
 
@@ -129,6 +129,27 @@ export function createClient(opts: ClientOptions) {
       const { login } = await send(LoginDocument, { input }, true)
       remember(login)
       return login
+    },
+    /** Accepts an invitation (creating the account if needed); the client then acts as that member. */
+    async acceptInvitation(input: AcceptInvitationInput) {
+      const { acceptInvitation } = await send(AcceptInvitationDocument, { input }, true)
+      remember(acceptInvitation)
+      return acceptInvitation
+    },
+    /** Changes the password; every other session ends and the client continues with the new pair. */
+    async changePassword(input: ChangePasswordInput) {
+      const { changePassword } = await request(ChangePasswordDocument, { input })
+      remember(changePassword)
+      return changePassword
+    },
+    /** Ends the session on the server (its refresh token and access token stop working) and forgets it here. */
+    async logout() {
+      const { logout } = await request(LogoutDocument)
+      session.accessToken = undefined
+      session.refreshToken = undefined
+      await ws?.dispose()
+      ws = undefined
+      return logout
     },
     /** The current token pair (after sign-up, login or a refresh). */
     tokens: () => ({ ...session }),

@@ -3,7 +3,9 @@
 import { AgentsDocument, AuditLogDocument, ExecutionsDocument, LoginDocument, RunAgentDocument, SignUpDocument, ToolsDocument, ViewerDocument } from '../clients/generated/graphql.ts'
 import { describeError, loadCredentials, request, saveCredentials, ws } from './api.ts'
 import { card, h } from './dom.ts'
+import { pagedList } from './paged.ts'
 import { watchRun } from './run-view.ts'
+import { webhooksCard } from './webhooks.ts'
 
 const app = document.getElementById('app')!
 const who = document.getElementById('who')!
@@ -40,23 +42,6 @@ function authScreen() {
   for (const name of Object.keys(forms)) tabs.append(h('button', { type: 'button', role: 'tab', onclick: () => select(name) }, name))
   app.replaceChildren(h('div', { class: 'auth' }, card('Welcome', tabs, body, error)))
   select('Sign in')
-}
-
-/** A list that loads the next page on demand (Relay connection paging). */
-function pagedList<N>(title: string, load: (after: string | null) => Promise<{ edges: { node: N }[]; pageInfo: { hasNextPage: boolean; endCursor?: string | null } }>, row: (n: N) => HTMLElement, testId: string) {
-  const body = h('tbody')
-  const more = h('button', { type: 'button', 'data-testid': `${testId}-more` }, 'Load more')
-  const error = h('p', { class: 'error' })
-  let after: string | null = null
-  const next = () => load(after).then((page) => {
-    for (const e of page.edges) body.append(row(e.node))
-    after = page.pageInfo.endCursor ?? null
-    more.hidden = !page.pageInfo.hasNextPage
-  }, (e) => (error.textContent = describeError(e)))
-  more.addEventListener('click', () => void next())
-  const reload = () => { body.replaceChildren(); after = null; return next() }
-  void next()
-  return { element: card(title, h('table', { 'data-testid': testId }, body), more, error), reload }
 }
 
 async function start() {
@@ -113,7 +98,7 @@ async function start() {
   app.replaceChildren(h('div', { class: 'grid' },
     h('div', {}, card('Agents', agents), card('Tools', tools)),
     h('div', {}, card('Start a run', form), runArea),
-    h('div', {}, history.element, viewer.scopes.includes('AUDIT_READ') ? audit.element : null),
+    h('div', {}, history.element, viewer.scopes.includes('AUDIT_READ') ? audit.element : null, viewer.scopes.includes('WEBHOOKS_MANAGE') ? webhooksCard() : null),
   ))
 }
 

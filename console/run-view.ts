@@ -15,7 +15,11 @@ export function watchRun(executionId: string, onEnd: () => void): { element: HTM
   const state = h('pre', { 'data-testid': 'run-state' }, '{}')
   const counter = h('span', { class: 'muted', 'data-testid': 'event-count' }, '0 events')
   const error = h('p', { class: 'error', 'data-testid': 'run-error' })
-  const element = card('Run', h('div', {}, status, ' ', counter, ' ', h('code', { class: 'muted' }, executionId)), h('div', { class: 'progress' }, bar), transcript, error, h('details', {}, h('summary', {}, 'State'), state))
+  const connection = h('span', { class: 'muted', 'data-testid': 'run-connection' })
+  // Every event as delivered (seq and type): what the run's log holds, once each, in order.
+  const log = h('ol', { class: 'events', 'data-testid': 'event-log' })
+  const element = card('Run', h('div', {}, status, ' ', counter, ' ', connection, ' ', h('code', { class: 'muted', 'data-testid': 'run-id' }, executionId)), h('div', { class: 'progress' }, bar), transcript, error,
+    h('details', {}, h('summary', {}, 'State'), state), h('details', {}, h('summary', {}, 'Events'), log))
 
   const messages = new Map<string, HTMLElement>()
   const tools = new Map<string, { args: HTMLElement; result: HTMLElement }>()
@@ -24,7 +28,7 @@ export function watchRun(executionId: string, onEnd: () => void): { element: HTM
   const bubble = (id: string, role: string, text = '') => {
     let el = messages.get(id)
     if (!el) {
-      el = h('div', { class: `msg ${role}`, 'data-role': role }, text)
+      el = h('div', { class: `msg ${role}`, 'data-role': role, 'data-message-id': id }, text)
       messages.set(id, el)
       transcript.append(el)
     }
@@ -86,7 +90,28 @@ export function watchRun(executionId: string, onEnd: () => void): { element: HTM
     }
   }
 
-  const stop = subscribeResumable({
+  // A dropped socket (a server restart, a network blip) is shown while subscribeResumable resubscribes after the
+  // last cursor; the run view itself keeps everything it has rendered.
+  let lastSeq: number | undefined
+  let ended = false
+  let dropped = false
+  const offClosed = ws.on('closed', () => {
+    if (ended) return
+    dropped = true
+    connection.textContent = 'reconnecting…'
+  })
+  const offConnected = ws.on('connected', () => {
+    if (!dropped) return
+    dropped = false
+    connection.textContent = lastSeq === undefined ? 'reconnected' : `resumed after event ${lastSeq}`
+  })
+  const end = () => {
+    ended = true
+    offClosed()
+    offConnected()
+  }
+
+  const unsubscribe = subscribeResumable({
     client: ws,
     query: ExecutionEventsDocument,
     variables: { executionId, after: null },
@@ -94,14 +119,24 @@ export function watchRun(executionId: string, onEnd: () => void): { element: HTM
     onNext: (d) => {
       count++
       counter.textContent = `${count} events`
+      lastSeq = d.executionEvents.seq
+      log.append(h('li', { 'data-seq': String(lastSeq) }, `${lastSeq} ${d.executionEvents.type}`))
       apply(d.executionEvents.event as AgEvent)
     },
-    onComplete: onEnd,
+    onComplete: () => {
+      end()
+      onEnd()
+    },
     onError: (e) => {
+      end()
       error.textContent = describeError(e)
       onEnd()
     },
     backoff: (n) => Math.min(2_000, 200 * 2 ** n),
   })
+  const stop = () => {
+    end()
+    unsubscribe()
+  }
   return { element, stop }
 }

@@ -117,6 +117,12 @@ const declaration = {
   mcp: {
     allowPrivateNetworks: env('MCP_ALLOW_PRIVATE_NETWORKS', bool(false)),
     allowInsecureHttp: env('MCP_ALLOW_INSECURE', bool(false)),
+    /** How long a tools/list stays fresh when the server sends no ttlMs. */
+    toolsTtlSeconds: env('MCP_TOOLS_TTL_SECONDS', int(3_600, 1, 30 * 86_400)),
+    /** The floor under a server's ttlMs (0 means "always stale"), and the retry interval of a server in ERROR. */
+    toolsMinTtlSeconds: env('MCP_TOOLS_MIN_TTL_SECONDS', int(30, 1, 86_400)),
+    /** Keep a session open to servers that announce tools.listChanged and re-list on notifications/tools/list_changed. */
+    watchListChanged: env('MCP_WATCH_LIST_CHANGED', bool(true)),
   },
   runs: { promptMaxChars: env('PROMPT_MAX_CHARS', int(32_000, 100, 1_000_000)) },
   worker: {

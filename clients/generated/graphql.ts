@@ -4,11 +4,24 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type AcceptInvitationInput = {
+  displayName?: string | null | undefined;
+  /** The account's password, or the new account's when the email has none. */
+  password: string;
+  token: string;
+};
+
 export type ActorType =
   | 'ANONYMOUS'
   | 'API_KEY'
   | 'SYSTEM'
   | 'USER';
+
+/** Adds a person who already has an account; use inviteMember for anyone else. */
+export type AddMemberInput = {
+  email: string;
+  role: Role;
+};
 
 export type AgentFilter = {
   /** Case-insensitive substring of the name, role or description. */
@@ -39,6 +52,11 @@ export type AuditOutcome =
   | 'FAILURE'
   /** The change was made. */
   | 'SUCCESS';
+
+export type ChangePasswordInput = {
+  currentPassword: string;
+  newPassword: string;
+};
 
 export type CreateAgentInput = {
   /** Up to 2,000 characters. */
@@ -72,6 +90,18 @@ export type CreateApiKeyInput = {
   scopes: Array<Scope>;
 };
 
+export type CreateMcpServerInput = {
+  /** Sync only these tools (by their name on the server); absent or null: all. */
+  allowedTools?: Array<string> | null | undefined;
+  /** Sent with every request to the server (e.g. Authorization). */
+  headers?: Array<HeaderInput> | null | undefined;
+  name: string;
+  /** Calls of its tools interrupt the run for approval (default false). */
+  requiresApproval?: boolean | null | undefined;
+  /** https (http and private addresses only where the server allows them). */
+  url: string;
+};
+
 export type CreateThreadInput = {
   /** At most 200 characters; blank or null for none. */
   title?: string | null | undefined;
@@ -93,8 +123,26 @@ export type CreateToolInput = {
   url?: string | null | undefined;
 };
 
+export type CreateWebhookInput = {
+  /** Up to 2,000 characters. */
+  description?: string | null | undefined;
+  /** Event types (execution.succeeded, execution.failed, execution.cancelled, execution.timed_out, execution.interrupted, execution.status, tool.create, tool.update, tool.delete, agent.create, agent.update, agent.delete, thread.create, thread.update, thread.delete), `prefix.*` wildcards or `*`. */
+  events: Array<string>;
+  /** An https URL of at most 2,048 characters; private, loopback, link-local and metadata addresses are refused. */
+  url: string;
+};
+
 export type DeleteAgentInput = {
   id: string | number;
+};
+
+export type DeleteMcpServerInput = {
+  id: string | number;
+};
+
+export type DeleteTenantInput = {
+  /** The tenant's name, exactly: a guard against deleting the wrong tenant. */
+  confirmName: string;
 };
 
 export type DeleteThreadInput = {
@@ -104,6 +152,10 @@ export type DeleteThreadInput = {
 export type DeleteToolInput = {
   /** Delete even if agents use the tool, removing it from them (otherwise TOOL_IN_USE). */
   force?: boolean | null | undefined;
+  id: string | number;
+};
+
+export type DeleteWebhookInput = {
   id: string | number;
 };
 
@@ -124,6 +176,12 @@ export type ExecutionStatus =
   | 'SUCCEEDED'
   | 'TIMED_OUT';
 
+export type HeaderInput = {
+  name: string;
+  /** Write-only: stored encrypted, never returned or logged. */
+  value: string;
+};
+
 /** A header sent with every call of an HTTP tool (e.g. `Authorization`). The value is write-only: stored encrypted, never returned. */
 export type HttpHeaderInput = {
   /** An HTTP header name; transport headers (Host, Content-Type, Content-Length, Connection, Proxy-*, …) are refused. */
@@ -132,12 +190,25 @@ export type HttpHeaderInput = {
   value: string;
 };
 
+export type InviteMemberInput = {
+  email: string;
+  role: Role;
+};
+
 export type LoginInput = {
   email: string;
   password: string;
   /** Which of your tenants to sign in to (default: the first you joined). */
   tenantId?: string | number | null | undefined;
 };
+
+export type McpServerStatus =
+  /** The last sync failed (lastError says why); tools from earlier syncs stay as they were. */
+  | 'ERROR'
+  /** The last sync succeeded; its tools are current as of lastSyncedAt. */
+  | 'READY'
+  /** Registered; its tool list is being fetched. */
+  | 'SYNCING';
 
 /** What a run does to the runs already active on its thread. Runs of one thread never overlap. */
 export type MultitaskStrategy =
@@ -159,8 +230,34 @@ export type PrincipalKind =
   | 'API_KEY'
   | 'USER';
 
+export type RedeliverWebhookInput = {
+  deliveryId: string | number;
+};
+
+export type RefreshMcpServerInput = {
+  id: string | number;
+};
+
 export type RefreshTokenInput = {
   refreshToken: string;
+};
+
+export type RemoveMemberInput = {
+  /** Member (or User) id. */
+  id: string | number;
+};
+
+export type RetryExecutionInput = {
+  /** A FAILED, TIMED_OUT or CANCELLED execution. */
+  id: string | number;
+};
+
+export type RevokeApiKeyInput = {
+  id: string | number;
+};
+
+export type RevokeInvitationInput = {
+  id: string | number;
 };
 
 export type Role =
@@ -168,6 +265,16 @@ export type Role =
   | 'DEVELOPER'
   | 'OWNER'
   | 'VIEWER';
+
+export type RotateApiKeyInput = {
+  /** How long the old secret keeps working (0 = not at all; default from server config; at most 30 days). */
+  gracePeriodSeconds?: number | null | undefined;
+  id: string | number;
+};
+
+export type RotateWebhookSecretInput = {
+  id: string | number;
+};
 
 export type RunAgentInput = {
   agentId: string | number;
@@ -265,6 +372,17 @@ export type UpdateAgentInput = {
   toolIds?: Array<string | number> | null | undefined;
 };
 
+export type UpdateMemberRoleInput = {
+  /** Member (or User) id. */
+  id: string | number;
+  role: Role;
+};
+
+export type UpdateTenantInput = {
+  /** At most 100 characters on one line. */
+  name?: string | null | undefined;
+};
+
 export type UpdateThreadInput = {
   id: string | number;
   /** At most 200 characters; blank or null for none. */
@@ -289,6 +407,29 @@ export type UpdateToolInput = {
   /** HTTP only: an https URL (private and loopback addresses are refused unless the server allows them). */
   url?: string | null | undefined;
 };
+
+/** Absent fields keep their value. Disabling drops the deliveries not yet made (DEAD, with the reason). */
+export type UpdateWebhookInput = {
+  enabled?: boolean | null | undefined;
+  /** Event types (execution.succeeded, execution.failed, execution.cancelled, execution.timed_out, execution.interrupted, execution.status, tool.create, tool.update, tool.delete, agent.create, agent.update, agent.delete, thread.create, thread.update, thread.delete), `prefix.*` wildcards or `*`. */
+  events?: Array<string> | null | undefined;
+  id: string | number;
+  url?: string | null | undefined;
+};
+
+export type WebhookDeliveryFilter = {
+  status?: WebhookDeliveryStatus | null | undefined;
+};
+
+export type WebhookDeliveryStatus =
+  /** Given up after WEBHOOK_MAX_ATTEMPTS attempts, or dropped because the endpoint was disabled (see lastError). */
+  | 'DEAD'
+  /** The last attempt failed; the next one is due at nextAttemptAt. */
+  | 'FAILED'
+  /** Not attempted yet, or queued again by redeliverWebhook. */
+  | 'PENDING'
+  /** The endpoint answered 2xx. */
+  | 'SUCCEEDED';
 
 export type AgentFieldsFragment = { id: string, name: string, role: string, description: string, systemPrompt: string, model: string, temperature: number | null, maxTokens: number | null, timeoutSeconds: number, maxConcurrentExecutions: number, maxToolCalls: number, version: number, createdAt: string, updatedAt: string, tools: Array<{ id: string, name: string }> };
 
@@ -373,6 +514,135 @@ export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type ViewerQuery = { viewer: { scopes: Array<Scope>, role: Role | null, principal: { id: string, kind: PrincipalKind, name: string }, tenant: { id: string, name: string, plan: PlanTier } } };
 
+export type LogoutMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type LogoutMutation = { logout: { success: boolean } };
+
+export type ChangePasswordMutationVariables = Exact<{
+  input: ChangePasswordInput;
+}>;
+
+
+export type ChangePasswordMutation = { changePassword: { accessToken: string, refreshToken: string, expiresAt: string, user: { id: string, email: string | null }, tenant: { id: string, name: string } } };
+
+export type ApiKeyFieldsFragment = { id: string, name: string, prefix: string, scopes: Array<Scope>, createdAt: string, expiresAt: string | null, lastUsedAt: string | null, revokedAt: string | null, rotatedAt: string | null, previousSecretExpiresAt: string | null };
+
+export type ApiKeysQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type ApiKeysQuery = { apiKeys: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, name: string, prefix: string, scopes: Array<Scope>, createdAt: string, expiresAt: string | null, lastUsedAt: string | null, revokedAt: string | null, rotatedAt: string | null, previousSecretExpiresAt: string | null } }> } };
+
+export type RevokeApiKeyMutationVariables = Exact<{
+  input: RevokeApiKeyInput;
+}>;
+
+
+export type RevokeApiKeyMutation = { revokeApiKey: { apiKey: { id: string, name: string, prefix: string, scopes: Array<Scope>, createdAt: string, expiresAt: string | null, lastUsedAt: string | null, revokedAt: string | null, rotatedAt: string | null, previousSecretExpiresAt: string | null } } };
+
+export type RotateApiKeyMutationVariables = Exact<{
+  input: RotateApiKeyInput;
+}>;
+
+
+export type RotateApiKeyMutation = { rotateApiKey: { secret: string, apiKey: { id: string, name: string, prefix: string, scopes: Array<Scope>, createdAt: string, expiresAt: string | null, lastUsedAt: string | null, revokedAt: string | null, rotatedAt: string | null, previousSecretExpiresAt: string | null } } };
+
+export type McpServerFieldsFragment = { id: string, name: string, url: string, status: McpServerStatus, lastSyncedAt: string | null, lastError: string | null, toolsExpireAt: string | null, allowedTools: Array<string> | null, requiresApproval: boolean, headerNames: Array<string>, createdAt: string, tools: Array<{ id: string, name: string, description: string, available: boolean, inputSchema: unknown }> };
+
+export type McpServersQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type McpServersQuery = { mcpServers: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, name: string, url: string, status: McpServerStatus, lastSyncedAt: string | null, lastError: string | null, toolsExpireAt: string | null, allowedTools: Array<string> | null, requiresApproval: boolean, headerNames: Array<string>, createdAt: string, tools: Array<{ id: string, name: string, description: string, available: boolean, inputSchema: unknown }> } }> } };
+
+export type CreateMcpServerMutationVariables = Exact<{
+  input: CreateMcpServerInput;
+}>;
+
+
+export type CreateMcpServerMutation = { createMcpServer: { mcpServer: { id: string, name: string, url: string, status: McpServerStatus, lastSyncedAt: string | null, lastError: string | null, toolsExpireAt: string | null, allowedTools: Array<string> | null, requiresApproval: boolean, headerNames: Array<string>, createdAt: string, tools: Array<{ id: string, name: string, description: string, available: boolean, inputSchema: unknown }> } } };
+
+export type RefreshMcpServerMutationVariables = Exact<{
+  input: RefreshMcpServerInput;
+}>;
+
+
+export type RefreshMcpServerMutation = { refreshMcpServer: { mcpServer: { id: string, name: string, url: string, status: McpServerStatus, lastSyncedAt: string | null, lastError: string | null, toolsExpireAt: string | null, allowedTools: Array<string> | null, requiresApproval: boolean, headerNames: Array<string>, createdAt: string, tools: Array<{ id: string, name: string, description: string, available: boolean, inputSchema: unknown }> } } };
+
+export type DeleteMcpServerMutationVariables = Exact<{
+  input: DeleteMcpServerInput;
+}>;
+
+
+export type DeleteMcpServerMutation = { deleteMcpServer: { deletedId: string } };
+
+export type MemberFieldsFragment = { id: string, role: Role, createdAt: string, user: { id: string, email: string | null } };
+
+export type InvitationFieldsFragment = { id: string, email: string, role: Role, createdAt: string, expiresAt: string };
+
+export type MembersQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type MembersQuery = { members: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, role: Role, createdAt: string, user: { id: string, email: string | null } } }> } };
+
+export type AddMemberMutationVariables = Exact<{
+  input: AddMemberInput;
+}>;
+
+
+export type AddMemberMutation = { addMember: { member: { id: string, role: Role, createdAt: string, user: { id: string, email: string | null } } } };
+
+export type UpdateMemberRoleMutationVariables = Exact<{
+  input: UpdateMemberRoleInput;
+}>;
+
+
+export type UpdateMemberRoleMutation = { updateMemberRole: { member: { id: string, role: Role, createdAt: string, user: { id: string, email: string | null } } } };
+
+export type RemoveMemberMutationVariables = Exact<{
+  input: RemoveMemberInput;
+}>;
+
+
+export type RemoveMemberMutation = { removeMember: { removedId: string } };
+
+export type InvitationsQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type InvitationsQuery = { invitations: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, email: string, role: Role, createdAt: string, expiresAt: string } }> } };
+
+export type InviteMemberMutationVariables = Exact<{
+  input: InviteMemberInput;
+}>;
+
+
+export type InviteMemberMutation = { inviteMember: { token: string, invitation: { id: string, email: string, role: Role, createdAt: string, expiresAt: string } } };
+
+export type RevokeInvitationMutationVariables = Exact<{
+  input: RevokeInvitationInput;
+}>;
+
+
+export type RevokeInvitationMutation = { revokeInvitation: { invitation: { id: string, email: string, role: Role, createdAt: string, expiresAt: string } } };
+
+export type AcceptInvitationMutationVariables = Exact<{
+  input: AcceptInvitationInput;
+}>;
+
+
+export type AcceptInvitationMutation = { acceptInvitation: { accessToken: string, refreshToken: string, expiresAt: string, user: { id: string, email: string | null }, tenant: { id: string, name: string } } };
+
 export type RunAgentMutationVariables = Exact<{
   input: RunAgentInput;
 }>;
@@ -426,6 +696,13 @@ export type TenantEventsSubscriptionVariables = Exact<{
 
 export type TenantEventsSubscription = { tenantEvents: { cursor: string, type: string, resourceType: string, resourceId: string, at: string, data: unknown } };
 
+export type RetryExecutionMutationVariables = Exact<{
+  input: RetryExecutionInput;
+}>;
+
+
+export type RetryExecutionMutation = { retryExecution: { execution: { id: string, status: ExecutionStatus, attempt: number, createdAt: string, retryOf: { id: string } | null } } };
+
 export type ServerInfoQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -438,6 +715,48 @@ export type HeartbeatSubscriptionVariables = Exact<{
 
 
 export type HeartbeatSubscription = { heartbeat: string };
+
+export type NodeQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type NodeQuery = { node:
+    | { __typename: 'Agent', id: string }
+    | { __typename: 'ApiKey', id: string }
+    | { __typename: 'AuditLogEntry', id: string }
+    | { __typename: 'Execution', id: string }
+    | { __typename: 'Invitation', id: string }
+    | { __typename: 'McpServer', id: string }
+    | { __typename: 'Member', id: string }
+    | { __typename: 'Tenant', id: string }
+    | { __typename: 'Thread', id: string }
+    | { __typename: 'Tool', id: string }
+    | { __typename: 'User', id: string }
+    | { __typename: 'Webhook', id: string }
+    | { __typename: 'WebhookDelivery', id: string }
+   | null };
+
+export type TenantFieldsFragment = { id: string, name: string, plan: PlanTier, createdAt: string, deletionRequestedAt: string | null, deletionScheduledAt: string | null };
+
+export type UpdateTenantMutationVariables = Exact<{
+  input: UpdateTenantInput;
+}>;
+
+
+export type UpdateTenantMutation = { updateTenant: { tenant: { id: string, name: string, plan: PlanTier, createdAt: string, deletionRequestedAt: string | null, deletionScheduledAt: string | null } } };
+
+export type DeleteTenantMutationVariables = Exact<{
+  input: DeleteTenantInput;
+}>;
+
+
+export type DeleteTenantMutation = { deleteTenant: { deletionScheduledAt: string } };
+
+export type CancelTenantDeletionMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type CancelTenantDeletionMutation = { cancelTenantDeletion: { tenant: { id: string, name: string, plan: PlanTier, createdAt: string, deletionRequestedAt: string | null, deletionScheduledAt: string | null } } };
 
 export type ThreadFieldsFragment = { id: string, title: string | null, createdAt: string, updatedAt: string };
 
@@ -521,6 +840,70 @@ export type TenantUsageQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type TenantUsageQuery = { tenant: { id: string, plan: PlanTier, usage: { executions: number, tokens: number, periodStart: string, periodEnd: string, limits: { executionsPerMonth: number | null, tokensPerMonth: number | null } } } };
 
+export type WebhookFieldsFragment = { id: string, url: string, events: Array<string>, enabled: boolean, description: string, createdAt: string, previousSecretExpiresAt: string | null };
+
+export type WebhookDeliveryFieldsFragment = { id: string, webhookId: string, eventId: string, type: string, status: WebhookDeliveryStatus, attempts: number, lastStatusCode: number | null, lastError: string | null, nextAttemptAt: string | null, createdAt: string, deliveredAt: string | null };
+
+export type WebhooksQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type WebhooksQuery = { webhooks: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, url: string, events: Array<string>, enabled: boolean, description: string, createdAt: string, previousSecretExpiresAt: string | null } }> } };
+
+export type WebhookQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type WebhookQuery = { webhook: { id: string, url: string, events: Array<string>, enabled: boolean, description: string, createdAt: string, previousSecretExpiresAt: string | null } | null };
+
+export type WebhookDeliveriesQueryVariables = Exact<{
+  id: string | number;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  filter?: WebhookDeliveryFilter | null | undefined;
+}>;
+
+
+export type WebhookDeliveriesQuery = { webhook: { id: string, deliveries: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, webhookId: string, eventId: string, type: string, status: WebhookDeliveryStatus, attempts: number, lastStatusCode: number | null, lastError: string | null, nextAttemptAt: string | null, createdAt: string, deliveredAt: string | null } }> } } | null };
+
+export type CreateWebhookMutationVariables = Exact<{
+  input: CreateWebhookInput;
+}>;
+
+
+export type CreateWebhookMutation = { createWebhook: { secret: string, webhook: { id: string, url: string, events: Array<string>, enabled: boolean, description: string, createdAt: string, previousSecretExpiresAt: string | null } } };
+
+export type UpdateWebhookMutationVariables = Exact<{
+  input: UpdateWebhookInput;
+}>;
+
+
+export type UpdateWebhookMutation = { updateWebhook: { webhook: { id: string, url: string, events: Array<string>, enabled: boolean, description: string, createdAt: string, previousSecretExpiresAt: string | null } } };
+
+export type DeleteWebhookMutationVariables = Exact<{
+  input: DeleteWebhookInput;
+}>;
+
+
+export type DeleteWebhookMutation = { deleteWebhook: { deletedId: string } };
+
+export type RotateWebhookSecretMutationVariables = Exact<{
+  input: RotateWebhookSecretInput;
+}>;
+
+
+export type RotateWebhookSecretMutation = { rotateWebhookSecret: { secret: string, webhook: { id: string, url: string, events: Array<string>, enabled: boolean, description: string, createdAt: string, previousSecretExpiresAt: string | null } } };
+
+export type RedeliverWebhookMutationVariables = Exact<{
+  input: RedeliverWebhookInput;
+}>;
+
+
+export type RedeliverWebhookMutation = { redeliverWebhook: { delivery: { id: string, webhookId: string, eventId: string, type: string, status: WebhookDeliveryStatus, attempts: number, lastStatusCode: number | null, lastError: string | null, nextAttemptAt: string | null, createdAt: string, deliveredAt: string | null } } };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -576,6 +959,72 @@ export const AuthFieldsFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"AuthFields"}) as unknown as TypedDocumentString<AuthFieldsFragment, unknown>;
+export const ApiKeyFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ApiKeyFields on ApiKey {
+  id
+  name
+  prefix
+  scopes
+  createdAt
+  expiresAt
+  lastUsedAt
+  revokedAt
+  rotatedAt
+  previousSecretExpiresAt
+}
+    `, {"fragmentName":"ApiKeyFields"}) as unknown as TypedDocumentString<ApiKeyFieldsFragment, unknown>;
+export const McpServerFieldsFragmentDoc = new TypedDocumentString(`
+    fragment McpServerFields on McpServer {
+  id
+  name
+  url
+  status
+  lastSyncedAt
+  lastError
+  toolsExpireAt
+  allowedTools
+  requiresApproval
+  headerNames
+  createdAt
+  tools {
+    id
+    name
+    description
+    available
+    inputSchema
+  }
+}
+    `, {"fragmentName":"McpServerFields"}) as unknown as TypedDocumentString<McpServerFieldsFragment, unknown>;
+export const MemberFieldsFragmentDoc = new TypedDocumentString(`
+    fragment MemberFields on Member {
+  id
+  role
+  createdAt
+  user {
+    id
+    email
+  }
+}
+    `, {"fragmentName":"MemberFields"}) as unknown as TypedDocumentString<MemberFieldsFragment, unknown>;
+export const InvitationFieldsFragmentDoc = new TypedDocumentString(`
+    fragment InvitationFields on Invitation {
+  id
+  email
+  role
+  createdAt
+  expiresAt
+}
+    `, {"fragmentName":"InvitationFields"}) as unknown as TypedDocumentString<InvitationFieldsFragment, unknown>;
+export const TenantFieldsFragmentDoc = new TypedDocumentString(`
+    fragment TenantFields on Tenant {
+  id
+  name
+  plan
+  createdAt
+  deletionRequestedAt
+  deletionScheduledAt
+}
+    `, {"fragmentName":"TenantFields"}) as unknown as TypedDocumentString<TenantFieldsFragment, unknown>;
 export const ThreadFieldsFragmentDoc = new TypedDocumentString(`
     fragment ThreadFields on Thread {
   id
@@ -598,6 +1047,32 @@ export const ToolFieldsFragmentDoc = new TypedDocumentString(`
   updatedAt
 }
     `, {"fragmentName":"ToolFields"}) as unknown as TypedDocumentString<ToolFieldsFragment, unknown>;
+export const WebhookFieldsFragmentDoc = new TypedDocumentString(`
+    fragment WebhookFields on Webhook {
+  id
+  url
+  events
+  enabled
+  description
+  createdAt
+  previousSecretExpiresAt
+}
+    `, {"fragmentName":"WebhookFields"}) as unknown as TypedDocumentString<WebhookFieldsFragment, unknown>;
+export const WebhookDeliveryFieldsFragmentDoc = new TypedDocumentString(`
+    fragment WebhookDeliveryFields on WebhookDelivery {
+  id
+  webhookId
+  eventId
+  type
+  status
+  attempts
+  lastStatusCode
+  lastError
+  nextAttemptAt
+  createdAt
+  deliveredAt
+}
+    `, {"fragmentName":"WebhookDeliveryFields"}) as unknown as TypedDocumentString<WebhookDeliveryFieldsFragment, unknown>;
 export const AgentsDocument = new TypedDocumentString(`
     query Agents($first: Int, $after: String, $filter: AgentFilter) {
   agents(first: $first, after: $after, filter: $filter) {
@@ -843,6 +1318,335 @@ export const ViewerDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ViewerQuery, ViewerQueryVariables>;
+export const LogoutDocument = new TypedDocumentString(`
+    mutation Logout {
+  logout {
+    success
+  }
+}
+    `) as unknown as TypedDocumentString<LogoutMutation, LogoutMutationVariables>;
+export const ChangePasswordDocument = new TypedDocumentString(`
+    mutation ChangePassword($input: ChangePasswordInput!) {
+  changePassword(input: $input) {
+    ...AuthFields
+  }
+}
+    fragment AuthFields on AuthPayload {
+  accessToken
+  refreshToken
+  expiresAt
+  user {
+    id
+    email
+  }
+  tenant {
+    id
+    name
+  }
+}`) as unknown as TypedDocumentString<ChangePasswordMutation, ChangePasswordMutationVariables>;
+export const ApiKeysDocument = new TypedDocumentString(`
+    query ApiKeys($first: Int, $after: String) {
+  apiKeys(first: $first, after: $after) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        ...ApiKeyFields
+      }
+    }
+  }
+}
+    fragment ApiKeyFields on ApiKey {
+  id
+  name
+  prefix
+  scopes
+  createdAt
+  expiresAt
+  lastUsedAt
+  revokedAt
+  rotatedAt
+  previousSecretExpiresAt
+}`) as unknown as TypedDocumentString<ApiKeysQuery, ApiKeysQueryVariables>;
+export const RevokeApiKeyDocument = new TypedDocumentString(`
+    mutation RevokeApiKey($input: RevokeApiKeyInput!) {
+  revokeApiKey(input: $input) {
+    apiKey {
+      ...ApiKeyFields
+    }
+  }
+}
+    fragment ApiKeyFields on ApiKey {
+  id
+  name
+  prefix
+  scopes
+  createdAt
+  expiresAt
+  lastUsedAt
+  revokedAt
+  rotatedAt
+  previousSecretExpiresAt
+}`) as unknown as TypedDocumentString<RevokeApiKeyMutation, RevokeApiKeyMutationVariables>;
+export const RotateApiKeyDocument = new TypedDocumentString(`
+    mutation RotateApiKey($input: RotateApiKeyInput!) {
+  rotateApiKey(input: $input) {
+    apiKey {
+      ...ApiKeyFields
+    }
+    secret
+  }
+}
+    fragment ApiKeyFields on ApiKey {
+  id
+  name
+  prefix
+  scopes
+  createdAt
+  expiresAt
+  lastUsedAt
+  revokedAt
+  rotatedAt
+  previousSecretExpiresAt
+}`) as unknown as TypedDocumentString<RotateApiKeyMutation, RotateApiKeyMutationVariables>;
+export const McpServersDocument = new TypedDocumentString(`
+    query McpServers($first: Int, $after: String) {
+  mcpServers(first: $first, after: $after) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        ...McpServerFields
+      }
+    }
+  }
+}
+    fragment McpServerFields on McpServer {
+  id
+  name
+  url
+  status
+  lastSyncedAt
+  lastError
+  toolsExpireAt
+  allowedTools
+  requiresApproval
+  headerNames
+  createdAt
+  tools {
+    id
+    name
+    description
+    available
+    inputSchema
+  }
+}`) as unknown as TypedDocumentString<McpServersQuery, McpServersQueryVariables>;
+export const CreateMcpServerDocument = new TypedDocumentString(`
+    mutation CreateMcpServer($input: CreateMcpServerInput!) {
+  createMcpServer(input: $input) {
+    mcpServer {
+      ...McpServerFields
+    }
+  }
+}
+    fragment McpServerFields on McpServer {
+  id
+  name
+  url
+  status
+  lastSyncedAt
+  lastError
+  toolsExpireAt
+  allowedTools
+  requiresApproval
+  headerNames
+  createdAt
+  tools {
+    id
+    name
+    description
+    available
+    inputSchema
+  }
+}`) as unknown as TypedDocumentString<CreateMcpServerMutation, CreateMcpServerMutationVariables>;
+export const RefreshMcpServerDocument = new TypedDocumentString(`
+    mutation RefreshMcpServer($input: RefreshMcpServerInput!) {
+  refreshMcpServer(input: $input) {
+    mcpServer {
+      ...McpServerFields
+    }
+  }
+}
+    fragment McpServerFields on McpServer {
+  id
+  name
+  url
+  status
+  lastSyncedAt
+  lastError
+  toolsExpireAt
+  allowedTools
+  requiresApproval
+  headerNames
+  createdAt
+  tools {
+    id
+    name
+    description
+    available
+    inputSchema
+  }
+}`) as unknown as TypedDocumentString<RefreshMcpServerMutation, RefreshMcpServerMutationVariables>;
+export const DeleteMcpServerDocument = new TypedDocumentString(`
+    mutation DeleteMcpServer($input: DeleteMcpServerInput!) {
+  deleteMcpServer(input: $input) {
+    deletedId
+  }
+}
+    `) as unknown as TypedDocumentString<DeleteMcpServerMutation, DeleteMcpServerMutationVariables>;
+export const MembersDocument = new TypedDocumentString(`
+    query Members($first: Int, $after: String) {
+  members(first: $first, after: $after) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        ...MemberFields
+      }
+    }
+  }
+}
+    fragment MemberFields on Member {
+  id
+  role
+  createdAt
+  user {
+    id
+    email
+  }
+}`) as unknown as TypedDocumentString<MembersQuery, MembersQueryVariables>;
+export const AddMemberDocument = new TypedDocumentString(`
+    mutation AddMember($input: AddMemberInput!) {
+  addMember(input: $input) {
+    member {
+      ...MemberFields
+    }
+  }
+}
+    fragment MemberFields on Member {
+  id
+  role
+  createdAt
+  user {
+    id
+    email
+  }
+}`) as unknown as TypedDocumentString<AddMemberMutation, AddMemberMutationVariables>;
+export const UpdateMemberRoleDocument = new TypedDocumentString(`
+    mutation UpdateMemberRole($input: UpdateMemberRoleInput!) {
+  updateMemberRole(input: $input) {
+    member {
+      ...MemberFields
+    }
+  }
+}
+    fragment MemberFields on Member {
+  id
+  role
+  createdAt
+  user {
+    id
+    email
+  }
+}`) as unknown as TypedDocumentString<UpdateMemberRoleMutation, UpdateMemberRoleMutationVariables>;
+export const RemoveMemberDocument = new TypedDocumentString(`
+    mutation RemoveMember($input: RemoveMemberInput!) {
+  removeMember(input: $input) {
+    removedId
+  }
+}
+    `) as unknown as TypedDocumentString<RemoveMemberMutation, RemoveMemberMutationVariables>;
+export const InvitationsDocument = new TypedDocumentString(`
+    query Invitations($first: Int, $after: String) {
+  invitations(first: $first, after: $after) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        ...InvitationFields
+      }
+    }
+  }
+}
+    fragment InvitationFields on Invitation {
+  id
+  email
+  role
+  createdAt
+  expiresAt
+}`) as unknown as TypedDocumentString<InvitationsQuery, InvitationsQueryVariables>;
+export const InviteMemberDocument = new TypedDocumentString(`
+    mutation InviteMember($input: InviteMemberInput!) {
+  inviteMember(input: $input) {
+    invitation {
+      ...InvitationFields
+    }
+    token
+  }
+}
+    fragment InvitationFields on Invitation {
+  id
+  email
+  role
+  createdAt
+  expiresAt
+}`) as unknown as TypedDocumentString<InviteMemberMutation, InviteMemberMutationVariables>;
+export const RevokeInvitationDocument = new TypedDocumentString(`
+    mutation RevokeInvitation($input: RevokeInvitationInput!) {
+  revokeInvitation(input: $input) {
+    invitation {
+      ...InvitationFields
+    }
+  }
+}
+    fragment InvitationFields on Invitation {
+  id
+  email
+  role
+  createdAt
+  expiresAt
+}`) as unknown as TypedDocumentString<RevokeInvitationMutation, RevokeInvitationMutationVariables>;
+export const AcceptInvitationDocument = new TypedDocumentString(`
+    mutation AcceptInvitation($input: AcceptInvitationInput!) {
+  acceptInvitation(input: $input) {
+    ...AuthFields
+  }
+}
+    fragment AuthFields on AuthPayload {
+  accessToken
+  refreshToken
+  expiresAt
+  user {
+    id
+    email
+  }
+  tenant {
+    id
+    name
+  }
+}`) as unknown as TypedDocumentString<AcceptInvitationMutation, AcceptInvitationMutationVariables>;
 export const RunAgentDocument = new TypedDocumentString(`
     mutation RunAgent($input: RunAgentInput!) {
   runAgent(input: $input) {
@@ -935,6 +1739,21 @@ export const TenantEventsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<TenantEventsSubscription, TenantEventsSubscriptionVariables>;
+export const RetryExecutionDocument = new TypedDocumentString(`
+    mutation RetryExecution($input: RetryExecutionInput!) {
+  retryExecution(input: $input) {
+    execution {
+      id
+      status
+      attempt
+      createdAt
+      retryOf {
+        id
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RetryExecutionMutation, RetryExecutionMutationVariables>;
 export const ServerInfoDocument = new TypedDocumentString(`
     query ServerInfo {
   serverInfo {
@@ -949,6 +1768,53 @@ export const HeartbeatDocument = new TypedDocumentString(`
   heartbeat(intervalSeconds: $intervalSeconds, count: $count)
 }
     `) as unknown as TypedDocumentString<HeartbeatSubscription, HeartbeatSubscriptionVariables>;
+export const NodeDocument = new TypedDocumentString(`
+    query Node($id: ID!) {
+  node(id: $id) {
+    __typename
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<NodeQuery, NodeQueryVariables>;
+export const UpdateTenantDocument = new TypedDocumentString(`
+    mutation UpdateTenant($input: UpdateTenantInput!) {
+  updateTenant(input: $input) {
+    tenant {
+      ...TenantFields
+    }
+  }
+}
+    fragment TenantFields on Tenant {
+  id
+  name
+  plan
+  createdAt
+  deletionRequestedAt
+  deletionScheduledAt
+}`) as unknown as TypedDocumentString<UpdateTenantMutation, UpdateTenantMutationVariables>;
+export const DeleteTenantDocument = new TypedDocumentString(`
+    mutation DeleteTenant($input: DeleteTenantInput!) {
+  deleteTenant(input: $input) {
+    deletionScheduledAt
+  }
+}
+    `) as unknown as TypedDocumentString<DeleteTenantMutation, DeleteTenantMutationVariables>;
+export const CancelTenantDeletionDocument = new TypedDocumentString(`
+    mutation CancelTenantDeletion {
+  cancelTenantDeletion {
+    tenant {
+      ...TenantFields
+    }
+  }
+}
+    fragment TenantFields on Tenant {
+  id
+  name
+  plan
+  createdAt
+  deletionRequestedAt
+  deletionScheduledAt
+}`) as unknown as TypedDocumentString<CancelTenantDeletionMutation, CancelTenantDeletionMutationVariables>;
 export const ThreadsDocument = new TypedDocumentString(`
     query Threads($first: Int, $after: String) {
   threads(first: $first, after: $after) {
@@ -1137,3 +2003,154 @@ export const TenantUsageDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<TenantUsageQuery, TenantUsageQueryVariables>;
+export const WebhooksDocument = new TypedDocumentString(`
+    query Webhooks($first: Int, $after: String) {
+  webhooks(first: $first, after: $after) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        ...WebhookFields
+      }
+    }
+  }
+}
+    fragment WebhookFields on Webhook {
+  id
+  url
+  events
+  enabled
+  description
+  createdAt
+  previousSecretExpiresAt
+}`) as unknown as TypedDocumentString<WebhooksQuery, WebhooksQueryVariables>;
+export const WebhookDocument = new TypedDocumentString(`
+    query Webhook($id: ID!) {
+  webhook(id: $id) {
+    ...WebhookFields
+  }
+}
+    fragment WebhookFields on Webhook {
+  id
+  url
+  events
+  enabled
+  description
+  createdAt
+  previousSecretExpiresAt
+}`) as unknown as TypedDocumentString<WebhookQuery, WebhookQueryVariables>;
+export const WebhookDeliveriesDocument = new TypedDocumentString(`
+    query WebhookDeliveries($id: ID!, $first: Int, $after: String, $filter: WebhookDeliveryFilter) {
+  webhook(id: $id) {
+    id
+    deliveries(first: $first, after: $after, filter: $filter) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        node {
+          ...WebhookDeliveryFields
+        }
+      }
+    }
+  }
+}
+    fragment WebhookDeliveryFields on WebhookDelivery {
+  id
+  webhookId
+  eventId
+  type
+  status
+  attempts
+  lastStatusCode
+  lastError
+  nextAttemptAt
+  createdAt
+  deliveredAt
+}`) as unknown as TypedDocumentString<WebhookDeliveriesQuery, WebhookDeliveriesQueryVariables>;
+export const CreateWebhookDocument = new TypedDocumentString(`
+    mutation CreateWebhook($input: CreateWebhookInput!) {
+  createWebhook(input: $input) {
+    webhook {
+      ...WebhookFields
+    }
+    secret
+  }
+}
+    fragment WebhookFields on Webhook {
+  id
+  url
+  events
+  enabled
+  description
+  createdAt
+  previousSecretExpiresAt
+}`) as unknown as TypedDocumentString<CreateWebhookMutation, CreateWebhookMutationVariables>;
+export const UpdateWebhookDocument = new TypedDocumentString(`
+    mutation UpdateWebhook($input: UpdateWebhookInput!) {
+  updateWebhook(input: $input) {
+    webhook {
+      ...WebhookFields
+    }
+  }
+}
+    fragment WebhookFields on Webhook {
+  id
+  url
+  events
+  enabled
+  description
+  createdAt
+  previousSecretExpiresAt
+}`) as unknown as TypedDocumentString<UpdateWebhookMutation, UpdateWebhookMutationVariables>;
+export const DeleteWebhookDocument = new TypedDocumentString(`
+    mutation DeleteWebhook($input: DeleteWebhookInput!) {
+  deleteWebhook(input: $input) {
+    deletedId
+  }
+}
+    `) as unknown as TypedDocumentString<DeleteWebhookMutation, DeleteWebhookMutationVariables>;
+export const RotateWebhookSecretDocument = new TypedDocumentString(`
+    mutation RotateWebhookSecret($input: RotateWebhookSecretInput!) {
+  rotateWebhookSecret(input: $input) {
+    webhook {
+      ...WebhookFields
+    }
+    secret
+  }
+}
+    fragment WebhookFields on Webhook {
+  id
+  url
+  events
+  enabled
+  description
+  createdAt
+  previousSecretExpiresAt
+}`) as unknown as TypedDocumentString<RotateWebhookSecretMutation, RotateWebhookSecretMutationVariables>;
+export const RedeliverWebhookDocument = new TypedDocumentString(`
+    mutation RedeliverWebhook($input: RedeliverWebhookInput!) {
+  redeliverWebhook(input: $input) {
+    delivery {
+      ...WebhookDeliveryFields
+    }
+  }
+}
+    fragment WebhookDeliveryFields on WebhookDelivery {
+  id
+  webhookId
+  eventId
+  type
+  status
+  attempts
+  lastStatusCode
+  lastError
+  nextAttemptAt
+  createdAt
+  deliveredAt
+}`) as unknown as TypedDocumentString<RedeliverWebhookMutation, RedeliverWebhookMutationVariables>;

@@ -10,4 +10,6 @@ export const topics = {
   queue: 'executions:queued',
   /** Webhook deliveries became due. */
   webhooks: 'webhooks:due',
+  /** An MCP server's cached tool list went stale (list_changed, a vanished tool). */
+  mcpStale: 'mcp:stale',
 }

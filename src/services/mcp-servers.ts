@@ -87,13 +87,13 @@ export async function createMcpServer(s: Session, input: McpServerInput) {
     if (isUniqueViolation(e)) throw new AppError('CONFLICT', 'An MCP server with this name already exists.', { fields: [{ path: 'name', message: 'is already used by another MCP server' }] })
     throw e
   }
-  return syncMcpServer(s, server.id)
+  return syncMcpServer(s.deps, tenantId, server.id)
 }
 
 /** Lists the server's tools again now (the cache is otherwise what the last sync stored). */
 export async function refreshMcpServer(s: Session, input: { id: string }) {
   await getMcpServer(s, input.id)
-  const server = await syncMcpServer(s, input.id)
+  const server = await syncMcpServer(s.deps, s.principal.tenantId, input.id)
   await s.db.tx((tx) => auditChange(tx, s, { action: 'mcp_server.refresh', resourceType: 'McpServer', resourceId: server.id, metadata: { status: server.status } }))
   return server
 }

@@ -3,6 +3,8 @@
 // a restarted or scaled-out server never sees a stale session id, and nothing is shared between tenants.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
+import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js'
+import { z } from 'zod'
 import type { HttpToolPolicy } from './address-policy.ts'
 import { abortedError, ToolCallError } from './errors.ts'
 import { guardedFetch } from './mcp-fetch.ts'
@@ -20,6 +22,8 @@ export interface McpCallOptions {
   timeoutMs: number
   maxResponseBytes: number
   resolve?: Resolver
+  /** The server sent notifications/tools/list_changed during this connection. */
+  onToolListChanged?: () => void
 }
 
 export interface McpToolInfo {
@@ -43,6 +47,8 @@ async function withClient<T>(ep: McpEndpoint, opts: McpCallOptions, fn: (client:
     fetch: guardedFetch({ policy: opts.policy, maxResponseBytes: opts.maxResponseBytes, resolve: opts.resolve }),
   })
   const client = new Client(CLIENT_INFO, { capabilities: {} })
+  const onChanged = opts.onToolListChanged
+  if (onChanged) client.setNotificationHandler(ToolListChangedNotificationSchema, async () => onChanged())
   try {
     await client.connect(transport, { signal, timeout: opts.timeoutMs })
     return await fn(client, { signal, timeout: opts.timeoutMs })
@@ -55,32 +61,68 @@ async function withClient<T>(ep: McpEndpoint, opts: McpCallOptions, fn: (client:
   }
 }
 
+export interface McpToolList {
+  tools: McpToolInfo[]
+  /** The server's freshness hint for this list (SEP-2549 `ttlMs`, the smallest over the pages); absent if none. */
+  ttlMs?: number
+}
+
+// The page is checked here, each tool on its own (below), instead of by the SDK's strict result schema: one
+// malformed tool would otherwise fail the whole list.
+const ListPage = z.looseObject({
+  tools: z.array(z.unknown()),
+  nextCursor: z.string().max(1_000).optional(),
+  ttlMs: z.number().finite().nonnegative().optional().catch(undefined),
+})
+
+/** One listed tool as we keep it; a malformed one gets an empty name or an inputSchema the sync rejects. */
+function toolInfo(raw: unknown): McpToolInfo {
+  const t = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>
+  const str = (v: unknown) => (typeof v === 'string' ? v : '')
+  const name = str(t.name).slice(0, 200)
+  return { name, description: str(t.description) || str(t.title), inputSchema: t.inputSchema }
+}
+
 /** Lists the server's tools (following pagination); throws ToolCallError on any failure or an oversized list. */
-export async function listMcpTools(ep: McpEndpoint, opts: McpCallOptions): Promise<McpToolInfo[]> {
+export async function listMcpTools(ep: McpEndpoint, opts: McpCallOptions): Promise<McpToolList> {
   return withClient(ep, opts, async (client, req) => {
     const tools: McpToolInfo[] = []
+    let ttlMs: number | undefined
     let cursor: string | undefined
     for (let pageNo = 0; pageNo < MAX_PAGES; pageNo++) {
-      const page = await client.listTools(cursor ? { cursor } : {}, req)
-      for (const t of page.tools) tools.push({ name: t.name, description: t.description ?? t.title ?? '', inputSchema: t.inputSchema })
+      const page = await client.request({ method: 'tools/list', params: cursor ? { cursor } : {} }, ListPage, req)
+      if (page.ttlMs !== undefined) ttlMs = Math.min(ttlMs ?? page.ttlMs, page.ttlMs)
+      for (const t of page.tools) tools.push(toolInfo(t))
       if (tools.length > MAX_MCP_TOOLS) throw new ToolCallError('TOO_LARGE', `The MCP server lists more than ${MAX_MCP_TOOLS} tools; restrict it with allowedTools on the server side.`)
       cursor = page.nextCursor
-      if (!cursor) return tools
+      if (!cursor) return { tools, ...(ttlMs !== undefined && { ttlMs }) }
     }
     throw new ToolCallError('BAD_RESPONSE', `The MCP server's tool list did not end after ${MAX_PAGES} pages.`)
   })
 }
 
+// How servers say a tool does not exist: the SDK's McpServer answers an isError result, others a JSON-RPC error.
+const unknownTool = /\b(tool\b.*\b(not found|unknown|does not exist)|unknown tool)/i
+
 /** Calls one tool and maps its content to text; an `isError` result becomes a TOOL_ERROR the model reads. */
 export async function callMcpTool(ep: McpEndpoint, name: string, args: Record<string, unknown>, opts: McpCallOptions): Promise<string> {
   return withClient(ep, opts, async (client, req) => {
-    const result = await client.callTool({ name, arguments: args }, undefined, req)
+    let result: Awaited<ReturnType<Client['callTool']>>
+    try {
+      result = await client.callTool({ name, arguments: args }, undefined, req)
+    } catch (e) {
+      if (e instanceof Error && /-32602/.test(e.message) && unknownTool.test(e.message)) throw goneError(name)
+      throw e
+    }
     const text = contentText(result)
+    if (result.isError && unknownTool.test(text) && text.includes(name)) throw goneError(name)
     if (Buffer.byteLength(text) > opts.maxResponseBytes) throw new ToolCallError('TOO_LARGE', `The result of ${name} is larger than ${opts.maxResponseBytes} bytes.`)
     if (result.isError) throw new ToolCallError('TOOL_ERROR', text || `The tool ${name} reported an error.`)
     return text
   })
 }
+
+const goneError = (name: string) => new ToolCallError('TOOL_UNAVAILABLE', `The MCP server no longer has the tool ${name}.`)
 
 type Part = { type: string; text?: string; mimeType?: string; data?: string; uri?: string; name?: string; resource?: { uri?: string; text?: string; mimeType?: string } }
 

@@ -30,7 +30,14 @@ export interface RunToolOptions {
   timeoutMs: number
   maxResponseBytes: number
   /** MCP tools: the server to call and the tool's name there, looked up when called (secrets are not in snapshots). */
-  mcp?: { policy: HttpToolPolicy; endpoint: (tool: ToolDefinition) => Promise<McpEndpoint & { remoteName: string }> }
+  mcp?: {
+    policy: HttpToolPolicy
+    endpoint: (tool: ToolDefinition) => Promise<McpEndpoint & { remoteName: string; serverId: string }>
+    /** The server announced a changed tool list during the call. */
+    onListChanged?: (serverId: string) => void
+    /** The server said it no longer has the tool (the call ends with TOOL_UNAVAILABLE). */
+    onToolGone?: (tool: ToolDefinition, serverId: string) => void
+  }
   /** Clock for built-ins, injectable for tests. */
   now?: () => Date
 }
@@ -118,6 +125,15 @@ async function runHttp(tool: ToolDefinition, args: Record<string, unknown>, opts
 
 async function runMcp(tool: ToolDefinition, args: Record<string, unknown>, opts: RunToolOptions): Promise<string> {
   if (!opts.mcp) throw new ToolCallError('INVALID_TOOL', 'MCP tools cannot be called here.')
-  const { remoteName, ...endpoint } = await opts.mcp.endpoint(tool)
-  return callMcpTool(endpoint, remoteName, args, { policy: opts.mcp.policy, signal: opts.signal, timeoutMs: opts.timeoutMs, maxResponseBytes: opts.maxResponseBytes })
+  const { remoteName, serverId, ...endpoint } = await opts.mcp.endpoint(tool)
+  const { onListChanged, onToolGone } = opts.mcp
+  try {
+    return await callMcpTool(endpoint, remoteName, args, {
+      policy: opts.mcp.policy, signal: opts.signal, timeoutMs: opts.timeoutMs, maxResponseBytes: opts.maxResponseBytes,
+      onToolListChanged: onListChanged && (() => onListChanged(serverId)),
+    })
+  } catch (e) {
+    if (e instanceof ToolCallError && e.code === 'TOOL_UNAVAILABLE') onToolGone?.(tool, serverId)
+    throw e
+  }
 }

@@ -1,7 +1,7 @@
 // The worker: claims queued executions (woken by the queue topic, or polling), runs up to `slots` at once, and
 // returns to the queue runs whose worker stopped heartbeating. Runs in the server process by default
 // (WORKERS=n slots) or alone (`npm run worker`); any number of them share the queue safely. Each also runs the
-// webhook dispatcher (./webhooks.ts).
+// webhook dispatcher (./webhooks.ts) and the MCP refresher (./mcp-refresher.ts).
 import { hostname } from 'node:os'
 import { randomBytes } from 'node:crypto'
 import type { AppDeps } from '../services/session.ts'
@@ -10,6 +10,7 @@ import { purgeDueTenants } from '../services/tenants.ts'
 import { purgeAuditLog } from '../services/audit-log.ts'
 import { claimNext, requeueStale } from '../services/runs/claims.ts'
 import { runExecution } from './runner.ts'
+import { startMcpRefresher } from './mcp-refresher.ts'
 import { startWebhookDispatcher } from './webhooks.ts'
 
 export interface WorkerPool {
@@ -82,6 +83,8 @@ export function startWorkerPool(deps: AppDeps, slots: number): WorkerPool {
   const looping = loop()
   // Webhook deliveries go out wherever runs are worked on.
   const webhooks = startWebhookDispatcher(deps)
+  // MCP tool lists are kept current by the same processes.
+  const mcp = startMcpRefresher(deps)
 
   return {
     id,
@@ -93,7 +96,7 @@ export function startWorkerPool(deps: AppDeps, slots: number): WorkerPool {
       unsubscribe()
       wake?.()
       await looping
-      const webhooksStopped = webhooks.stop()
+      const webhooksStopped = Promise.all([webhooks.stop(), mcp.stop()])
       const grace = new Promise<void>((r) => setTimeout(r, graceMs).unref())
       await Promise.race([Promise.all(running), grace])
       shutdown.abort()

@@ -7,6 +7,7 @@ import { topics } from '../events/topics.ts'
 import type { Execution } from '../generated/prisma/client.ts'
 import { LlmError } from '../llm/errors.ts'
 import { stripDirectives } from '../llm/mock.ts'
+import { markMcpServerStale, markMcpToolGone } from '../services/mcp-refresh.ts'
 import { mcpEndpointFor } from '../services/mcp-sync.ts'
 import { heartbeat, type Claimed } from '../services/runs/claims.ts'
 import { heldRun, previousMessages, runEvents } from '../services/runs/history.ts'
@@ -66,7 +67,13 @@ export async function runExecution(deps: AppDeps, claimed: Claimed, shutdown: Ab
       attempt: claimed.attempt, idPrefix: `${claimed.id.slice(-12)}-a${claimed.attempt}`, progress,
       messages: [...(agent.systemPrompt ? [{ role: 'system' as const, content: agent.systemPrompt }] : []), ...toLlmMessages(input)],
       http: { policy: { allowPrivateNetworks: deps.config.httpTools.allowPrivateNetworks, allowInsecureHttp: deps.config.httpTools.allowInsecureHttp }, timeoutMs: deps.config.httpTools.timeoutMs, maxResponseBytes: deps.config.httpTools.maxResponseBytes },
-      mcp: { policy: deps.config.mcp, endpoint: (tool) => mcpEndpointFor(deps, claimed.tenantId, tool.id ?? '') },
+      mcp: {
+        policy: deps.config.mcp,
+        endpoint: (tool) => mcpEndpointFor(deps, claimed.tenantId, tool.id ?? ''),
+        // Best effort: the run goes on whatever happens to the bookkeeping.
+        onListChanged: (serverId) => void markMcpServerStale(deps, claimed.tenantId, serverId).catch(() => {}),
+        onToolGone: (tool, serverId) => void markMcpToolGone(deps, claimed.tenantId, tool.id ?? '', serverId).catch(() => {}),
+      },
     })
     progress.update({ status: 'SUCCEEDED', step: 'done', percent: 100 })
     await finish(deps, writer, execution, progress, [ev.runFinished(ids.threadId, ids.runId, usageOf(progress), execution.model, 'success', { output })], { status: 'SUCCEEDED', output, error: null })

@@ -1,7 +1,9 @@
 // The console in real headless Chromium with every non-local request blocked: sign in, start a run, watch it stream,
 // page through history and the audit log. Screenshots go to .tmp/artifacts/.
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import type { Page } from 'playwright-core'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startApp, type TestApp } from '../helpers/app.ts'
 import { seedAgent } from '../helpers/agents.ts'
 import { chromiumMissing, openBrowser, type OfflineBrowser } from '../helpers/browser.ts'
@@ -14,9 +16,20 @@ describe.skipIf(chromiumMissing && !process.env.CI_REQUIRE_SERVICES)('console', 
   let t: TestApp
   let s: Session
   let b: OfflineBrowser
+  // A webhook receiver on loopback: the agent created below is delivered to it (agent.create).
+  const received: string[] = []
+  const receiver = http.createServer((req, res) => req.on('data', () => {}).on('end', () => {
+    received.push(String(req.headers['webhook-id']))
+    res.writeHead(204).end()
+  }))
+  afterAll(() => void receiver.close())
   beforeAll(async () => {
-    t = await startApp(testEnv(), { listen: true })
+    t = await startApp(testEnv({ WEBHOOKS_ALLOW_PRIVATE_NETWORKS: 'true', WEBHOOKS_ALLOW_INSECURE: 'true' }), { listen: true })
     s = await signUp(t)
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r))
+    const hook = await t.gql('mutation($input: CreateWebhookInput!) { createWebhook(input: $input) { webhook { id } } }',
+      { input: { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`, events: ['agent.*'] } }, s.headers)
+    expect(hook.body.errors).toBeUndefined()
     await seedAgent(t, s, { tools: ['calculator'] })
     // Enough audited actions for more than one page of the audit log.
     for (let i = 0; i < 10; i++) await createApiKey(t, s, ['AGENTS_READ'])
@@ -57,6 +70,27 @@ describe.skipIf(chromiumMissing && !process.env.CI_REQUIRE_SERVICES)('console', 
     await expect.poll(() => text(page, '[data-testid=run-status]'), { timeout: 15_000 }).toBe('finished')
     expect(await text(page, '[data-testid=transcript]')).toContain('use calculator')
     await b.screenshot('console-history')
+  })
+
+  it('shows webhook deliveries, filters them by status and redelivers one', async () => {
+    const { page } = b
+    await page.getByTestId('webhooks').locator('tr').first().click()
+    const deliveries = page.getByTestId('deliveries').locator('tr')
+    await expect.poll(() => deliveries.count()).toBe(1)
+    await expect.poll(async () => { await page.getByTestId('delivery-filter').selectOption('SUCCEEDED'); return deliveries.first().innerText() }, { timeout: 15_000 }).toContain('agent.create')
+    expect(await deliveries.first().innerText()).toContain('HTTP 204')
+    await page.getByTestId('delivery-filter').selectOption('DEAD')
+    await expect.poll(() => deliveries.count()).toBe(0)
+    await page.getByTestId('delivery-filter').selectOption('')
+    await expect.poll(() => deliveries.count()).toBe(1)
+    const before = received.length
+    await page.getByTestId('redeliver').click()
+    await expect.poll(() => page.getByTestId('delivery-status').innerText()).toBe('PENDING')
+    // The same event again, with the same webhook-id (Standard Webhooks: the id identifies the event).
+    await expect.poll(() => received.length, { timeout: 15_000 }).toBe(before + 1)
+    expect(received.at(-1)).toBe(received[0])
+    await b.screenshot('console-webhooks')
+    expect(b.blocked).toEqual([])
   })
 
   it('works with a pasted API key, and refuses a bad one back to the sign-in screen', async () => {

@@ -27,6 +27,10 @@ export const McpServerRef = builder.prismaNode('McpServer', {
     status: t.expose('status', { type: McpServerStatusEnum }),
     lastSyncedAt: t.expose('lastSyncedAt', { type: 'DateTime', nullable: true }),
     lastError: t.exposeString('lastError', { nullable: true }),
+    toolsExpireAt: t.expose('toolsExpireAt', {
+      type: 'DateTime', nullable: true,
+      description: "When the cached tool list goes stale and is listed again (the server's ttlMs, else MCP_TOOLS_TTL_SECONDS; sooner on list_changed).",
+    }),
     tools: t.relation('tools', { description: 'Its tools (kind MCP), unavailable ones included.', query: { orderBy: { name: 'asc' } } }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
