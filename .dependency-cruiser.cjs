@@ -1,7 +1,7 @@
 // Import boundaries of src/ (drawn in docs/architecture.md). Runs in `npm run lint`: a circular import or an import
 // that goes up a layer fails the build. Type-only imports count too: a type is part of a module's contract.
 const layers = {
-  entry: '^src/(index|app|deps|yoga|ws|admission)\\.ts$|^src/http/|^src/worker/main\\.ts$',
+  entry: '^src/(index|app|deps|yoga|ws|admission)\\.ts$|^src/http/|^src/cli/|^src/worker/main\\.ts$',
   graphql: '^src/graphql/|^src/(context|observability|tracing)\\.ts$',
   worker: '^src/worker/(?!main\\.ts$)',
   services: '^src/services/',

@@ -1,9 +1,9 @@
 // The only reader of process.env. Parsed once at start-up; a bad value stops the process with one line naming it.
 // Each variable is declared once, in `declaration` below (where it goes in Config, its name, default and validation);
 // the Config type is derived from it.
+import fs from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
-import pkg from '../package.json' with { type: 'json' }
 import {
   bool, ConfigError, corsOrigins, env, type EnvVar, fieldRateLimits, int, jwkSet, list, logLevels, modelMap, moduleLevels, optionalString,
   readEnv, unlimitedOr, url,
@@ -207,7 +207,7 @@ export function loadConfig(vars: NodeJS.ProcessEnv = process.env) {
     ...c,
     isProduction,
     host: c.host ?? (isProduction ? '0.0.0.0' : '127.0.0.1'),
-    version: pkg.version,
+    version: packageVersion(),
     database: { ...c.database, migrationUrl: c.database.migrationUrl ?? c.database.url },
     llm: { ...c.llm, openAi: openAi.baseUrl ? { ...openAi, baseUrl: openAi.baseUrl } : undefined },
   }
@@ -220,3 +220,8 @@ export const modeOf = (config: Config): { database: Mode; redis: 'redis' | 'memo
 
 /** For the few decisions taken at module load, before loadConfig runs (e.g. schema-builder strictness). */
 export const isProductionProcess = process.env.NODE_ENV === 'production'
+
+/** Read at run time rather than imported: the compiled server in dist/ and the sources in src/ both sit one level below it. */
+function packageVersion(): string {
+  return (JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version
+}
