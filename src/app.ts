@@ -7,7 +7,6 @@ import type { Config } from './config.ts'
 import type { AppDeps } from './services/session.ts'
 import { buildDeps, type DepsOptions } from './deps.ts'
 import { cameOverTls, securityHeaders } from './http/hardening.ts'
-import { createTracing } from './tracing.ts'
 import { startWorkerPool, type WorkerPool } from './worker/pool.ts'
 import { attachWebSocket } from './ws.ts'
 import { createYogaServer, type Yoga } from './yoga.ts'
@@ -26,8 +25,7 @@ export interface App {
 
 /** Builds the app from config; nothing listens until listen(). */
 export async function buildApp(config: Config, opts: DepsOptions = {}): Promise<App> {
-  const { deps, close } = await buildDeps(config, opts)
-  const tracing = createTracing(config, deps.logger)
+  const { deps, tracing, close } = await buildDeps(config, opts)
   // One admission pipeline (and so one count of open subscriptions) for HTTP and WebSocket.
   const admission = createAdmission(deps)
   const yoga = createYogaServer(deps, { admission, tracing })
@@ -77,7 +75,6 @@ export async function buildApp(config: Config, opts: DepsOptions = {}): Promise<
         await Promise.race([closed, timeout])
         server.closeAllConnections()
         await workers?.stop(config.shutdownTimeoutMs)
-        await tracing.shutdown()
         await close()
       })()),
   }

@@ -12,11 +12,13 @@ import { createMetrics } from './metrics.ts'
 import { createLlmRegistry } from './llm/registry.ts'
 import { createLogger, type Logger } from './logger.ts'
 import { createPubSub } from './pubsub/index.ts'
+import { queueStats } from './services/runs/queue-stats.ts'
 import { createRedis, whenReady } from './redis.ts'
+import { createTracing, type Tracing, type TracingOptions } from './tracing.ts'
 
 const redisBootWaitMs = 5_000
 
-export interface DepsOptions {
+export interface DepsOptions extends TracingOptions {
   logger?: Logger
   database?: DatabaseOptions
   /** Epoch milliseconds for rate-limit windows and quota periods (tests place boundaries exactly). */
@@ -24,8 +26,10 @@ export interface DepsOptions {
 }
 
 /** Opens the database (migrating it), Redis connections and the rest; `close` releases them in order. */
-export async function buildDeps(config: Config, opts: DepsOptions = {}): Promise<{ deps: AppDeps; close(): Promise<void> }> {
+export async function buildDeps(config: Config, opts: DepsOptions = {}): Promise<{ deps: AppDeps; tracing: Tracing; close(): Promise<void> }> {
   const logger = opts.logger ?? createLogger(config)
+  // First, so that the database and Redis connections opened below are traced.
+  const tracing = createTracing(config, logger, opts)
   const clock = opts.clock ?? Date.now
   const metrics = createMetrics()
   const { keys, serverSecret } = await loadSigning(config, logger)
@@ -43,13 +47,16 @@ export async function buildDeps(config: Config, opts: DepsOptions = {}): Promise
   const ready = await Promise.all([limits.ready(redisBootWaitMs), authRedis ? whenReady(authRedis, redisBootWaitMs) : true])
   if (ready.includes(false)) logger.warn('Redis is not reachable yet: rate-limited requests are refused until it is (see REDIS_UNAVAILABLE)')
   const deps: AppDeps = { config, logger, db, pubsub, keys, denylist, limits, requestLimiter, plans, metrics, clock, llm, serverSecret, logCache: new LogCache() }
+  metrics.trackQueue(() => queueStats(deps))
   return {
     deps,
+    tracing,
     async close() {
       await pubsub.close()
       await limits.close()
       authRedis?.disconnect()
       await db.close()
+      await tracing.shutdown()
     },
   }
 }

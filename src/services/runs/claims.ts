@@ -11,6 +11,8 @@ export interface Claimed {
   attempt: number
   lastSeq: number
   claim: string
+  /** W3C traceparent of the request that queued the run. */
+  traceParent?: string
 }
 
 /**
@@ -22,8 +24,8 @@ export async function claimNext(deps: AppDeps, workerId: string): Promise<Claime
   const skipped: string[] = []
   for (let tries = 0; tries < 20; tries++) {
     const result = await systemTx(deps.db.prisma, { purpose: 'worker' }, async (tx) => {
-      const [candidate] = await tx.$queryRaw<{ id: string; tenant_id: string; agent_id: string | null; max: number | null }[]>`
-        SELECT id, tenant_id, agent_id, (agent_snapshot->>'maxConcurrentExecutions')::int AS max FROM executions
+      const [candidate] = await tx.$queryRaw<{ id: string; tenant_id: string; agent_id: string | null; max: number | null; trace_parent: string | null }[]>`
+        SELECT id, tenant_id, agent_id, (agent_snapshot->>'maxConcurrentExecutions')::int AS max, trace_parent FROM executions
         WHERE status = 'QUEUED' AND run_after <= now() AND NOT (id = ANY(${skipped}::uuid[]))
         ORDER BY run_after, id
         FOR UPDATE SKIP LOCKED
@@ -45,7 +47,7 @@ export async function claimNext(deps: AppDeps, workerId: string): Promise<Claime
           Prisma.sql`started_at = coalesce(started_at, now())`, Prisma.sql`claimed_by = ${workerId} || '#' || (attempt + 1)`,
         ],
       }))!
-      return { claimed: { id: row.id, tenantId: row.tenantId, attempt: row.attempt, lastSeq: row.lastSeq, claim: `${workerId}#${row.attempt}` } }
+      return { claimed: { id: row.id, tenantId: row.tenantId, attempt: row.attempt, lastSeq: row.lastSeq, claim: `${workerId}#${row.attempt}`, traceParent: candidate.trace_parent ?? undefined } }
     })
     if (!result) return undefined
     if ('claimed' in result) return result.claimed
