@@ -1,5 +1,4 @@
 // Assembles the application: dependencies, yoga, graphql-ws and health endpoints on one HTTP server.
-import { timingSafeEqual } from 'node:crypto'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createAdmission } from './admission.ts'
@@ -7,6 +6,7 @@ import type { Config } from './config.ts'
 import type { AppDeps } from './services/session.ts'
 import { buildDeps, type DepsOptions } from './deps.ts'
 import { cameOverTls, securityHeaders } from './http/hardening.ts'
+import { createMetricsEndpoint } from './http/metrics-endpoint.ts'
 import { startWorkerPool, type WorkerPool } from './worker/pool.ts'
 import { attachWebSocket } from './ws.ts'
 import { createYogaServer, type Yoga } from './yoga.ts'
@@ -17,8 +17,10 @@ export interface App {
   /** The in-process worker (absent with WORKERS=0). */
   workers?: WorkerPool
   server: http.Server
-  /** Starts listening; resolves with the bound port (PORT=0 picks a free one). */
+  /** Starts listening (and on METRICS_PORT when set); resolves with the bound API port (PORT=0 picks a free one). */
   listen(): Promise<number>
+  /** The bound METRICS_PORT, once listening with one. */
+  metricsPort?: number
   /** Graceful stop: refuse new work, drain in-flight requests, close sockets with 1001, release resources. */
   stop(): Promise<void>
 }
@@ -30,6 +32,7 @@ export async function buildApp(config: Config, opts: DepsOptions = {}): Promise<
   const admission = createAdmission(deps)
   const yoga = createYogaServer(deps, { admission, tracing })
   const workers = config.workers > 0 ? startWorkerPool(deps, config.workers) : undefined
+  const metricsEndpoint = createMetricsEndpoint(deps)
   let stopping = false
 
   const server = http.createServer((req, res) => {
@@ -44,7 +47,7 @@ export async function buildApp(config: Config, opts: DepsOptions = {}): Promise<
       void readiness(deps, stopping).then(({ ok, checks }) => sendJson(res, ok ? 200 : 503, { status: ok ? 'ok' : 'unavailable', checks }))
       return
     }
-    if (path === '/metrics') return void serveMetrics(req, res, deps)
+    if (path === '/metrics') return void metricsEndpoint.serve(req, res)
     if (stopping) res.setHeader('Connection', 'close')
     void yoga.requestListener(req, res)
   })
@@ -55,16 +58,18 @@ export async function buildApp(config: Config, opts: DepsOptions = {}): Promise<
   const ws = attachWebSocket(server, yoga, deps, { admission })
 
   let stopped: Promise<void> | undefined
-  return {
+  const app: App = {
     deps,
     yoga,
     workers,
     server,
-    listen: () =>
-      new Promise((resolve, reject) => {
+    async listen() {
+      app.metricsPort = await metricsEndpoint.listen()
+      return new Promise((resolve, reject) => {
         server.once('error', reject)
         server.listen(config.port, config.host, () => resolve((server.address() as AddressInfo).port))
-      }),
+      })
+    },
     stop: () =>
       (stopped ??= (async () => {
         stopping = true
@@ -75,9 +80,11 @@ export async function buildApp(config: Config, opts: DepsOptions = {}): Promise<
         await Promise.race([closed, timeout])
         server.closeAllConnections()
         await workers?.stop(config.shutdownTimeoutMs)
+        await metricsEndpoint.close()
         await close()
       })()),
   }
+  return app
 }
 
 async function readiness(deps: AppDeps, stopping: boolean) {
@@ -96,30 +103,6 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
     const t = setTimeout(() => reject(new Error('timeout')), ms)
     p.then(resolve, reject).finally(() => clearTimeout(t))
   })
-}
-
-/** GET /metrics: Prometheus text; behind `Authorization: Bearer <METRICS_TOKEN>` when a token is configured. */
-async function serveMetrics(req: http.IncomingMessage, res: http.ServerResponse, deps: AppDeps) {
-  const { enabled, token } = deps.config.metrics
-  if (!enabled || req.method !== 'GET') return sendJson(res, enabled ? 405 : 404, { error: enabled ? 'method not allowed' : 'not found' })
-  if (token && !sameToken(req.headers.authorization, `Bearer ${token}`)) {
-    res.setHeader('WWW-Authenticate', 'Bearer')
-    return sendJson(res, 401, { error: 'unauthorized' })
-  }
-  try {
-    const body = await deps.metrics.render()
-    res.writeHead(200, { 'Content-Type': deps.metrics.contentType, 'Cache-Control': 'no-store' })
-    res.end(body)
-  } catch (err) {
-    deps.logger.error({ err }, 'metrics collection failed')
-    sendJson(res, 500, { error: 'metrics unavailable' })
-  }
-}
-
-function sameToken(given: string | undefined, expected: string) {
-  const a = Buffer.from(given ?? '')
-  const b = Buffer.from(expected)
-  return a.length === b.length && timingSafeEqual(a, b)
 }
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown) {

@@ -169,6 +169,8 @@ const declaration = {
   metrics: {
     enabled: env('METRICS_ENABLED', bool(true)),
     token: env('METRICS_TOKEN', z.string().min(16, 'must be at least 16 characters').optional()),
+    /** Serve /metrics on this port (same HOST) instead of PORT, for a network only the scraper reaches. */
+    port: env('METRICS_PORT', z.coerce.number().int().min(0).max(65535).optional()),
   },
   tracing: {
     otlpEndpoint: env('OTEL_EXPORTER_OTLP_ENDPOINT', httpUrl),
