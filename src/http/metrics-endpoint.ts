@@ -17,15 +17,24 @@ export interface MetricsEndpoint {
   close(): Promise<void>
 }
 
-/** Decides where /metrics is served from config, warning when production leaves it unreachable. */
-export function createMetricsEndpoint(deps: AppDeps): MetricsEndpoint {
+/**
+ * Decides where /metrics is served from config, warning when production leaves it unreachable. `health` adds
+ * /health/live and /health/ready to the METRICS_PORT listener (the standalone worker has no other HTTP port).
+ */
+export function createMetricsEndpoint(deps: AppDeps, health?: () => Promise<boolean>): MetricsEndpoint {
   const { config, logger } = deps
   const { enabled, token, port } = config.metrics
   const unguarded = config.isProduction && !token && port === undefined
   if (enabled && unguarded) logger.warn('/metrics is not served: in production set METRICS_TOKEN, or METRICS_PORT for a separate listener')
   const serve = (req: http.IncomingMessage, res: http.ServerResponse) => serveMetrics(req, res, deps, enabled && !unguarded)
   const server = enabled && port !== undefined
-    ? http.createServer((req, res) => void (req.url?.split('?')[0] === '/metrics' ? serve(req, res) : sendJson(res, 404, { error: 'not found' })))
+    ? http.createServer((req, res) => {
+      const path = req.url?.split('?')[0]
+      if (path === '/metrics') return void serve(req, res)
+      if (health && path === '/health/live') return sendJson(res, 200, { status: 'ok' })
+      if (health && path === '/health/ready') return void health().then((ok) => sendJson(res, ok ? 200 : 503, { status: ok ? 'ok' : 'unavailable' }), () => sendJson(res, 503, { status: 'unavailable' }))
+      sendJson(res, 404, { error: 'not found' })
+    })
     : undefined
   return {
     onApiPort: port === undefined,
