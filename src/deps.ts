@@ -48,6 +48,7 @@ export async function buildDeps(config: Config, opts: DepsOptions = {}): Promise
   if (ready.includes(false)) logger.warn('Redis is not reachable yet: rate-limited requests are refused until it is (see REDIS_UNAVAILABLE)')
   const deps: AppDeps = { config, logger, db, pubsub, keys, denylist, limits, requestLimiter, plans, metrics, clock, llm, serverSecret, logCache: new LogCache() }
   metrics.trackQueue(() => queueStats(deps))
+  metrics.trackDatabaseUp(() => db.ping())
   return {
     deps,
     tracing,

@@ -25,6 +25,8 @@ export interface WorkMetrics {
   authAttempts: Counter<'method' | 'outcome'>
   /** Reports the run queue through `rows` (called at scrape time; a failure leaves the gauges empty). */
   trackQueue(rows: () => Promise<QueueRow[]>): void
+  /** Reports whether the database answers `ping` within a second (called at scrape time). */
+  trackDatabaseUp(ping: () => Promise<void>): void
 }
 
 /** Defines the work metrics in `registry`. */
@@ -57,6 +59,16 @@ export function createWorkMetrics(registry: Registry): WorkMetrics {
     },
   })
 
+  let ping: (() => Promise<void>) | undefined
+  new Gauge({
+    name: 'database_up', help: '1 when the database answered a trivial query within a second at scrape time, else 0.', registers,
+    async collect() {
+      if (!ping) return
+      const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 1_000).unref())
+      this.set(await Promise.race([ping(), timeout]).then(() => 1, () => 0))
+    },
+  })
+
   return {
     modelCalls: new Counter({ name: 'model_calls_total', help: 'Model calls (one per turn), by model and outcome (ok, error).', labelNames: ['model', 'outcome'], registers }),
     modelCallDuration: new Histogram({ name: 'model_call_duration_seconds', help: 'Model call latency, first request to last chunk.', labelNames: ['model', 'outcome'], buckets: callBuckets, registers }),
@@ -66,6 +78,9 @@ export function createWorkMetrics(registry: Registry): WorkMetrics {
     authAttempts: new Counter({ name: 'auth_attempts_total', help: 'Authentication attempts by method (password, refresh_token, api_key, access_token) and outcome (success, failure).', labelNames: ['method', 'outcome'], registers }),
     trackQueue(r) {
       queue = r
+    },
+    trackDatabaseUp(p) {
+      ping = p
     },
   }
 }
