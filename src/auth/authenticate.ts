@@ -9,6 +9,7 @@ import type { KeyRing } from './jwt.ts'
 import type { ApiKeyPrincipal, Principal, UserPrincipal } from './principal.ts'
 import { scopesOf } from './scopes.ts'
 import { apiKeyPrefix, hashSecret, isSecret, sameHash } from './secrets.ts'
+import { countAuth, type WorkMetrics } from '../metrics-work.ts'
 
 /**
  * A credential as presented; `undefined` when the request carries none. Reading never throws: a malformed one is a
@@ -22,6 +23,7 @@ export interface AuthDeps {
   keys: KeyRing
   denylist: Denylist
   logger: Logger
+  metrics?: Pick<WorkMetrics, 'authAttempts'>
 }
 
 const unauthenticated = () => new AppError('UNAUTHENTICATED', 'Invalid or expired credentials.')
@@ -53,9 +55,9 @@ export function credentialFromParams(params: Record<string, unknown> | undefined
 /** Resolves a credential to a principal (undefined for none); throws UNAUTHENTICATED for a bad one. */
 export async function authenticate(deps: AuthDeps, credential: Credential, opts: { failOpen?: boolean } = {}): Promise<Principal | undefined> {
   if (!credential) return undefined
-  if (credential.kind === 'malformed' || !credential.value) throw unauthenticated()
-  if (credential.kind === 'apiKey' || credential.value.startsWith('apk_')) return authenticateApiKey(deps, credential.value)
-  return authenticateAccessToken(deps, credential.value, opts)
+  if (credential.kind === 'malformed' || !credential.value) return countAuth(deps.metrics, 'access_token', Promise.reject(unauthenticated()))
+  if (credential.kind === 'apiKey' || credential.value.startsWith('apk_')) return countAuth(deps.metrics, 'api_key', authenticateApiKey(deps, credential.value))
+  return countAuth(deps.metrics, 'access_token', authenticateAccessToken(deps, credential.value, opts))
 }
 
 async function authenticateAccessToken(deps: AuthDeps, token: string, opts: { failOpen?: boolean }): Promise<UserPrincipal> {

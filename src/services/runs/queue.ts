@@ -11,6 +11,7 @@ import { waitUntilFinished } from './history.ts'
 import { reportStatus } from './lifecycle.ts'
 import { applyThreadPolicy, type MultitaskStrategy } from './thread-policy.ts'
 import { Problems, text } from '../validation.ts'
+import { currentTraceParent } from '../../telemetry.ts'
 
 export interface InputMessage {
   /** The client's message id (AG-UI clients keep theirs); one is made when absent. */
@@ -104,6 +105,8 @@ function agentSnapshot(agent: AgentWithTools) {
 async function create(s: Session, a: { agent: AgentWithTools; model: string; messages: InputMessage[]; runId: string | null; idempotencyKey: string | null; hash: string; threadId: string | null; strategy: MultitaskStrategy }) {
   const tenantId = s.principal.tenantId
   const plan = await s.deps.plans.planOf(tenantId)
+  // The request's span, so that the worker's span of this run joins the request's trace.
+  const traceParent = currentTraceParent()
   try {
     return await s.db.tx(async (tx) => {
       // Lock order (usage, then runs, then the tenant's event log) as in endRun: see terminal.ts.
@@ -116,6 +119,7 @@ async function create(s: Session, a: { agent: AgentWithTools; model: string; mes
           input: { messages: a.messages.map((m) => ({ id: m.id ?? randomUUID(), role: m.role, content: m.content })) },
           agentSnapshot: agentSnapshot(a.agent) as Prisma.InputJsonValue,
           createdById: s.principal.kind === 'USER' ? s.principal.userId : null,
+          traceParent,
         },
       })
       await recordAudit(tx, tenantId, actorOf(s.principal), s.meta, { action: 'execution.create', outcome: 'SUCCESS', resourceType: 'Execution', resourceId: execution.id, metadata: { agentId: a.agent.id, model: a.model } })

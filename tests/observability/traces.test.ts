@@ -1,0 +1,113 @@
+// One trace from an HTTP runAgent through the worker to a tool call: the caller's W3C traceparent is the parent of
+// the operation span, the run's invoke_agent span is the child of that operation (carried by the execution row),
+// and the model calls, the tool call, database transactions and Redis commands sit below. Also graphql-ws: the
+// traceparent of an operation's extensions or of the connection's connectionParams. Spans go to an in-memory exporter.
+import { randomBytes } from 'node:crypto'
+import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { seedAgent } from '../helpers/agents.ts'
+import { startApp, type TestApp } from '../helpers/app.ts'
+import { isolatedDatabaseEnv, services } from '../helpers/env.ts'
+import { until } from '../helpers/runs.ts'
+import { signUp, type Session } from '../helpers/tenants.ts'
+import { connectWs, eventually } from '../helpers/ws.ts'
+
+const exporter = new InMemorySpanExporter()
+const hex = (bytes: number) => randomBytes(bytes).toString('hex')
+const incoming = () => ({ traceId: hex(16), spanId: hex(8) })
+const traceparent = (c: { traceId: string; spanId: string }) => `00-${c.traceId}-${c.spanId}-01`
+
+const spans = (traceId: string) => exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === traceId)
+const parentOf = (s: ReadableSpan) => s.parentSpanId
+const one = (list: ReadableSpan[], name: string | RegExp) => {
+  const found = list.filter((s) => (typeof name === 'string' ? s.name === name : name.test(s.name)))
+  expect(found.map((s) => s.name), `spans named ${name}`).toHaveLength(1)
+  return found[0]!
+}
+/** True when `ancestor` is `s` or above it in the tree of `all`. */
+const under = (all: ReadableSpan[], s: ReadableSpan, ancestor: ReadableSpan): boolean => {
+  for (let cur: ReadableSpan | undefined = s; cur; cur = all.find((x) => x.spanContext().spanId === parentOf(cur!))) {
+    if (cur === ancestor) return true
+  }
+  return false
+}
+
+describe('traces that connect', () => {
+  let t: TestApp
+  let owner: Session
+  let agentId: string
+
+  beforeAll(async () => {
+    t = await startApp({ ...(await isolatedDatabaseEnv()), WORKERS: '1', WORKER_POLL_MS: '100' }, { listen: true, spanProcessor: new SimpleSpanProcessor(exporter) })
+    owner = await signUp(t)
+    agentId = await seedAgent(t, owner, { tools: ['calculator'] })
+  })
+
+  it('follows an HTTP runAgent from the caller through the worker to its model and tool calls', async () => {
+    const caller = incoming()
+    const r = await t.gql<{ runAgent: { execution: { id: string } } }>(
+      'mutation RunAgent($input: RunAgentInput!) { runAgent(input: $input) { execution { id } } }',
+      { input: { agentId, prompt: 'Use the calculator: what is 6 * 7?' } }, { ...owner.headers, traceparent: traceparent(caller) })
+    expect(r.body.errors).toBeUndefined()
+    expect((await until(t, owner, r.body.data!.runAgent.execution.id, ['SUCCEEDED'])).status).toBe('SUCCEEDED')
+    await eventually(() => expect(spans(caller.traceId).some((s) => s.name.startsWith('invoke_agent'))).toBe(true), 5_000)
+
+    const all = spans(caller.traceId)
+    const operation = one(all, 'mutation.RunAgent')
+    expect(parentOf(operation)).toBe(caller.spanId)
+    const run = one(all, /^invoke_agent /)
+    expect(parentOf(run)).toBe(operation.spanContext().spanId)
+    expect(run.attributes).toMatchObject({ 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.request.model': 'mock-1' })
+
+    const chats = all.filter((s) => s.name === 'chat mock-1')
+    expect(chats.length).toBeGreaterThanOrEqual(2) // the turn that calls the tool, the turn that answers
+    for (const chat of chats) {
+      expect(parentOf(chat)).toBe(run.spanContext().spanId)
+      expect(chat.attributes).toMatchObject({ 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'mock-1', 'gen_ai.provider.name': 'mock' })
+      expect(chat.attributes['gen_ai.usage.input_tokens']).toBeGreaterThan(0)
+      expect(chat.attributes['gen_ai.usage.output_tokens']).toBeGreaterThan(0)
+    }
+    expect(chats[0]!.attributes['gen_ai.response.finish_reasons']).toEqual(['tool_calls'])
+    const tool = one(all, 'execute_tool calculator')
+    expect(parentOf(tool)).toBe(run.spanContext().spanId)
+    expect(tool.attributes).toMatchObject({ 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'calculator', 'gen_ai.tool.type': 'function' })
+    expect(tool.attributes['gen_ai.tool.call.id']).toEqual(expect.any(String))
+
+    // Database work on both sides of the queue, with statements inside their transaction.
+    const transactions = all.filter((s) => s.name === 'transaction')
+    expect(transactions.some((s) => under(all, s, operation))).toBe(true)
+    expect(transactions.some((s) => under(all, s, run))).toBe(true)
+    const insert = all.find((s) => s.attributes['db.operation.name'] === 'INSERT' && under(all, s, operation))!
+    expect(insert.attributes).toMatchObject({ 'db.system.name': 'postgresql', 'db.query.text': expect.stringContaining('INSERT') })
+    expect(transactions.some((tx) => parentOf(insert) === tx.spanContext().spanId)).toBe(true)
+    if (services.redisUrl) {
+      expect(all.some((s) => s.attributes['db.system.name'] === 'redis' && under(all, s, operation))).toBe(true)
+    }
+    // Nothing of the tenant's content is attached.
+    expect(JSON.stringify(all.map((s) => s.attributes))).not.toContain('6 * 7')
+  })
+
+  it('honours the traceparent of a graphql-ws operation, else of its connection', async () => {
+    const connection = incoming()
+    const ws = connectWs(t.port!, { authorization: owner.headers.authorization, traceparent: traceparent(connection) })
+    const own = incoming()
+    await new Promise<void>((resolve, reject) => ws.client.subscribe(
+      { query: 'subscription Beat { heartbeat(intervalSeconds: 1, count: 1) }', extensions: { traceparent: traceparent(own) } },
+      { next: () => {}, error: reject, complete: resolve }))
+    await new Promise<void>((resolve, reject) => ws.client.subscribe(
+      { query: 'query Viewer { serverInfo { mode } }' }, { next: () => {}, error: reject, complete: resolve }))
+    await eventually(() => expect(spans(connection.traceId)).toHaveLength(1), 5_000)
+    expect(parentOf(one(spans(own.traceId), 'subscription.Beat'))).toBe(own.spanId)
+    expect(parentOf(one(spans(connection.traceId), 'query.Viewer'))).toBe(connection.spanId)
+    await ws.client.dispose()
+  })
+
+  it('ignores a malformed traceparent and starts a new trace', async () => {
+    const before = new Set(exporter.getFinishedSpans())
+    const r = await t.gql('query Malformed { serverInfo { mode } }', {}, { traceparent: '00-zz-not-a-trace' })
+    expect(r.status).toBe(200)
+    const op = exporter.getFinishedSpans().find((s) => !before.has(s) && s.name === 'query.Malformed')!
+    expect(op).toBeDefined()
+    expect(parentOf(op)).toBeUndefined()
+  })
+})
