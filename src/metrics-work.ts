@@ -73,7 +73,7 @@ export function createWorkMetrics(registry: Registry): WorkMetrics {
     modelCalls: new Counter({ name: 'model_calls_total', help: 'Model calls (one per turn), by model and outcome (ok, error).', labelNames: ['model', 'outcome'], registers }),
     modelCallDuration: new Histogram({ name: 'model_call_duration_seconds', help: 'Model call latency, first request to last chunk.', labelNames: ['model', 'outcome'], buckets: callBuckets, registers }),
     tokens: new Counter({ name: 'model_tokens_total', help: 'Tokens used, by model and type (input, output).', labelNames: ['model', 'type'], registers }),
-    toolCalls: new Counter({ name: 'tool_calls_total', help: 'Tool calls, by tool kind (builtin, http) and outcome (ok, error).', labelNames: ['kind', 'outcome'], registers }),
+    toolCalls: new Counter({ name: 'tool_calls_total', help: 'Tool calls, by tool kind (builtin, http, mcp) and outcome (ok, error).', labelNames: ['kind', 'outcome'], registers }),
     toolCallDuration: new Histogram({ name: 'tool_call_duration_seconds', help: 'Tool call latency.', labelNames: ['kind', 'outcome'], buckets: callBuckets, registers }),
     authAttempts: new Counter({ name: 'auth_attempts_total', help: 'Authentication attempts by method (password, refresh_token, api_key, access_token) and outcome (success, failure).', labelNames: ['method', 'outcome'], registers }),
     trackQueue(r) {

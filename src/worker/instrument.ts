@@ -2,7 +2,7 @@
 // follow the OpenTelemetry GenAI semantic conventions (invoke_agent, chat, execute_tool; gen_ai.* attributes), so
 // a trace backend shows a slow run as its turns and tool calls. Prompts, messages and tool arguments are never
 // attached (they are tenant data).
-import { SpanKind, type Span } from '@opentelemetry/api'
+import { ROOT_CONTEXT, SpanKind, type Span } from '@opentelemetry/api'
 import type { Metrics } from '../metrics.ts'
 import { contextFromTraceParent, inSpan } from '../telemetry.ts'
 import type { AgentSnapshot } from './snapshot.ts'
@@ -93,4 +93,31 @@ export async function traceToolCall(metrics: Metrics, tool: Tool, callId: string
 
 function toolKindLabel(kind: Tool['kind']): 'http' | 'mcp' | 'builtin' {
   return kind === 'HTTP' ? 'http' : kind === 'MCP' ? 'mcp' : 'builtin'
+}
+
+export interface WebhookAttempt {
+  deliveryId: string
+  webhookId: string
+  type: string
+  attempts: number
+}
+
+/**
+ * One webhook delivery attempt (send and record) as a `deliver_webhook {type}` CLIENT span. A root span: the outbox
+ * row carries no trace, and one event fans out to many endpoints long after its request ended. No URL or body.
+ */
+export function traceWebhookDelivery(d: WebhookAttempt, fn: () => Promise<{ outcome: string; statusCode?: number }>): Promise<void> {
+  return inSpan(`deliver_webhook ${d.type}`, {
+    kind: SpanKind.CLIENT,
+    parent: ROOT_CONTEXT,
+    attributes: {
+      'http.request.method': 'POST', 'agent_platform.webhook.id': d.webhookId, 'agent_platform.webhook.delivery.id': d.deliveryId,
+      'agent_platform.webhook.event.type': d.type, 'agent_platform.webhook.attempt': d.attempts,
+    },
+  }, async (span) => {
+    const { outcome, statusCode } = await fn()
+    span.setAttribute('agent_platform.webhook.outcome', outcome)
+    if (statusCode) span.setAttribute('http.response.status_code', statusCode)
+    if (outcome !== 'succeeded' && outcome !== 'superseded') span.setAttribute('error.type', statusCode ? String(statusCode) : outcome)
+  })
 }

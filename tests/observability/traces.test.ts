@@ -1,16 +1,19 @@
 // One trace from an HTTP runAgent through the worker to a tool call: the caller's W3C traceparent is the parent of
 // the operation span, the run's invoke_agent span is the child of that operation (carried by the execution row),
 // and the model calls, the tool call, database transactions and Redis commands sit below. Also graphql-ws: the
-// traceparent of an operation's extensions or of the connection's connectionParams. Spans go to an in-memory exporter.
+// traceparent of an operation's extensions or of the connection's connectionParams; MCP tool calls and webhook
+// delivery attempts. Spans go to an in-memory exporter.
 import { randomBytes } from 'node:crypto'
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { seedAgent } from '../helpers/agents.ts'
 import { startApp, type TestApp } from '../helpers/app.ts'
 import { isolatedDatabaseEnv, services } from '../helpers/env.ts'
 import { until } from '../helpers/runs.ts'
 import { signUp, type Session } from '../helpers/tenants.ts'
 import { connectWs, eventually } from '../helpers/ws.ts'
+import { startTestMcpServer, type TestMcpServer } from '../mcp/mcp-test-server.ts'
+import { createEchoTool, createWebhook, deliveries, startReceiver, webhookEnv } from '../webhooks/support.ts'
 
 const exporter = new InMemorySpanExporter()
 const hex = (bytes: number) => randomBytes(bytes).toString('hex')
@@ -36,12 +39,16 @@ describe('traces that connect', () => {
   let t: TestApp
   let owner: Session
   let agentId: string
+  let mcp: TestMcpServer
 
   beforeAll(async () => {
-    t = await startApp({ ...(await isolatedDatabaseEnv()), WORKERS: '1', WORKER_POLL_MS: '100' }, { listen: true, spanProcessor: new SimpleSpanProcessor(exporter) })
+    t = await startApp({ ...(await isolatedDatabaseEnv()), ...webhookEnv, WORKERS: '1', WORKER_POLL_MS: '100', MCP_ALLOW_PRIVATE_NETWORKS: 'true', MCP_ALLOW_INSECURE: 'true' },
+      { listen: true, spanProcessor: new SimpleSpanProcessor(exporter) })
     owner = await signUp(t)
     agentId = await seedAgent(t, owner, { tools: ['calculator'] })
+    mcp = await startTestMcpServer()
   })
+  afterAll(() => mcp.close())
 
   it('follows an HTTP runAgent from the caller through the worker to its model and tool calls', async () => {
     const caller = incoming()
@@ -109,5 +116,46 @@ describe('traces that connect', () => {
     const op = exporter.getFinishedSpans().find((s) => !before.has(s) && s.name === 'query.Malformed')!
     expect(op).toBeDefined()
     expect(parentOf(op)).toBeUndefined()
+  })
+
+  it('makes a call of an MCP tool an execute_tool span of the run, of type extension', async () => {
+    const created = await t.gql<{ createMcpServer: { mcpServer: { tools: { id: string; name: string }[] } } }>(
+      'mutation($input: CreateMcpServerInput!) { createMcpServer(input: $input) { mcpServer { tools { id name } } } }',
+      { input: { name: 'files', url: mcp.url, allowedTools: ['reverse'] } }, owner.headers)
+    expect(created.body.errors, JSON.stringify(created.body.errors)).toBeUndefined()
+    const [reverse] = created.body.data!.createMcpServer.mcpServer.tools
+    const agent = await t.gql<{ createAgent: { agent: { id: string } } }>('mutation($input: CreateAgentInput!) { createAgent(input: $input) { agent { id } } }',
+      { input: { name: 'mcp traced', model: 'mock-1', toolIds: [reverse!.id], timeoutSeconds: 30, maxToolCalls: 2 } }, owner.headers)
+    expect(agent.body.errors, JSON.stringify(agent.body.errors)).toBeUndefined()
+    const caller = incoming()
+    const r = await t.gql<{ runAgent: { execution: { id: string } } }>('mutation RunMcp($input: RunAgentInput!) { runAgent(input: $input) { execution { id } } }',
+      { input: { agentId: agent.body.data!.createAgent.agent.id, prompt: `please ${reverse!.name} hello` } }, { ...owner.headers, traceparent: traceparent(caller) })
+    expect(r.body.errors).toBeUndefined()
+    expect((await until(t, owner, r.body.data!.runAgent.execution.id, ['SUCCEEDED'])).status).toBe('SUCCEEDED')
+    await eventually(() => expect(spans(caller.traceId).some((s) => s.name === `execute_tool ${reverse!.name}`)).toBe(true), 5_000)
+    const all = spans(caller.traceId)
+    const tool = one(all, `execute_tool ${reverse!.name}`)
+    expect(parentOf(tool)).toBe(one(all, /^invoke_agent /).spanContext().spanId)
+    expect(tool.attributes).toMatchObject({ 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': reverse!.name, 'gen_ai.tool.type': 'extension' })
+    expect(tool.attributes['error.type']).toBeUndefined()
+  })
+
+  it('makes each webhook delivery attempt a deliver_webhook span with its outcome, without URL or body', async () => {
+    const before = new Set(exporter.getFinishedSpans())
+    const receiver = await startReceiver()
+    receiver.on('/traced', (n) => (n === 1 ? 503 : 204))
+    const { webhook } = await createWebhook(t, owner, { url: receiver.url('/traced'), events: ['tool.create'] })
+    await createEchoTool(t, owner, 'traced_echo')
+    await eventually(async () => expect((await deliveries(t, owner, webhook.id)).map((d) => d.status)).toEqual(['SUCCEEDED']), 15_000)
+    // The span ends just after the attempt is recorded.
+    const attemptSpans = () => exporter.getFinishedSpans().filter((s) => !before.has(s) && s.name.startsWith('deliver_webhook'))
+    await eventually(() => expect(attemptSpans()).toHaveLength(2), 5_000)
+    const attempts = attemptSpans()
+    expect(attempts.map((s) => [s.name, s.attributes['agent_platform.webhook.attempt'], s.attributes['http.response.status_code'], s.attributes['agent_platform.webhook.outcome']]))
+      .toEqual([['deliver_webhook tool.create', 1, 503, 'failed'], ['deliver_webhook tool.create', 2, 204, 'succeeded']])
+    expect(attempts[0]!.attributes['error.type']).toBe('503')
+    expect(new Set(attempts.map((s) => s.attributes['agent_platform.webhook.delivery.id'])).size).toBe(1)
+    for (const s of attempts) expect(s.parentSpanId).toBeUndefined()
+    expect(JSON.stringify(attempts.map((s) => s.attributes))).not.toContain('127.0.0.1')
   })
 })

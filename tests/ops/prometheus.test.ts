@@ -41,9 +41,10 @@ describe('alert rules and dashboard', () => {
     expect((await run(promtool!, ['test', 'rules', 'alerts.test.yml'], { cwd })).stdout).toContain('SUCCESS')
   })
 
-  it('cover queue age, error ratio, delivery lag and Redis/PostgreSQL outages, each with a severity and a summary', () => {
+  it('cover queue age, error ratio, event and webhook delivery lag and Redis/PostgreSQL outages, each with a severity and a summary', () => {
     const names = alerts.map((a) => a.alert)
-    for (const a of ['AgentPlatformQueueBacklog', 'AgentPlatformHighErrorRatio', 'AgentPlatformEventDeliveryLag', 'AgentPlatformRedisUnavailable', 'AgentPlatformPostgresUnavailable']) {
+    for (const a of ['AgentPlatformQueueBacklog', 'AgentPlatformHighErrorRatio', 'AgentPlatformEventDeliveryLag', 'AgentPlatformWebhookDeliveryLag', 'AgentPlatformWebhooksGivingUp',
+      'AgentPlatformRedisUnavailable', 'AgentPlatformPostgresUnavailable']) {
       expect(names).toContain(a)
     }
     for (const a of alerts) {
@@ -61,7 +62,8 @@ describe('alert rules and dashboard', () => {
 
   it('the dashboard has a panel for every family of work metrics, unique ids, and non-overlapping panels', () => {
     for (const m of ['queue_depth', 'queue_oldest_age_seconds', 'executions_current', 'executions_total', 'model_calls_total', 'model_call_duration_seconds_bucket',
-      'model_tokens_total', 'tool_calls_total', 'tool_call_duration_seconds_bucket', 'auth_attempts_total', 'database_up', 'redis_connection_up']) {
+      'model_tokens_total', 'tool_calls_total', 'tool_call_duration_seconds_bucket', 'auth_attempts_total', 'database_up', 'redis_connection_up',
+      'webhook_deliveries_total', 'webhook_delivery_lag_seconds_bucket']) {
       expect(queries.some((q) => metricsIn(q).includes(m)), m).toBe(true)
     }
     expect(new Set(dashboard.panels.map((p) => p.id)).size).toBe(dashboard.panels.length)
