@@ -28,9 +28,10 @@ describe('docker-compose.yml and the image', () => {
     expect(services.api!.ports).toContain('127.0.0.1:9464:9464')
   })
 
-  it('development runs the sources through tsx with GraphiQL on', () => {
+  it('development runs the sources through tsx with GraphiQL and the console on', () => {
     const [[, dev]] = inProfile('development') as [[string, Service]]
     expect(dev.environment?.NODE_ENV).toBe('development')
+    expect(dev.environment?.CONSOLE_ENABLED).toBe('true')
     expect(dev.command!.join(' ')).toContain('--import tsx --watch src/index.ts')
   })
 

@@ -59,7 +59,9 @@ describe('ops/k8s', () => {
         if (w.kind !== 'Deployment') continue
         const ports = new Set((c.ports as { name: string }[]).map((p) => p.name))
         for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
-          expect(c[probe]?.httpGet?.path, `${w.metadata.name} ${probe}`).toMatch(/^\/health\/(live|ready)$/)
+          // The API server also answers /health/startup; the worker's METRICS_PORT listener only live and ready.
+          const paths = c[probe]?.httpGet?.port === 'http' ? /^\/health\/(live|ready|startup)$/ : /^\/health\/(live|ready)$/
+          expect(c[probe]?.httpGet?.path, `${w.metadata.name} ${probe}`).toMatch(paths)
           expect(ports.has(c[probe].httpGet.port), `${w.metadata.name} ${probe} port`).toBe(true)
         }
       }
@@ -88,7 +90,9 @@ describe('ops/k8s', () => {
     const secret = named('Secret', 'agent-platform-secrets')!.stringData!
     const inline = ofKind('Deployment').flatMap((d) => d.spec.template.spec.containers.flatMap((c: { env?: { name: string }[] }) => (c.env ?? []).map((e) => e.name)))
     for (const name of [...Object.keys(config), ...Object.keys(secret), ...inline]) expect(declaredVariables.has(name), name).toBe(true)
-    for (const name of Object.keys(config)) expect(name).not.toMatch(/SECRET|PASSWORD|TOKEN|DATABASE_URL|REDIS_URL/)
+    for (const name of Object.keys(config)) expect(name).not.toMatch(/SECRET|PASSWORD|TOKEN|DATABASE_URL|REDIS_URL|_KEY/)
+    // Sealed tool and MCP headers need a key of their own, shared by every pod (and valid: at least 32 characters).
+    expect(secret.SECRETS_KEY?.length).toBeGreaterThanOrEqual(32)
     expect(config.NODE_ENV).toBe('production')
     expect(config.MIGRATE_ON_BOOT).toBe('false')
   })
