@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // End-to-end smoke test of the compiled server (`npm run build` first), as production runs it: starts
 // `<node> dist/index.js` with NODE_ENV=production in the embedded mode, then signs up, creates a tool and an agent,
-// runs the agent, streams the run over graphql-ws to its end, checks that /metrics wants its token, and stops the
-// server with SIGTERM (it must exit 0). Plain JavaScript on purpose: it needs neither tsx nor a build of its own.
+// runs the agent, streams the run over graphql-ws to its end, checks that /metrics wants its token and that the
+// console's prebuilt assets are served, and stops the server with SIGTERM (it must exit 0). Plain JavaScript on purpose: it needs neither tsx nor a build of its own.
 //   node ops/scripts/smoke.mjs [--node /path/to/node]      (npm run smoke)
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
@@ -24,6 +24,7 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'smoke-'))
 const env = {
   PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir,
   JWT_SECRET: 'smoke-secret-smoke-secret-smoke-secret-0', METRICS_TOKEN: metricsToken, LOG_LEVELS: 'operations=warn',
+  CONSOLE_ENABLED: 'true',
 }
 const server = spawn(opts.node, [entry], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] })
 const exited = new Promise((resolve) => server.once('exit', (code, signal) => resolve(code ?? signal)))
@@ -72,6 +73,8 @@ async function gql(query, variables, token) {
 }
 
 check((await fetch(`${base}/health/ready`)).status === 200, 'ready')
+const consoleApp = await fetch(`${base}/console/app.js`)
+check(consoleApp.status === 200 && (await consoleApp.text()).length > 1000, 'serves the console assets built by npm run build')
 const { signUp } = await gql('mutation($input: SignUpInput!) { signUp(input: $input) { accessToken } }', {
   input: { email: `smoke-${Date.now()}@example.com`, password: 'correct horse battery staple', tenantName: 'Smoke' },
 })
