@@ -1,6 +1,5 @@
-// The real server process from source, as `npm run start:dev` starts it, in the embedded default (PGlite, in-memory
-// pub/sub): HTTP, GraphiQL, a subscription over WebSocket, and a graceful SIGTERM. The compiled `npm start` is
-// exercised by ops/scripts/smoke.mjs (CI, on Node 20 and 22).
+// The real server process, started exactly as `npm start` starts it, in the embedded default (PGlite, in-memory
+// pub/sub): HTTP, GraphiQL, a subscription over WebSocket, and a graceful SIGTERM.
 import { spawn, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
 import readline from 'node:readline'
@@ -21,7 +20,7 @@ interface Started {
 async function npmStart(): Promise<Started> {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', DATA_DIR: tempDir('e2e'), NODE_ENV: 'development' }
   for (const k of ['DATABASE_URL', 'REDIS_URL', 'MIGRATION_DATABASE_URL', 'JWT_SECRET', 'LOG_LEVEL']) delete env[k]
-  const npm = spawn('npm', ['run', 'start:dev', '--silent'], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] })
+  const npm = spawn('npm', ['start', '--silent'], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] })
   const exit = new Promise<number | null>((r) => npm.once('exit', (code) => r(code)))
   const lines: Record<string, unknown>[] = []
   const listening = new Promise<{ port: number; pid: number }>((resolve, reject) => {
@@ -39,7 +38,7 @@ async function npmStart(): Promise<Started> {
   return { npm, lines, exit, ...(await listening) }
 }
 
-describe('npm run start:dev (embedded default)', () => {
+describe('npm start (embedded default)', () => {
   let s: Started
   afterAll(() => {
     if (s?.npm.exitCode === null) process.kill(s.pid, 'SIGKILL')
