@@ -2,7 +2,8 @@
 // End-to-end smoke test of the compiled server (`npm run build` first), as production runs it: starts
 // `<node> dist/index.js` with NODE_ENV=production in the embedded mode, then signs up, creates a tool and an agent,
 // runs the agent, streams the run over graphql-ws to its end, checks that /metrics wants its token and that the
-// console's prebuilt assets are served, and stops the server with SIGTERM (it must exit 0). Plain JavaScript on purpose: it needs neither tsx nor a build of its own.
+// console's prebuilt assets are served, and stops the server with SIGTERM (it must exit 0); then runs the compiled
+// migration script (status) and loads the compiled worker. Plain JavaScript on purpose: it needs neither tsx nor a build of its own.
 //   node ops/scripts/smoke.mjs [--node /path/to/node]      (npm run smoke)
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
@@ -110,6 +111,22 @@ check(metrics.status === 200 && (await metrics.text()).includes('executions_tota
 
 server.kill('SIGTERM')
 const code = await exited
+check(code === 0, 'stopped on SIGTERM with exit code 0')
+
+// The other compiled entry points load their whole module graph (ES imports resolve before any code runs).
+const migrate = await runEntry('dist/cli/migrate.js', ['status'])
+check(migrate.code === 0 && /"hasMigrationsTable": true/.test(migrate.out) && /"history": null/.test(migrate.out), 'dist/cli/migrate.js status: every migration applied')
+const worker = await runEntry('dist/worker/main.js', [])
+check(worker.code === 1 && worker.out.includes('needs DATABASE_URL'), 'dist/worker/main.js loads and refuses to run on the embedded database')
 clearTimeout(watchdog)
 fs.rmSync(dataDir, { recursive: true, force: true })
-check(code === 0, 'stopped on SIGTERM with exit code 0')
+
+function runEntry(entryPath, args) {
+  return new Promise((resolve) => {
+    const p = spawn(opts.node, [path.join(root, entryPath), ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    p.stdout.on('data', (d) => (out += d))
+    p.stderr.on('data', (d) => (out += d))
+    p.on('exit', (c) => resolve({ code: c, out }))
+  })
+}
