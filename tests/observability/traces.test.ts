@@ -5,12 +5,14 @@
 // delivery attempts. Spans go to an in-memory exporter.
 import { randomBytes } from 'node:crypto'
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base'
+import { Client } from '@modelcontextprotocol/sdk/client/index.js'
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { seedAgent } from '../helpers/agents.ts'
 import { startApp, type TestApp } from '../helpers/app.ts'
 import { isolatedDatabaseEnv, services } from '../helpers/env.ts'
 import { until } from '../helpers/runs.ts'
-import { signUp, type Session } from '../helpers/tenants.ts'
+import { createApiKey, signUp, type Session } from '../helpers/tenants.ts'
 import { connectWs, eventually } from '../helpers/ws.ts'
 import { startTestMcpServer, type TestMcpServer } from '../mcp/mcp-test-server.ts'
 import { createEchoTool, createWebhook, deliveries, startReceiver, webhookEnv } from '../webhooks/support.ts'
@@ -157,5 +159,45 @@ describe('traces that connect', () => {
     expect(new Set(attempts.map((s) => s.attributes['agent_platform.webhook.delivery.id'])).size).toBe(1)
     for (const s of attempts) expect(s.parentSpanId).toBeUndefined()
     expect(JSON.stringify(attempts.map((s) => s.attributes))).not.toContain('127.0.0.1')
+  })
+
+  it('makes tools/call on /mcp a child of the MCP client traceparent, and the run it queues joins that trace', async () => {
+    const tenant = await signUp(t)
+    await seedAgent(t, tenant, { tools: ['calculator'] })
+    const key = await createApiKey(t, tenant, ['EXECUTIONS_RUN'])
+    const caller = incoming()
+    const client = new Client({ name: 'traced-client', version: '1.0.0' })
+    await client.connect(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${t.port}/mcp`), {
+      requestInit: { headers: { authorization: key.headers.authorization, traceparent: traceparent(caller) } },
+    }))
+    try {
+      const { tools } = await client.listTools()
+      const result = await client.callTool({ name: tools[0]!.name, arguments: { prompt: 'use calculator to compute 2 + 3 * 4' } })
+      expect(result.isError).toBe(false)
+    } finally {
+      await client.close()
+    }
+    await eventually(() => expect(spans(caller.traceId).some((s) => s.name.startsWith('invoke_agent'))).toBe(true), 5_000)
+    const all = spans(caller.traceId)
+    const call = one(all, /^tools\/call /)
+    expect(parentOf(call)).toBe(caller.spanId)
+    expect(call.attributes).toMatchObject({ 'mcp.method.name': 'tools/call', 'gen_ai.operation.name': 'execute_tool' })
+    expect(parentOf(one(all, /^invoke_agent /))).toBe(call.spanContext().spanId)
+    expect(all.some((s) => s.name === 'execute_tool calculator')).toBe(true)
+  })
+
+  it('carries the traceparent of a retryExecution request into the retried run', async () => {
+    const failed = await t.gql<{ runAgent: { execution: { id: string } } }>('mutation($input: RunAgentInput!) { runAgent(input: $input) { execution { id } } }',
+      { input: { agentId, prompt: 'fail now [[mock:fail=permanent]]' } }, owner.headers)
+    expect(failed.body.errors).toBeUndefined()
+    expect((await until(t, owner, failed.body.data!.runAgent.execution.id, ['FAILED'])).status).toBe('FAILED')
+    const caller = incoming()
+    const r = await t.gql<{ retryExecution: { execution: { id: string } } }>('mutation Retry($id: ID!) { retryExecution(input: { id: $id }) { execution { id } } }',
+      { id: failed.body.data!.runAgent.execution.id }, { ...owner.headers, traceparent: traceparent(caller) })
+    expect(r.body.errors).toBeUndefined()
+    await until(t, owner, r.body.data!.retryExecution.execution.id, ['FAILED'])
+    await eventually(() => expect(spans(caller.traceId).some((s) => s.name.startsWith('invoke_agent'))).toBe(true), 5_000)
+    const all = spans(caller.traceId)
+    expect(parentOf(one(all, /^invoke_agent /))).toBe(one(all, 'mutation.Retry').spanContext().spanId)
   })
 })
