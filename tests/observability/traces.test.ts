@@ -170,13 +170,17 @@ describe('traces that connect', () => {
     await client.connect(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${t.port}/mcp`), {
       requestInit: { headers: { authorization: key.headers.authorization, traceparent: traceparent(caller) } },
     }))
+    let executionId: string
     try {
       const { tools } = await client.listTools()
       const result = await client.callTool({ name: tools[0]!.name, arguments: { prompt: 'use calculator to compute 2 + 3 * 4' } })
-      expect(result.isError).toBe(false)
+      expect(result.isError, JSON.stringify(result.content)).toBe(false)
+      executionId = (result.structuredContent as { executionId: string }).executionId
     } finally {
       await client.close()
     }
+    // tools/call waits for the run only so long; the worker's span ends with the run.
+    expect((await until(t, tenant, executionId, ['SUCCEEDED'])).status).toBe('SUCCEEDED')
     await eventually(() => expect(spans(caller.traceId).some((s) => s.name.startsWith('invoke_agent'))).toBe(true), 5_000)
     const all = spans(caller.traceId)
     const call = one(all, /^tools\/call /)
