@@ -140,6 +140,8 @@ describe('traces that connect', () => {
     expect(parentOf(tool)).toBe(one(all, /^invoke_agent /).spanContext().spanId)
     expect(tool.attributes).toMatchObject({ 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': reverse!.name, 'gen_ai.tool.type': 'extension' })
     expect(tool.attributes['error.type']).toBeUndefined()
+    // And counted under its own kind.
+    expect(await t.app.deps.metrics.render()).toMatch(/^tool_calls_total\{kind="mcp",outcome="ok"\} [1-9]/m)
   })
 
   it('makes each webhook delivery attempt a deliver_webhook span with its outcome, without URL or body', async () => {
