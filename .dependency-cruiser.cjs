@@ -1,7 +1,7 @@
 // Import boundaries of src/ (drawn in docs/architecture.md). Runs in `npm run lint`: a circular import or an import
 // that goes up a layer fails the build. Type-only imports count too: a type is part of a module's contract.
 const layers = {
-  entry: '^src/(index|app|deps|yoga|ws|ws-sockets|admission)\\.ts$|^src/http/|^src/worker/main\\.ts$',
+  entry: '^src/(index|app|deps|yoga|ws|ws-sockets|admission)\\.ts$|^src/http/|^src/cli/|^src/worker/main\\.ts$',
   graphql: '^src/graphql/|^src/(context|observability|tracing)\\.ts$',
   worker: '^src/worker/(?!main\\.ts$)',
   services: '^src/services/',
@@ -13,7 +13,7 @@ const layers = {
   llm: '^src/llm/',
   tools: '^src/tools/',
   /** Imported by every layer; imports none of them. */
-  shared: '^src/(config|errors|logger|metrics|redis|global-ids)\\.ts$|^src/config/',
+  shared: '^src/(config|errors|logger|metrics|metrics-work|redis|global-ids|telemetry)\\.ts$|^src/config/',
 }
 
 /** A layer may import only the layers listed for it, shared modules and the generated Prisma client. */

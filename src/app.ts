@@ -1,5 +1,4 @@
 // Assembles the application: dependencies, yoga, graphql-ws and health endpoints on one HTTP server.
-import { timingSafeEqual } from 'node:crypto'
 import http from 'node:http'
 import net from 'node:net'
 import type { AddressInfo } from 'node:net'
@@ -11,7 +10,7 @@ import { createAguiHandler } from './http/agui.ts'
 import { landingPage, serveConsole } from './http/console.ts'
 import { cameOverTls, securityHeaders } from './http/hardening.ts'
 import { createMcpEndpoint } from './http/mcp-endpoint.ts'
-import { createTracing } from './tracing.ts'
+import { createMetricsEndpoint } from './http/metrics-endpoint.ts'
 import { startWorkerPool, type WorkerPool } from './worker/pool.ts'
 import { attachWebSocket } from './ws.ts'
 import { clientIp, createYogaServer, type Yoga } from './yoga.ts'
@@ -22,16 +21,17 @@ export interface App {
   /** The in-process worker (absent with WORKERS=0). */
   workers?: WorkerPool
   server: http.Server
-  /** Starts listening; resolves with the bound port (PORT=0 picks a free one). */
+  /** Starts listening (and on METRICS_PORT when set); resolves with the bound API port (PORT=0 picks a free one). */
   listen(): Promise<number>
+  /** The bound METRICS_PORT, once listening with one. */
+  metricsPort?: number
   /** Graceful stop: refuse new work, drain in-flight requests, close sockets with 1001, release resources. */
   stop(): Promise<void>
 }
 
 /** Builds the app from config; nothing listens until listen(). */
 export async function buildApp(config: Config, opts: DepsOptions = {}): Promise<App> {
-  const { deps, endRequests, close } = await buildDeps(config, opts)
-  const tracing = createTracing(config, deps.logger)
+  const { deps, tracing, endRequests, close } = await buildDeps(config, opts)
   // One admission pipeline (and so one count of open subscriptions) for HTTP and WebSocket.
   const admission = createAdmission(deps)
   const yoga = createYogaServer(deps, { admission, tracing })
@@ -39,6 +39,7 @@ export async function buildApp(config: Config, opts: DepsOptions = {}): Promise<
   const workerSlots = config.workers ?? config.worker.concurrency
   const workers = workerSlots > 0 ? startWorkerPool(deps, workerSlots) : undefined
   const agui = createAguiHandler(yoga, config)
+  const metricsEndpoint = createMetricsEndpoint(deps)
   let stopping = false
   let started = false
 
@@ -66,7 +67,7 @@ export async function buildApp(config: Config, opts: DepsOptions = {}): Promise<
       void readiness(deps, stopping).then(({ ok, checks }) => sendJson(res, ok ? 200 : 503, { status: ok ? 'ok' : 'unavailable', checks }))
       return
     }
-    if (path === '/metrics') return void serveMetrics(req, res, deps)
+    if (path === '/metrics') return void metricsEndpoint.serve(req, res)
     if (path?.startsWith('/agui/')) return void agui(req, res, path)
     if (path === '/mcp') {
       return void mcp(req, res).catch((err: unknown) => {
@@ -84,21 +85,24 @@ export async function buildApp(config: Config, opts: DepsOptions = {}): Promise<
   const ws = attachWebSocket(server, yoga, deps, { admission })
 
   let stopped: Promise<void> | undefined
-  return {
+  const app: App = {
     deps,
     yoga,
     workers,
     server,
-    listen: () =>
-      new Promise((resolve, reject) => {
+    async listen() {
+      app.metricsPort = await metricsEndpoint.listen()
+      return new Promise((resolve, reject) => {
         server.once('error', reject)
         server.listen(config.port, config.host, () => {
           started = true
           resolve((server.address() as AddressInfo).port)
         })
-      }),
+      })
+    },
     stop: () => (stopped ??= drain()),
   }
+  return app
 
   /**
    * Graceful stop within SHUTDOWN_TIMEOUT_MS: readiness turns 503 and new connections are refused at once; requests
@@ -127,7 +131,7 @@ export async function buildApp(config: Config, opts: DepsOptions = {}): Promise<
     server.closeAllConnections()
     // A run not handed back by the deadline stays RUNNING until another worker finds its heartbeat stale.
     await untilOrDeadline(handedBack ?? Promise.resolve(), deadline)
-    await tracing.shutdown()
+    await metricsEndpoint.close()
     await close()
     deps.logger.info({ ms: Date.now() - started }, 'drained')
   }
@@ -163,30 +167,6 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
     const t = setTimeout(() => reject(new Error('timeout')), ms)
     p.then(resolve, reject).finally(() => clearTimeout(t))
   })
-}
-
-/** GET /metrics: Prometheus text; behind `Authorization: Bearer <METRICS_TOKEN>` when a token is configured. */
-async function serveMetrics(req: http.IncomingMessage, res: http.ServerResponse, deps: AppDeps) {
-  const { enabled, token } = deps.config.metrics
-  if (!enabled || req.method !== 'GET') return sendJson(res, enabled ? 405 : 404, { error: enabled ? 'method not allowed' : 'not found' })
-  if (token && !sameToken(req.headers.authorization, `Bearer ${token}`)) {
-    res.setHeader('WWW-Authenticate', 'Bearer')
-    return sendJson(res, 401, { error: 'unauthorized' })
-  }
-  try {
-    const body = await deps.metrics.render()
-    res.writeHead(200, { 'Content-Type': deps.metrics.contentType, 'Cache-Control': 'no-store' })
-    res.end(body)
-  } catch (err) {
-    deps.logger.error({ err }, 'metrics collection failed')
-    sendJson(res, 500, { error: 'metrics unavailable' })
-  }
-}
-
-function sameToken(given: string | undefined, expected: string) {
-  const a = Buffer.from(given ?? '')
-  const b = Buffer.from(expected)
-  return a.length === b.length && timingSafeEqual(a, b)
 }
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown) {

@@ -1,9 +1,9 @@
 // The only reader of process.env. Parsed once at start-up; a bad value stops the process with one line naming it.
 // Each variable is declared once, in `declaration` below (where it goes in Config, its name, default and validation);
 // the Config type is derived from it.
+import fs from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
-import pkg from '../package.json' with { type: 'json' }
 import {
   bool, ConfigError, corsOrigins, env, type EnvVar, fieldRateLimits, int, jwkSet, list, logLevels, modelMap, moduleLevels, optionalString,
   readEnv, unlimitedOr, url,
@@ -149,7 +149,7 @@ const declaration = {
   },
   /** Limits of agent configuration (characters). */
   agents: { systemPromptMaxLength: env('SYSTEM_PROMPT_MAX_LENGTH', int(20_000, 100, 1_000_000)) },
-  /** Audit entries older than `retentionDays` are purged (worker loop or `ops/scripts/audit-purge.ts`). */
+  /** Audit entries older than `retentionDays` are purged (worker loop or `src/cli/audit-purge.ts`). */
   tenants: { deletionGraceSeconds: env('TENANT_DELETION_GRACE_SECONDS', int(604_800, 0, 365 * 86_400)) },
   audit: { retentionDays: env('AUDIT_RETENTION_DAYS', int(365, 1, 36_500)) },
   limits: {
@@ -211,6 +211,8 @@ const declaration = {
   metrics: {
     enabled: env('METRICS_ENABLED', bool(true)),
     token: env('METRICS_TOKEN', z.string().min(16, 'must be at least 16 characters').optional()),
+    /** Serve /metrics on this port (same HOST) instead of PORT, for a network only the scraper reaches. */
+    port: env('METRICS_PORT', z.coerce.number().int().min(0).max(65535).optional()),
   },
   tracing: {
     otlpEndpoint: env('OTEL_EXPORTER_OTLP_ENDPOINT', httpUrl),
@@ -250,7 +252,7 @@ export function loadConfig(vars: NodeJS.ProcessEnv = process.env) {
     isProduction,
     host: c.host ?? (isProduction ? '0.0.0.0' : '127.0.0.1'),
     http: { ...c.http, console: c.http.console ?? !isProduction },
-    version: pkg.version,
+    version: packageVersion(),
     database: { ...c.database, migrationUrl: c.database.migrationUrl ?? c.database.url },
     llm: { ...c.llm, openAi: openAi.baseUrl ? { ...openAi, baseUrl: openAi.baseUrl } : undefined },
   }
@@ -263,3 +265,8 @@ export const modeOf = (config: Config): { database: Mode; redis: 'redis' | 'memo
 
 /** For the few decisions taken at module load, before loadConfig runs (e.g. schema-builder strictness). */
 export const isProductionProcess = process.env.NODE_ENV === 'production'
+
+/** Read at run time rather than imported: the compiled server in dist/ and the sources in src/ both sit one level below it. */
+function packageVersion(): string {
+  return (JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version
+}

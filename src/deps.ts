@@ -14,12 +14,14 @@ import { createMetrics } from './metrics.ts'
 import { createLlmRegistry } from './llm/registry.ts'
 import { createLogger, type Logger } from './logger.ts'
 import { createPubSub } from './pubsub/index.ts'
+import { queueStats } from './services/runs/queue-stats.ts'
 import { createRedis, whenReady } from './redis.ts'
 import { createSecretBox } from './tools/secret-box.ts'
+import { createTracing, type Tracing, type TracingOptions } from './tracing.ts'
 
 const redisBootWaitMs = 5_000
 
-export interface DepsOptions {
+export interface DepsOptions extends TracingOptions {
   logger?: Logger
   database?: DatabaseOptions
   /** Epoch milliseconds for rate-limit windows and quota periods (tests place boundaries exactly). */
@@ -27,8 +29,10 @@ export interface DepsOptions {
 }
 
 /** Opens the database (migrating it), Redis connections and the rest; `close` releases them in order. */
-export async function buildDeps(config: Config, opts: DepsOptions = {}): Promise<{ deps: AppDeps; endRequests(): void; close(): Promise<void> }> {
+export async function buildDeps(config: Config, opts: DepsOptions = {}): Promise<{ deps: AppDeps; tracing: Tracing; endRequests(): void; close(): Promise<void> }> {
   const logger = opts.logger ?? createLogger(config)
+  // First, so that the database and Redis connections opened below are traced.
+  const tracing = createTracing(config, logger, opts)
   const clock = opts.clock ?? Date.now
   const metrics = createMetrics()
   const { keys, serverSecret } = await loadSigning(config, logger)
@@ -54,8 +58,11 @@ export async function buildDeps(config: Config, opts: DepsOptions = {}): Promise
     secrets: createSecretBox(config.secretsKey ?? serverSecret), logCache: new LogCache(),
     shutdownDeadline: shutdownDeadline.signal,
   }
+  metrics.trackQueue(() => queueStats(deps))
+  metrics.trackDatabaseUp(() => db.ping())
   return {
     deps,
+    tracing,
     endRequests: () => shutdownDeadline.abort(),
     async close() {
       principals.close()
@@ -64,6 +71,7 @@ export async function buildDeps(config: Config, opts: DepsOptions = {}): Promise
       await streamLimits.close()
       authRedis?.disconnect()
       await db.close()
+      await tracing.shutdown()
     },
   }
 }

@@ -3,6 +3,7 @@
 // feed `executions`, `executionDuration` and `eventDeliveryLag` through recordExecution and observeDeliveryLag; the
 // webhook dispatcher (worker/webhooks.ts) feeds `webhookDeliveries` and `webhookDeliveryLag`.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
+import { createWorkMetrics, type WorkMetrics } from './metrics-work.ts'
 import { redisConnections } from './redis.ts'
 
 export type ExecutionStatusLabel = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED' | 'TIMED_OUT'
@@ -25,7 +26,7 @@ const latencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 const MAX_OPERATION_LABELS = 200
 const operationName = /^[_A-Za-z][_0-9A-Za-z]{0,99}$/
 
-export interface Metrics {
+export interface Metrics extends WorkMetrics {
   registry: Registry
   httpRequestDuration: Histogram<'method' | 'status'>
   operationDuration: Histogram<'operation' | 'type' | 'transport' | 'outcome'>
@@ -103,6 +104,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
   })
 
   const metrics: Metrics = {
+    ...createWorkMetrics(registry),
     registry,
     httpRequestDuration: new Histogram({
       name: 'http_request_duration_seconds',

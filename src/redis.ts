@@ -1,7 +1,9 @@
 // ioredis connections tuned to fail fast: during an outage commands reject at once instead of queueing, so callers
 // (limiter, pub/sub) can degrade deliberately. Reconnection continues in the background.
+import { SpanKind } from '@opentelemetry/api'
 import { Redis, type RedisOptions } from 'ioredis'
 import type { Logger } from './logger.ts'
+import { failSpan, tracer, tracingEnabled } from './telemetry.ts'
 
 interface Tracked {
   name: string
@@ -23,6 +25,7 @@ export function createRedis(url: string, name: string, logger: Logger, overrides
     retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2_000),
     ...overrides,
   })
+  if (tracingEnabled()) traceCommands(redis, name)
   const tracked = { name, redis }
   live.add(tracked)
   redis.on('end', () => live.delete(tracked))
@@ -36,6 +39,23 @@ export function createRedis(url: string, name: string, logger: Logger, overrides
     down = false
   })
   return redis
+}
+
+/** Every command as a client span named after it (OpenTelemetry database conventions); keys and values are not recorded. */
+function traceCommands(redis: Redis, connection: string) {
+  const send = redis.sendCommand.bind(redis)
+  redis.sendCommand = (command, stream) => {
+    const operation = command.name.toUpperCase()
+    const span = tracer().startSpan(operation, {
+      kind: SpanKind.CLIENT,
+      attributes: { 'db.system.name': 'redis', 'db.system': 'redis', 'db.operation.name': operation, 'agent_platform.redis.connection': connection },
+    })
+    command.promise.then(() => span.end(), (e: unknown) => {
+      failSpan(span, e)
+      span.end()
+    })
+    return send(command, stream)
+  }
 }
 
 /** Resolves true once `redis` is connected, or false after `timeoutMs`. */

@@ -1,34 +1,60 @@
-// Optional OpenTelemetry tracing: when OTEL_EXPORTER_OTLP_ENDPOINT is set, every GraphQL operation (HTTP and
-// WebSocket: both go through the envelop pipeline) becomes a span exported over OTLP/HTTP to <endpoint>/v1/traces.
-// Spans carry the operation name and type, never the document, variables or result (they may hold secrets).
-import { useOpenTelemetry } from '@envelop/opentelemetry'
+// Tracing: when OTEL_EXPORTER_OTLP_ENDPOINT is set (or a test hands in a span processor), installs the process's
+// tracer provider and makes every GraphQL operation (HTTP and WebSocket: both go through the envelop pipeline) a
+// span. An incoming W3C `traceparent` (HTTP header; on graphql-ws the operation's `extensions.traceparent`, the
+// connection's `connectionParams.traceparent` or the upgrade request's header) is its parent. Spans carry the
+// operation name and type, never the document, variables or result (they may hold secrets).
+import { setCurrentOtelContext, useOpenTelemetry } from '@envelop/opentelemetry'
 import type { Plugin } from '@envelop/core'
 import { SpanKind } from '@opentelemetry/api'
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http'
 import { Resource } from '@opentelemetry/resources'
-import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base'
+import { BasicTracerProvider, BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base'
 import type { Config } from './config.ts'
+import type { Context } from './context.ts'
 import type { Logger } from './logger.ts'
+import { contextFromTraceParent, installTracerProvider } from './telemetry.ts'
 
 export interface Tracing {
-  /** The envelop plugin, when tracing is configured. */
-  plugin?: Plugin
-  /** Flushes pending spans and stops exporting. */
+  /** The envelop plugins, when tracing is on. */
+  plugins: Plugin[]
+  /** Flushes pending spans and stops tracing. */
   shutdown(): Promise<void>
 }
 
-/** Sets up tracing from config; a no-op when no endpoint is configured. */
-export function createTracing(config: Pick<Config, 'tracing' | 'version'>, logger: Logger): Tracing {
+export interface TracingOptions {
+  /** Where spans go instead of OTLP (tests: an in-memory exporter behind a SimpleSpanProcessor). */
+  spanProcessor?: SpanProcessor
+}
+
+/** Sets up tracing from config; a no-op when neither an endpoint nor a span processor is given. */
+export function createTracing(config: Pick<Config, 'tracing' | 'version'>, logger: Logger, opts: TracingOptions = {}): Tracing {
   const { otlpEndpoint, serviceName } = config.tracing
-  if (!otlpEndpoint) return { shutdown: async () => {} }
-  const exporter = new OTLPTraceExporter({ url: `${otlpEndpoint.replace(/\/+$/, '')}/v1/traces` })
+  if (!otlpEndpoint && !opts.spanProcessor) return { plugins: [], shutdown: async () => {} }
+  const processor = opts.spanProcessor
+    ?? new BatchSpanProcessor(new OTLPTraceExporter({ url: `${otlpEndpoint!.replace(/\/+$/, '')}/v1/traces` }), { scheduledDelayMillis: 1_000 })
   const provider = new BasicTracerProvider({
     resource: new Resource({ 'service.name': serviceName, 'service.version': config.version }),
-    spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 1_000 })],
+    spanProcessors: [processor],
   })
-  logger.info({ endpoint: otlpEndpoint }, 'exporting traces over OTLP/HTTP')
+  const uninstall = installTracerProvider(provider)
+  if (otlpEndpoint) logger.info({ endpoint: otlpEndpoint }, 'exporting traces over OTLP/HTTP')
+  const operations = useOpenTelemetry({ resolvers: false, variables: false, result: false, document: false }, provider, SpanKind.SERVER, {}, serviceName) as unknown as Plugin
   return {
-    plugin: useOpenTelemetry({ resolvers: false, variables: false, result: false, document: false }, provider, SpanKind.SERVER, {}, serviceName) as unknown as Plugin,
-    shutdown: () => provider.shutdown().catch((err: Error) => logger.warn({ err: err.message }, 'trace exporter shutdown failed')),
+    plugins: [incomingTraceParent, operations],
+    shutdown: async () => {
+      await provider.shutdown().catch((err: Error) => logger.warn({ err: err.message }, 'trace exporter shutdown failed'))
+      uninstall()
+    },
   }
+}
+
+/** Makes the caller's `traceparent` the parent of the operation span (it must run before useOpenTelemetry's hooks). */
+const incomingTraceParent: Plugin = {
+  onExecute: ({ args }) => adoptTraceParent(args.contextValue as Context),
+  onSubscribe: ({ args }) => adoptTraceParent(args.contextValue as Context),
+}
+
+function adoptTraceParent(ctx: Context) {
+  const parent = contextFromTraceParent(ctx.traceParent)
+  if (parent) setCurrentOtelContext(ctx, parent)
 }

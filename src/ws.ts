@@ -136,7 +136,7 @@ export function attachWebSocket(server: Server, yoga: Yoga, deps: AppDeps, { adm
             req: request,
             params: payload,
             wsPrincipal: principal,
-            wsMeta: { requestId, transport: 'ws', ip, userAgent: request.headers['user-agent'] },
+            wsMeta: { requestId, transport: 'ws', ip, userAgent: request.headers['user-agent'], traceParent: traceParentOf(payload.extensions, ctx.connectionParams, request.headers.traceparent) },
           })
           const document = enveloped.parse(payload.query)
           const errors = enveloped.validate(enveloped.schema, document)
@@ -189,4 +189,13 @@ export function attachWebSocket(server: Server, yoga: Yoga, deps: AppDeps, { adm
       for (const socket of open) if (socket.readyState !== socket.CLOSED) socket.terminate()
     },
   }
+}
+
+/** The operation's own `extensions.traceparent`, else the connection's `connectionParams.traceparent`, else the upgrade request's header. */
+function traceParentOf(extensions: unknown, connectionParams: unknown, header: string | string[] | undefined): string | undefined {
+  for (const holder of [extensions, connectionParams]) {
+    const v = holder && typeof holder === 'object' ? (holder as Record<string, unknown>).traceparent : undefined
+    if (typeof v === 'string') return v
+  }
+  return typeof header === 'string' ? header : undefined
 }

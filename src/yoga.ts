@@ -157,7 +157,8 @@ export function createYogaServer(deps: AppDeps, opts: YogaOptions): Yoga {
       const s = http.state(request)
       if (!s?.authenticated) throw new Error('An HTTP operation reached its context before its caller was identified.')
       const userAgent = request.headers.get('user-agent') ?? undefined
-      return createContext(deps, { requestId: s.requestId, transport: 'http', ip: s.ip, userAgent }, s.principal)
+      const traceParent = request.headers.get('traceparent') ?? undefined
+      return createContext(deps, { requestId: s.requestId, transport: 'http', ip: s.ip, userAgent, traceParent }, s.principal)
     },
     maskedErrors: {
       isDev: false,
@@ -181,7 +182,7 @@ export function createYogaServer(deps: AppDeps, opts: YogaOptions): Yoga {
       batchLimitPlugin(config.queryLimits.batchLimit),
       securityHeadersPlugin(config),
       publicErrorsPlugin(production, http),
-      ...(opts.tracing?.plugin ? [opts.tracing.plugin as Plugin] : []),
+      ...(opts.tracing?.plugins ?? []),
       httpOperationPlugin(http) as Plugin,
       activeSubscriptionsPlugin(deps.metrics) as Plugin,
       ...(opts.admission.plugins as Plugin[]),

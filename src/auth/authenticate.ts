@@ -10,6 +10,7 @@ import type { PrincipalCache } from './principal-cache.ts'
 import type { ApiKeyPrincipal, Principal, UserPrincipal } from './principal.ts'
 import { scopesOf } from './scopes.ts'
 import { apiKeyPrefix, hashSecret, isSecret, sameHash } from './secrets.ts'
+import { countAuth, type WorkMetrics } from '../metrics-work.ts'
 
 /**
  * A credential as presented; `undefined` when the request carries none. Reading never throws: a malformed one is a
@@ -25,6 +26,7 @@ export interface AuthDeps {
   logger: Logger
   /** Reuses recent authentications (absent: every call reads the database). */
   principals?: PrincipalCache
+  metrics?: Pick<WorkMetrics, 'authAttempts'>
 }
 
 const unauthenticated = () => new AppError('UNAUTHENTICATED', 'Invalid or expired credentials.')
@@ -56,13 +58,13 @@ export function credentialFromParams(params: Record<string, unknown> | undefined
 /** Resolves a credential to a principal (undefined for none); throws UNAUTHENTICATED for a bad one. */
 export async function authenticate(deps: AuthDeps, credential: Credential, opts: { failOpen?: boolean } = {}): Promise<Principal | undefined> {
   if (!credential) return undefined
-  if (credential.kind === 'malformed' || !credential.value) throw unauthenticated()
+  if (credential.kind === 'malformed' || !credential.value) return countAuth(deps.metrics, 'access_token', Promise.reject(unauthenticated()))
   const cached = deps.principals?.get(credential.value)
   if (cached) return cached
   const begun = deps.principals?.begin() ?? 0
   const principal = credential.kind === 'apiKey' || credential.value.startsWith('apk_')
-    ? await authenticateApiKey(deps, credential.value)
-    : await authenticateAccessToken(deps, credential.value, opts)
+    ? await countAuth(deps.metrics, 'api_key', authenticateApiKey(deps, credential.value))
+    : await countAuth(deps.metrics, 'access_token', authenticateAccessToken(deps, credential.value, opts))
   deps.principals?.set(credential.value, principal.principal, principal.until, begun)
   return principal.principal
 }

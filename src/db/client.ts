@@ -12,6 +12,8 @@ import type { Config } from '../config.ts'
 import type { Logger } from '../logger.ts'
 import { dirPGlite, migrateDeploy, MigratePgFactory, MigratePGliteFactory } from './migrations.ts'
 import { shareReads, tenantDbCache, type TenantDb } from './scope.ts'
+import { tracedAdapterFactory } from './traced-adapter.ts'
+import { tracingEnabled } from '../telemetry.ts'
 
 export const migrationsDir = fileURLToPath(new URL('../../prisma/migrations', import.meta.url))
 
@@ -92,7 +94,8 @@ export async function openDatabase(config: Config, logger: Logger, opts: Databas
 const transactionOptions = { maxWait: 10_000, timeout: 15_000 }
 
 /** The client, emitting each statement to `onQuery` when given (query events cost nothing when nobody listens). */
-function createClient(adapter: PrismaPg | PrismaPGlite, onQuery?: (sql: string) => void): PrismaClient {
+function createClient(factory: PrismaPg | PrismaPGlite, onQuery?: (sql: string) => void): PrismaClient {
+  const adapter = tracingEnabled() ? tracedAdapterFactory(factory) : factory
   if (!onQuery) return new PrismaClient({ adapter, transactionOptions })
   const client = new PrismaClient({ adapter, transactionOptions, log: [{ emit: 'event', level: 'query' }] })
   client.$on('query', (e) => onQuery(e.query))

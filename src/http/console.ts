@@ -1,5 +1,6 @@
 // The web console (/console) and the development landing page (/). The console is plain TypeScript in console/,
-// bundled by esbuild on first request and kept in memory, so `npm start` serves it with no separate build step.
+// bundled by `npm run build` into dist/console/ (what the compiled server serves) or, run from source, by esbuild on
+// first request; either way kept in memory.
 // It talks to the server only through the public API (GraphQL over HTTP and graphql-ws).
 import fs from 'node:fs/promises'
 import type http from 'node:http'
@@ -7,6 +8,8 @@ import path from 'node:path'
 import { build } from 'esbuild'
 
 const root = path.resolve(import.meta.dirname, '../../console')
+// Beside the compiled server only (dist/http/ → dist/console/); from src/ this path does not exist.
+const prebuilt = path.resolve(import.meta.dirname, '../console')
 
 /** Scripts and styles from this origin only; the API over fetch and WebSocket. */
 const consoleCsp = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws: wss:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
@@ -19,12 +22,15 @@ interface Asset {
 let bundle: Promise<Map<string, Asset>> | undefined
 
 async function buildAssets(): Promise<Map<string, Asset>> {
-  const out = await build({ entryPoints: [path.join(root, 'main.ts')], bundle: true, write: false, format: 'esm', target: 'es2022', minify: true, sourcemap: false, platform: 'browser', logLevel: 'silent' })
-  const [html, css] = await Promise.all([fs.readFile(path.join(root, 'index.html')), fs.readFile(path.join(root, 'style.css'))])
+  const dir = await fs.access(path.join(prebuilt, 'app.js')).then(() => prebuilt, () => undefined)
+  const app = dir
+    ? await fs.readFile(path.join(dir, 'app.js'), 'utf8')
+    : (await build({ entryPoints: [path.join(root, 'main.ts')], bundle: true, write: false, format: 'esm', target: 'es2022', minify: true, sourcemap: false, platform: 'browser', logLevel: 'silent' })).outputFiles[0]!.text
+  const [html, css] = await Promise.all([fs.readFile(path.join(dir ?? root, 'index.html')), fs.readFile(path.join(dir ?? root, 'style.css'))])
   return new Map<string, Asset>([
     ['/console', { type: 'text/html; charset=utf-8', body: html }],
     ['/console/', { type: 'text/html; charset=utf-8', body: html }],
-    ['/console/app.js', { type: 'text/javascript; charset=utf-8', body: out.outputFiles[0]!.text }],
+    ['/console/app.js', { type: 'text/javascript; charset=utf-8', body: app }],
     ['/console/style.css', { type: 'text/css; charset=utf-8', body: css }],
   ])
 }

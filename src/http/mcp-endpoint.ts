@@ -5,6 +5,7 @@ import type http from 'node:http'
 import { randomUUID } from 'node:crypto'
 import { Server } from '@modelcontextprotocol/sdk/server/index.js'
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js'
+import { SpanKind } from '@opentelemetry/api'
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError } from '@modelcontextprotocol/sdk/types.js'
 import type { Admission } from '../admission.ts'
 import { credentialFromHeaders } from '../auth/authenticate.ts'
@@ -12,6 +13,7 @@ import type { Principal } from '../auth/principal.ts'
 import { AppError } from '../errors.ts'
 import { callAgentTool, listAgentTools } from '../services/mcp-agents.ts'
 import type { AppDeps, Session } from '../services/session.ts'
+import { contextFromTraceParent, inSpan } from '../telemetry.ts'
 
 const httpStatus: Partial<Record<string, number>> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, RATE_LIMITED: 429, SERVICE_UNAVAILABLE: 503 }
 
@@ -40,7 +42,8 @@ export function createMcpEndpoint(deps: AppDeps, admission: Admission, clientIp:
     }
     const meta = { requestId: randomUUID(), transport: 'http' as const, ip, userAgent: req.headers['user-agent'] }
     const session: Session = { deps, meta, principal, db: deps.db.forTenant(principal.tenantId) }
-    const server = agentServer(session)
+    const traceParent = typeof req.headers.traceparent === 'string' ? req.headers.traceparent : undefined
+    const server = agentServer(session, traceParent)
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true })
     res.on('close', () => void transport.close().then(() => server.close()).catch(() => {}))
     await server.connect(transport)
@@ -48,12 +51,18 @@ export function createMcpEndpoint(deps: AppDeps, admission: Admission, clientIp:
   }
 }
 
-function agentServer(s: Session): Server {
+function agentServer(s: Session, traceParent: string | undefined): Server {
   const server = new Server({ name: 'agent-platform', version: '1.0.0' }, { capabilities: { tools: {} } })
   server.setRequestHandler(ListToolsRequestSchema, async () => ({
     tools: (await listAgentTools(s)).map((t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema })),
   }))
-  server.setRequestHandler(CallToolRequestSchema, async (request) => {
+  // A server span per tools/call, the child of the caller's traceparent: the run it queues (and the worker's spans
+  // of it) join the MCP client's trace, as a GraphQL runAgent joins its caller's.
+  server.setRequestHandler(CallToolRequestSchema, (request) => inSpan(`tools/call ${request.params.name.slice(0, 100)}`, {
+    kind: SpanKind.SERVER,
+    parent: contextFromTraceParent(traceParent),
+    attributes: { 'mcp.method.name': 'tools/call', 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': request.params.name.slice(0, 100) },
+  }, async () => {
     try {
       const r = await callAgentTool(s, request.params.name, request.params.arguments)
       if (!r) throw new McpError(ErrorCode.InvalidParams, `No agent tool named ${JSON.stringify(request.params.name.slice(0, 100))}.`)
@@ -68,7 +77,7 @@ function agentServer(s: Session): Server {
       // Refusals the model can act on (quota, validation, thread not found) are tool errors, with the stable code.
       return { isError: true, content: [{ type: 'text' as const, text: `${e.code}: ${e.message}` }] }
     }
-  })
+  }))
   return server
 }
 

@@ -9,6 +9,7 @@ import { recordAudit } from './audit.ts'
 import { issueSession, revokeFamily, type AuthResult } from './sessions.ts'
 import { assertAccountNotLocked, recordLoginFailure, throttleIp } from './throttle.ts'
 import { email as emailOf, Problems, text } from './validation.ts'
+import { countAuth } from '../metrics-work.ts'
 
 const invalidLogin = () => new AppError('UNAUTHENTICATED', 'Invalid email or password.')
 const isUniqueViolation = (e: unknown) => (e as { code?: string }).code === 'P2002'
@@ -50,7 +51,11 @@ export async function signUp(deps: AppDeps, meta: RequestMeta, input: { tenantNa
 }
 
 /** Checks email and password and opens a session in the requested (or the user's first) tenant. */
-export async function login(deps: AppDeps, meta: RequestMeta, input: { email: string; password: string; tenantId?: string | null }): Promise<AuthResult> {
+export function login(deps: AppDeps, meta: RequestMeta, input: { email: string; password: string; tenantId?: string | null }): Promise<AuthResult> {
+  return countAuth(deps.metrics, 'password', checkPassword(deps, meta, input))
+}
+
+async function checkPassword(deps: AppDeps, meta: RequestMeta, input: { email: string; password: string; tenantId?: string | null }): Promise<AuthResult> {
   await throttleIp(deps, meta)
   const email = String(input.email ?? '').trim().toLowerCase()
   await assertAccountNotLocked(deps, email)
@@ -79,7 +84,11 @@ export async function login(deps: AppDeps, meta: RequestMeta, input: { email: st
 }
 
 /** Rotates a refresh token. A token presented twice revokes its whole family (it was stolen or replayed). */
-export async function refresh(deps: AppDeps, meta: RequestMeta, input: { refreshToken: string }): Promise<AuthResult> {
+export function refresh(deps: AppDeps, meta: RequestMeta, input: { refreshToken: string }): Promise<AuthResult> {
+  return countAuth(deps.metrics, 'refresh_token', rotateRefreshToken(deps, meta, input))
+}
+
+async function rotateRefreshToken(deps: AppDeps, meta: RequestMeta, input: { refreshToken: string }): Promise<AuthResult> {
   await throttleIp(deps, meta)
   const presented = String(input.refreshToken ?? '')
   if (!isSecret(presented, 'rt')) throw new AppError('UNAUTHENTICATED', 'Invalid or expired refresh token.')

@@ -55,7 +55,7 @@ export function listAuditLog(s: Session, req: PageRequest, filter: AuditFilter =
 /**
  * Retention: deletes the entries of every tenant older than `days` (default AUDIT_RETENTION_DAYS) and returns how
  * many. The database function `purge_audit_log` is the only way past the append-only guard; call this from the worker
- * loop or `ops/scripts/audit-purge.ts`.
+ * loop or `src/cli/audit-purge.ts`.
  */
 export async function purgeAuditLog(deps: { db: Database; config: Config }, days = deps.config.audit.retentionDays): Promise<number> {
   const [row] = await systemTx(deps.db.prisma, {}, (tx) => tx.$queryRaw<{ n: bigint | number }[]>`SELECT purge_audit_log(${days}::int) AS n`)

@@ -58,6 +58,8 @@ export interface RequestMeta {
   transport: 'http' | 'ws'
   ip?: string
   userAgent?: string
+  /** The caller's W3C traceparent: the parent of the operation's span (see src/tracing.ts). */
+  traceParent?: string
 }
 
 /** What a service needs about an authenticated caller. */

@@ -2,8 +2,10 @@
 // and give them back to the model; repeat until it answers without tool calls (or the tool-call budget is spent).
 import { ev, type AguiMessage } from '../events/agui.ts'
 import type { LlmMessage, LlmProvider, LlmToolCall } from '../llm/types.ts'
+import type { Metrics } from '../metrics.ts'
 import { runTool, type RunToolOptions } from '../tools/run.ts'
 import type { HttpToolPolicy } from '../tools/address-policy.ts'
+import { traceModelCall, traceToolCall } from './instrument.ts'
 import type { RunWriter } from './run-writer.ts'
 import type { AgentSnapshot, Progress } from './snapshot.ts'
 
@@ -20,6 +22,7 @@ export interface ConversationInput {
   progress: Progress
   http: { policy: HttpToolPolicy; timeoutMs: number; maxResponseBytes: number }
   mcp: RunToolOptions['mcp']
+  metrics: Metrics
 }
 
 /** Runs the turns; returns the final answer text. Usage accumulates in `progress`. */
@@ -35,38 +38,43 @@ export async function converse(c: ConversationInput): Promise<string> {
     let text = ''
     const calls: LlmToolCall[] = []
     let reason: string | undefined
-    const stream = c.provider.stream({
-      model: c.model, messages: c.messages, tools: toolCallsLeft > 0 ? tools : [], temperature: c.agent.temperature ?? undefined,
-      maxTokens: c.agent.maxTokens ?? undefined, signal: c.signal, attempt: c.attempt,
-    })
-    for await (const chunk of stream) {
-      switch (chunk.type) {
-        case 'text':
-          if (!c.writer.openMessages.has(messageId) && !text) c.writer.emit(ev.textStart(messageId))
-          c.writer.emit(ev.textContent(messageId, chunk.delta))
-          text += chunk.delta
-          break
-        case 'tool_call_start':
-          calls.push({ id: `${c.idPrefix}-${chunk.id}`, name: chunk.name, arguments: '' })
-          c.writer.emit(ev.toolStart(`${c.idPrefix}-${chunk.id}`, chunk.name, messageId))
-          break
-        case 'tool_call_args': {
-          const call = calls.find((x) => x.id === `${c.idPrefix}-${chunk.id}`)
-          if (call) call.arguments += chunk.delta
-          c.writer.emit(ev.toolArgs(`${c.idPrefix}-${chunk.id}`, chunk.delta))
-          break
+    const temperature = c.agent.temperature ?? undefined
+    const maxTokens = c.agent.maxTokens ?? undefined
+    await traceModelCall({ metrics: c.metrics, provider: c.provider.name, model: c.model, maxTokens, temperature }, async (llm) => {
+      const stream = c.provider.stream({
+        model: c.model, messages: c.messages, tools: toolCallsLeft > 0 ? tools : [], temperature, maxTokens, signal: c.signal, attempt: c.attempt,
+      })
+      for await (const chunk of stream) {
+        switch (chunk.type) {
+          case 'text':
+            if (!c.writer.openMessages.has(messageId) && !text) c.writer.emit(ev.textStart(messageId))
+            c.writer.emit(ev.textContent(messageId, chunk.delta))
+            text += chunk.delta
+            break
+          case 'tool_call_start':
+            calls.push({ id: `${c.idPrefix}-${chunk.id}`, name: chunk.name, arguments: '' })
+            c.writer.emit(ev.toolStart(`${c.idPrefix}-${chunk.id}`, chunk.name, messageId))
+            break
+          case 'tool_call_args': {
+            const call = calls.find((x) => x.id === `${c.idPrefix}-${chunk.id}`)
+            if (call) call.arguments += chunk.delta
+            c.writer.emit(ev.toolArgs(`${c.idPrefix}-${chunk.id}`, chunk.delta))
+            break
+          }
+          case 'tool_call_end':
+            c.writer.emit(ev.toolEnd(`${c.idPrefix}-${chunk.id}`))
+            break
+          case 'usage':
+            c.progress.addTokens(chunk.promptTokens, chunk.completionTokens)
+            llm.tokens(chunk.promptTokens, chunk.completionTokens)
+            break
+          case 'finish':
+            reason = chunk.reason
+            llm.finish(chunk.reason)
+            break
         }
-        case 'tool_call_end':
-          c.writer.emit(ev.toolEnd(`${c.idPrefix}-${chunk.id}`))
-          break
-        case 'usage':
-          c.progress.addTokens(chunk.promptTokens, chunk.completionTokens)
-          break
-        case 'finish':
-          reason = chunk.reason
-          break
       }
-    }
+    })
     if (c.writer.openMessages.has(messageId)) c.writer.emit(ev.textEnd(messageId))
     c.writer.emit(ev.stepFinished(step))
     c.messages.push({ role: 'assistant', content: text, ...(calls.length && { toolCalls: calls }) })
@@ -93,10 +101,15 @@ async function callTool(c: ConversationInput, call: LlmToolCall): Promise<string
   } catch {
     return JSON.stringify({ error: 'The tool arguments are not valid JSON.' })
   }
-  const r = await runTool(tool, args, { signal: c.signal, httpPolicy: c.http.policy, timeoutMs: c.http.timeoutMs, maxResponseBytes: c.http.maxResponseBytes, mcp: c.mcp })
-  // An MCP result is already the text the model reads; quoting it as a JSON string would only add escapes.
-  if (r.ok && tool.kind === 'MCP' && typeof r.result === 'string') return r.result
-  return r.ok ? JSON.stringify(r.result) : JSON.stringify({ error: r.error.message, code: r.error.code })
+  let content = ''
+  await traceToolCall(c.metrics, tool, call.id, async () => {
+    const r = await runTool(tool, args, { signal: c.signal, httpPolicy: c.http.policy, timeoutMs: c.http.timeoutMs, maxResponseBytes: c.http.maxResponseBytes, mcp: c.mcp })
+    // An MCP result is already the text the model reads; quoting it as a JSON string would only add escapes.
+    if (r.ok && tool.kind === 'MCP' && typeof r.result === 'string') content = r.result
+    else content = r.ok ? JSON.stringify(r.result) : JSON.stringify({ error: r.error.message, code: r.error.code })
+    return r.ok ? { ok: true } : { ok: false, code: r.error.code }
+  })
+  return content
 }
 
 /** AG-UI messages (thread history, run input) as the model sees them. */

@@ -1,5 +1,6 @@
 // Drives one claimed execution from its current state to an end: a terminal status, or back to the queue (retry,
 // shutdown). Everything it writes is fenced by its claim; if the claim is lost it stops without writing more.
+import type { Span } from '@opentelemetry/api'
 import type { AppDeps } from '../services/session.ts'
 import { ev, EventType, toWire, type AguiEvent, type AguiMessage } from '../events/agui.ts'
 import { applyEvents } from '../events/messages.ts'
@@ -15,14 +16,19 @@ import { encodeRunIds } from '../services/runs/run-ids.ts'
 import { endRun, type RunEnd } from '../services/runs/terminal.ts'
 import { ClaimLostError } from '../services/runs/writer.ts'
 import { converse, toLlmMessages } from './conversation.ts'
+import { describeRun, traceRun } from './instrument.ts'
 import { RunWriter } from './run-writer.ts'
 import { Progress, type AgentSnapshot } from './snapshot.ts'
 import { openToolSecrets } from '../services/tool-secrets.ts'
 
 type StopReason = 'cancelled' | 'timeout' | 'claim-lost' | 'shutdown'
 
-/** Runs `claimed` until it ends or leaves this worker. Never throws. */
-export async function runExecution(deps: AppDeps, claimed: Claimed, shutdown: AbortSignal): Promise<void> {
+/** Runs `claimed` until it ends or leaves this worker, inside its trace span. Never throws. */
+export function runExecution(deps: AppDeps, claimed: Claimed, shutdown: AbortSignal): Promise<void> {
+  return traceRun({ executionId: claimed.id, attempt: claimed.attempt, traceParent: claimed.traceParent }, (span) => drive(deps, claimed, shutdown, span))
+}
+
+async function drive(deps: AppDeps, claimed: Claimed, shutdown: AbortSignal, span: Span): Promise<void> {
   const log = deps.logger.child({ executionId: claimed.id, tenantId: claimed.tenantId, attempt: claimed.attempt })
   const writer = new RunWriter(deps, { tenantId: claimed.tenantId, executionId: claimed.id, claim: claimed.claim })
   const abort = new AbortController()
@@ -33,6 +39,7 @@ export async function runExecution(deps: AppDeps, claimed: Claimed, shutdown: Ab
   try {
     execution = await heldRun(deps, claimed)
     const agent = openToolSecrets(execution.agentSnapshot as unknown as AgentSnapshot, deps.secrets)
+    describeRun(span, agent, execution.model)
     cleanups.push(deps.pubsub.subscribe(topics.control(claimed.id), () => stop('cancelled')))
     const beating = setInterval(() => void heartbeat(deps, claimed).then((r) => r === 'lost' ? stop('claim-lost') : r === 'cancel' && stop('cancelled'), () => {}), deps.config.worker.heartbeatMs)
     const deadline = (execution.startedAt ?? new Date()).getTime() + agent.timeoutSeconds * 1000
@@ -66,6 +73,7 @@ export async function runExecution(deps: AppDeps, claimed: Claimed, shutdown: Ab
       provider, model: execution.model, agent, writer, signal: abort.signal,
       attempt: claimed.attempt, idPrefix: `${claimed.id.slice(-12)}-a${claimed.attempt}`, progress,
       messages: [...(agent.systemPrompt ? [{ role: 'system' as const, content: agent.systemPrompt }] : []), ...toLlmMessages(input)],
+      metrics: deps.metrics,
       http: { policy: { allowPrivateNetworks: deps.config.httpTools.allowPrivateNetworks, allowInsecureHttp: deps.config.httpTools.allowInsecureHttp }, timeoutMs: deps.config.httpTools.timeoutMs, maxResponseBytes: deps.config.httpTools.maxResponseBytes },
       mcp: {
         policy: deps.config.mcp,

@@ -7,6 +7,7 @@ import { claimDelivery, recordAttempt, type ClaimedDelivery } from '../services/
 import { webhookPolicy } from '../services/webhooks/endpoints.ts'
 import { sendWebhook } from '../services/webhooks/send.ts'
 import { signedHeaders } from '../services/webhooks/signing.ts'
+import { traceWebhookDelivery } from './instrument.ts'
 
 export interface WebhookDispatcher {
   /** Stops claiming and waits for attempts in flight (an attempt cut short would simply be sent again later). */
@@ -29,7 +30,7 @@ export function startWebhookDispatcher(deps: AppDeps): WebhookDispatcher {
     wake = done
   })
 
-  const attempt = async (d: ClaimedDelivery) => {
+  const attempt = (d: ClaimedDelivery) => traceWebhookDelivery({ deliveryId: d.id, webhookId: d.webhookId, type: d.type, attempts: d.attempts }, async () => {
     const result = d.enabled
       ? await sendWebhook(d.url, signedHeaders(d.secrets, d.eventId, Math.floor(Date.now() / 1000), d.body), d.body, { policy: webhookPolicy({ deps }), timeoutMs: c.timeoutMs })
       : 'dropped' as const
@@ -37,7 +38,8 @@ export function startWebhookDispatcher(deps: AppDeps): WebhookDispatcher {
     deps.metrics.webhookDeliveries.inc({ outcome })
     if (outcome === 'succeeded') deps.metrics.webhookDeliveryLag.observe(Math.max(0, Date.now() - d.createdAt.getTime()) / 1000)
     if (outcome === 'dead') log.warn({ deliveryId: d.id, webhookId: d.webhookId, attempts: d.attempts }, 'webhook delivery gave up')
-  }
+    return { outcome, statusCode: result === 'dropped' ? undefined : result.statusCode }
+  })
 
   const loop = async () => {
     while (!stopping) {

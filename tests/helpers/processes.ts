@@ -1,4 +1,5 @@
-// Real server and worker processes, started exactly as `npm start` / `npm run worker` start them.
+// Real server and worker processes from source, as `npm run start:dev` / `npm run worker:dev` start them (the
+// compiled `npm start` is tested in tests/e2e/server-process.test.ts and, on Node 20 and 22, by the CI smoke test).
 import { spawn, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
 import readline from 'node:readline'

@@ -11,6 +11,8 @@ export interface Claimed {
   attempt: number
   lastSeq: number
   claim: string
+  /** W3C traceparent of the request that queued the run. */
+  traceParent?: string
 }
 
 /**
@@ -36,7 +38,7 @@ export async function claimNext(deps: AppDeps, workerId: string): Promise<Claime
         ), busy AS (
           SELECT tenant_id, count(*) FILTER (WHERE status = 'RUNNING')::int AS running, max(claimed_at) AS last_claim FROM recent GROUP BY tenant_id
         )
-        SELECT e.id, e.tenant_id, e.agent_id, (e.agent_snapshot->>'maxConcurrentExecutions')::int AS max,
+        SELECT e.id, e.tenant_id, e.agent_id, (e.agent_snapshot->>'maxConcurrentExecutions')::int AS max, e.trace_parent,
           CASE t.plan WHEN 'ENTERPRISE' THEN ${caps.ENTERPRISE}::int WHEN 'PRO' THEN ${caps.PRO}::int ELSE ${caps.FREE}::int END AS tenant_max
         FROM executions e
         JOIN tenants t ON t.id = e.tenant_id
@@ -63,7 +65,7 @@ export async function claimNext(deps: AppDeps, workerId: string): Promise<Claime
           Prisma.sql`started_at = coalesce(started_at, now())`, Prisma.sql`claimed_by = ${workerId} || '#' || (attempt + 1)`,
         ],
       }))!
-      return { claimed: { id: row.id, tenantId: row.tenantId, attempt: row.attempt, lastSeq: row.lastSeq, claim: `${workerId}#${row.attempt}` } }
+      return { claimed: { id: row.id, tenantId: row.tenantId, attempt: row.attempt, lastSeq: row.lastSeq, claim: `${workerId}#${row.attempt}`, traceParent: candidate.trace_parent ?? undefined } }
     })
     if (!result) return undefined
     if ('claimed' in result) return result.claimed
@@ -78,6 +80,7 @@ interface Candidate {
   agent_id: string | null
   max: number | null
   tenant_max: number
+  trace_parent: string | null
 }
 
 /**

@@ -11,6 +11,7 @@ import { waitUntilFinished } from './history.ts'
 import { reportStatus } from './lifecycle.ts'
 import { applyThreadPolicy, type MultitaskStrategy } from './thread-policy.ts'
 import { Problems, text } from '../validation.ts'
+import { currentTraceParent } from '../../telemetry.ts'
 
 export interface InputMessage {
   /** The client's message id (AG-UI clients keep theirs); one is made when absent. */
@@ -106,6 +107,8 @@ async function create(s: Session, a: { agent: AgentWithTools; model: string; mes
   const plan = await s.deps.plans.planOf(tenantId)
   // Counted before the run's transaction (see takeExecution), given back if the run is not created.
   const giveBack = await takeExecution(s, tenantId, plan)
+  // The request's span, so that the worker's span of this run joins the request's trace.
+  const traceParent = currentTraceParent()
   try {
     return await s.db.tx(async (tx) => {
       // Lock order (runs, then the tenant's event log) as in endRun: see terminal.ts. The usage row is no longer
@@ -118,6 +121,7 @@ async function create(s: Session, a: { agent: AgentWithTools; model: string; mes
           input: { messages: a.messages.map((m) => ({ id: m.id ?? randomUUID(), role: m.role, content: m.content })) },
           agentSnapshot: agentSnapshot(a.agent) as Prisma.InputJsonValue,
           createdById: s.principal.kind === 'USER' ? s.principal.userId : null,
+          traceParent,
         },
       })
       await recordAudit(tx, tenantId, actorOf(s.principal), s.meta, { action: 'execution.create', outcome: 'SUCCESS', resourceType: 'Execution', resourceId: execution.id, metadata: { agentId: a.agent.id, model: a.model } })

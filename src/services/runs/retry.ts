@@ -4,6 +4,7 @@ import type { Session } from '../session.ts'
 import { AppError, notFound } from '../../errors.ts'
 import { afterCommit } from '../../db/scope.ts'
 import { topics } from '../../events/topics.ts'
+import { currentTraceParent } from '../../telemetry.ts'
 import { Prisma, type Execution } from '../../generated/prisma/client.ts'
 import { actorOf, recordAudit } from '../audit.ts'
 import { takeExecution } from '../quota.ts'
@@ -20,6 +21,8 @@ export async function retryExecution(s: Session, input: { id: string }): Promise
   const plan = await s.deps.plans.planOf(tenantId)
   // Counted in its own transaction first (as runAgent does), given back if no retry is created.
   const giveBack = await takeExecution(s, tenantId, plan)
+  // The request's span (not the transaction's), so that the worker's span of the retry joins the request's trace.
+  const traceParent = currentTraceParent()
   return s.db.tx(async (tx) => {
     const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM executions WHERE id = ${input.id}::uuid FOR UPDATE`
     const e = locked && (await tx.execution.findUnique({ where: { id: input.id } }))
@@ -32,7 +35,7 @@ export async function retryExecution(s: Session, input: { id: string }): Promise
       data: {
         tenantId, agentId: e.agentId, threadId: e.threadId, model: e.model, requestHash: e.requestHash, retryOfId: e.id,
         input: { ...(e.input as object), messages }, agentSnapshot: e.agentSnapshot as Prisma.InputJsonValue,
-        createdById: s.principal.kind === 'USER' ? s.principal.userId : null,
+        createdById: s.principal.kind === 'USER' ? s.principal.userId : null, traceParent,
       },
     })
     await recordAudit(tx, tenantId, actorOf(s.principal), s.meta, { action: 'execution.retry', outcome: 'SUCCESS', resourceType: 'Execution', resourceId: retry.id, metadata: { retryOf: e.id } })

@@ -2,10 +2,10 @@
 //   npm run tenant -- plan <tenantId> <FREE|PRO|ENTERPRISE>
 // Runs against DATABASE_URL, or the embedded database in DATA_DIR (stop the server first: PGlite is single-process).
 import os from 'node:os'
-import { ConfigError, loadConfig } from '../../src/config.ts'
-import { openDatabase } from '../../src/db/client.ts'
-import { createLogger } from '../../src/logger.ts'
-import { changePlan } from '../../src/services/tenants.ts'
+import { ConfigError, loadConfig } from '../config.ts'
+import { openDatabase } from '../db/client.ts'
+import { createLogger } from '../logger.ts'
+import { changePlan } from '../services/tenants.ts'
 
 const plans = ['FREE', 'PRO', 'ENTERPRISE'] as const
 const usage = 'usage: npm run tenant -- plan <tenantId> <FREE|PRO|ENTERPRISE>'

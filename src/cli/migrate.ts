@@ -4,13 +4,13 @@
 //                                             or to the embedded PGlite in DATA_DIR when neither is set
 //   npm run db:check                          exit 2 when the schema has changes that no migration contains
 //   npm run db:status                         migration history of the target database
-//   node --import tsx ops/scripts/migrate.ts resolve --applied|--rolled-back <name>
+//   node dist/cli/migrate.js resolve --applied|--rolled-back <name>
 import { parseArgs } from 'node:util'
 import path from 'node:path'
-import { loadConfig } from '../../src/config.ts'
+import { loadConfig } from '../config.ts'
 import {
   dirPGlite, migrateCreate, migrateDeploy, migrateDiff, migrateResolve, migrateStatus, MigratePgFactory, MigratePGliteFactory,
-} from '../../src/db/migrations.ts'
+} from '../db/migrations.ts'
 
 const { values: o, positionals: [cmd, arg] } = parseArgs({
   allowPositionals: true,

@@ -1,12 +1,12 @@
 // Audit retention: deletes audit entries older than AUDIT_RETENTION_DAYS (or --days N) for every tenant.
-//   node --import tsx ops/scripts/audit-purge.ts [--days N]      (npm run audit:purge)
+//   node dist/cli/audit-purge.js [--days N]      (npm run audit:purge)
 // Runs against DATABASE_URL, or the embedded database in DATA_DIR (stop the server first: PGlite is single-process).
 // Pending migrations are applied first, as at server start (MIGRATE_ON_BOOT).
 import { parseArgs } from 'node:util'
-import { ConfigError, loadConfig } from '../../src/config.ts'
-import { openDatabase } from '../../src/db/client.ts'
-import { createLogger } from '../../src/logger.ts'
-import { purgeAuditLog } from '../../src/services/audit-log.ts'
+import { ConfigError, loadConfig } from '../config.ts'
+import { openDatabase } from '../db/client.ts'
+import { createLogger } from '../logger.ts'
+import { purgeAuditLog } from '../services/audit-log.ts'
 
 const { values } = parseArgs({ options: { days: { type: 'string' } } })
 
