@@ -113,6 +113,8 @@ async function plant(): Promise<Planted> {
   expect(mcp.body.errors).toBeUndefined()
   const agent = await t.gql<{ createAgent: { agent: { id: string } } }>('mutation($t: ID!) { createAgent(input: { name: "walker", model: "mock-1", toolIds: [$t] }) { agent { id } } }', { t: toolId }, owner.headers)
   const agentId = agent.body.data!.createAgent.agent.id
+  const budget = await t.gql('mutation($a: ID!) { setBudget(input: { subject: AGENT, subjectId: $a, maxExecutions: 10 }) { budget { id } } }', { a: agentId }, owner.headers)
+  expect(budget.body.errors).toBeUndefined()
   const execution = await run(t, owner, { agentId, prompt: 'Please lookup the answer', wait: true })
   expect(execution.status).toBe('SUCCEEDED')
   const invite = await t.gql<{ inviteMember: { invitation: { id: string } } }>('mutation { inviteMember(input: { email: "walk@example.test", role: VIEWER }) { invitation { id } } }', undefined, owner.headers)

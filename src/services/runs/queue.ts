@@ -7,6 +7,7 @@ import { afterCommit } from '../../db/scope.ts'
 import type { Execution, Prisma } from '../../generated/prisma/client.ts'
 import { actorOf, recordAudit } from '../audit.ts'
 import { takeExecution } from '../quota.ts'
+import { announceThresholds, subjectsOf, takeBudgets } from '../budgets/charge.ts'
 import { waitUntilFinished } from './history.ts'
 import { reportStatus } from './lifecycle.ts'
 import { applyThreadPolicy, type MultitaskStrategy } from './thread-policy.ts'
@@ -108,6 +109,7 @@ async function create(s: Session, a: { agent: AgentWithTools; model: string; mes
     return await s.db.tx(async (tx) => {
       // Lock order (usage, then runs, then the tenant's event log) as in endRun: see terminal.ts.
       await takeExecution(s, tx, tenantId, plan)
+      const crossings = await takeBudgets(tx, tenantId, subjectsOf(s.principal, a.agent.id), s.deps.clock())
       if (a.threadId) await applyThreadPolicy(s, tx, a.threadId, a.strategy)
       const threadId = a.threadId ?? (await tx.thread.create({ data: { tenantId, title: a.messages.at(-1)!.content.slice(0, 80), createdById: s.principal.kind === 'USER' ? s.principal.userId : null } })).id
       const execution = await tx.execution.create({
@@ -116,10 +118,12 @@ async function create(s: Session, a: { agent: AgentWithTools; model: string; mes
           input: { messages: a.messages.map((m) => ({ id: m.id ?? randomUUID(), role: m.role, content: m.content })) },
           agentSnapshot: agentSnapshot(a.agent) as Prisma.InputJsonValue,
           createdById: s.principal.kind === 'USER' ? s.principal.userId : null,
+          createdByApiKeyId: s.principal.kind === 'API_KEY' ? s.principal.apiKeyId : null,
         },
       })
       await recordAudit(tx, tenantId, actorOf(s.principal), s.meta, { action: 'execution.create', outcome: 'SUCCESS', resourceType: 'Execution', resourceId: execution.id, metadata: { agentId: a.agent.id, model: a.model } })
       await reportStatus(s.deps, tx, tenantId, execution.id, 'QUEUED')
+      await announceThresholds(s.deps, tx, tenantId, crossings)
       afterCommit(tx, () => void s.deps.pubsub.publish(topics.queue, { executionId: execution.id }))
       return execution
     })

@@ -5,6 +5,7 @@ import type { AguiEvent, AguiMessage, Usage } from '../../events/agui.ts'
 import { insertEvents, wakeSubscribers } from '../../events/execution-log.ts'
 import { Prisma } from '../../generated/prisma/client.ts'
 import { recordUsage, type UsageDelta } from '../quota.ts'
+import { announceThresholds, chargeTokens, subjectsOfRun } from '../budgets/charge.ts'
 import type { AppDeps } from '../session.ts'
 import { transition } from './lifecycle.ts'
 import { ClaimLostError, type Writer } from './writer.ts'
@@ -49,6 +50,7 @@ export async function endRun(deps: AppDeps, w: Writer, events: AguiEvent[], end:
     // log (runAgent does too); the other order deadlocked against runAgent under concurrency. A lost claim below
     // rolls the usage back with everything else.
     if (end.usage) await recordUsage(tx, w.tenantId, end.usage, deps.clock())
+    const crossings = end.usage?.tokens ? await chargeTokens(tx, w.tenantId, await subjectsOfRun(tx, w.tenantId, w.executionId), end.usage.tokens, deps.clock()) : []
     const row = await transition(deps, tx, {
       id: w.executionId, from: 'RUNNING', to: end.status, fence: Prisma.sql`claimed_by = ${w.claim}`,
       set: [Prisma.sql`last_seq = last_seq + ${events.length}`, Prisma.sql`heartbeat_at = now()`, ...endColumns(end)],
@@ -56,6 +58,7 @@ export async function endRun(deps: AppDeps, w: Writer, events: AguiEvent[], end:
     if (!row) throw new ClaimLostError(w.executionId)
     if (events.length) await insertEvents(tx, w.tenantId, w.executionId, row.lastSeq, events)
     if (events.length) wakeSubscribers(deps, tx, w.executionId, row.lastSeq)
+    await announceThresholds(deps, tx, w.tenantId, crossings)
     return row.lastSeq
   })
 }
