@@ -10,4 +10,6 @@ export const topics = {
   queue: 'executions:queued',
   /** Webhook deliveries became due. */
   webhooks: 'webhooks:due',
+  /** Tenant exports were requested. */
+  exports: 'exports:queued',
 }

@@ -1,7 +1,7 @@
 // The worker: claims queued executions (woken by the queue topic, or polling), runs up to `slots` at once, and
 // returns to the queue runs whose worker stopped heartbeating. Runs in the server process by default
 // (WORKERS=n slots) or alone (`npm run worker`); any number of them share the queue safely. Each also runs the
-// webhook dispatcher (./webhooks.ts).
+// webhook dispatcher (./webhooks.ts) and the export runner (./exports.ts).
 import { hostname } from 'node:os'
 import { randomBytes } from 'node:crypto'
 import type { AppDeps } from '../services/session.ts'
@@ -11,6 +11,7 @@ import { purgeAuditLog } from '../services/audit-log.ts'
 import { claimNext, requeueStale } from '../services/runs/claims.ts'
 import { runExecution } from './runner.ts'
 import { startWebhookDispatcher } from './webhooks.ts'
+import { startExportRunner } from './exports.ts'
 
 export interface WorkerPool {
   readonly id: string
@@ -82,6 +83,7 @@ export function startWorkerPool(deps: AppDeps, slots: number): WorkerPool {
   const looping = loop()
   // Webhook deliveries go out wherever runs are worked on.
   const webhooks = startWebhookDispatcher(deps)
+  const exports = startExportRunner(deps, id)
 
   return {
     id,
@@ -94,10 +96,11 @@ export function startWorkerPool(deps: AppDeps, slots: number): WorkerPool {
       wake?.()
       await looping
       const webhooksStopped = webhooks.stop()
+      const exportsStopped = exports.stop()
       const grace = new Promise<void>((r) => setTimeout(r, graceMs).unref())
       await Promise.race([Promise.all(running), grace])
       shutdown.abort()
-      await Promise.all([...running, webhooksStopped])
+      await Promise.all([...running, webhooksStopped, exportsStopped])
     },
   }
 }

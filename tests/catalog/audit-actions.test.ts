@@ -29,6 +29,7 @@ const auditActions: Record<string, string> = {
   deleteThread: 'thread.delete',
   deleteTool: 'tool.delete',
   deleteWebhook: 'webhook.delete',
+  exportTenantData: 'tenant.export',
   inviteMember: 'member.invite',
   login: 'auth.login',
   logout: 'auth.logout',
@@ -146,6 +147,7 @@ describe('what successful mutations record', () => {
     await succeed(tenant, 'mutation($id: ID!) { deleteMcpServer(input: { id: $id }) { deletedId } }', { id: mcp.mcpServer.id }, owner)
     const budget = await succeed<{ budget: { id: string } }>(tenant, 'mutation { setBudget(input: { subject: TENANT, maxExecutions: 100 }) { budget { id } } }', {}, owner)
     await succeed(tenant, 'mutation($id: ID!) { deleteBudget(input: { id: $id }) { deletedId } }', { id: budget.budget.id }, owner)
+    await succeed(tenant, 'mutation { exportTenantData { export { id } } }', {}, owner)
     await succeed(tenant, 'mutation { updateTenant(input: { name: "Audit actions" }) { tenant { id } } }', {}, owner)
     await succeed(tenant, 'mutation { deleteTenant(input: { confirmName: "Audit actions" }) { deletionScheduledAt } }', {}, owner)
     await succeed(tenant, 'mutation { cancelTenantDeletion { tenant { id } } }', {}, owner)

@@ -5,6 +5,7 @@ import { expect } from 'vitest'
 import type { TestApp } from './app.ts'
 import { addMember, createApiKey, signUp, uniqueEmail, type Session } from './tenants.ts'
 import { run } from './runs.ts'
+import { finishedExport, requestExport } from './exports.ts'
 
 export interface Seeded {
   owner: Session
@@ -51,6 +52,9 @@ export async function seedTenant(t: TestApp): Promise<Seeded> {
   const deliveries = await t.gql<{ webhook: { deliveries: { edges: { node: { id: string } }[] } } }>(
     'query($id: ID!) { webhook(id: $id) { deliveries(first: 5) { edges { node { id } } } } }', { id: webhook.body.data!.createWebhook.webhook.id }, owner.headers)
   expect(deliveries.body.data!.webhook.deliveries.edges.length).toBeGreaterThan(0)
+  // Last, so the export holds everything above; finished, so its content exists too.
+  const exported = await finishedExport(t, owner, (await requestExport(t, owner)).id)
+  expect(exported.status).toBe('SUCCEEDED')
   return {
     owner,
     ids: {
@@ -67,6 +71,7 @@ export async function seedTenant(t: TestApp): Promise<Seeded> {
       Webhook: [webhook.body.data!.createWebhook.webhook.id],
       McpServer: [mcp.body.data!.createMcpServer.mcpServer.id],
       Budget: [budget.body.data!.setBudget.budget.id],
+      TenantExport: [exported.id],
       WebhookDelivery: deliveries.body.data!.webhook.deliveries.edges.map((e) => e.node.id),
     },
     marks: [mark, owner.email, member.email, key.secret, key.prefix, webhook.body.data!.createWebhook.secret, `${mark}-mcp-secret`],

@@ -13,6 +13,7 @@ import { run } from '../helpers/runs.ts'
 import { addMember, createApiKey, signUp, type Session } from '../helpers/tenants.ts'
 import { json, startToolServer } from '../tools/tool-server.ts'
 import { rawId } from '../catalog/support.ts'
+import { finishedExport, requestExport } from '../helpers/exports.ts'
 
 const MAX_DEPTH = 6
 
@@ -118,6 +119,8 @@ async function plant(): Promise<Planted> {
   const execution = await run(t, owner, { agentId, prompt: 'Please lookup the answer', wait: true })
   expect(execution.status).toBe('SUCCEEDED')
   const invite = await t.gql<{ inviteMember: { invitation: { id: string } } }>('mutation { inviteMember(input: { email: "walk@example.test", role: VIEWER }) { invitation { id } } }', undefined, owner.headers)
+  const exported = await finishedExport(t, owner, (await requestExport(t, owner)).id)
+  expect(exported.status).toBe('SUCCEEDED')
   // The stored hashes are secrets too (offline guessing): read them directly, then require they never surface.
   const db = t.app.deps.db.forTenant(rawId(owner.tenantId))
   const keys = await db.client.apiKey.findMany({ select: { secretHash: true } })
@@ -137,6 +140,7 @@ async function plant(): Promise<Planted> {
     ids: {
       Tool: toolId, Agent: agentId, Execution: execution.id, Thread: thread.body.data!.execution.thread.id,
       Node: toolId, Webhook: webhook.body.data!.createWebhook.webhook.id, McpServer: mcp.body.data!.createMcpServer.mcpServer.id, Invitation: invite.body.data!.inviteMember.invitation.id, AuditLogEntry: audit.body.data!.auditLog.edges[0]!.node.id,
+      TenantExport: exported.id,
     },
   }
 }
