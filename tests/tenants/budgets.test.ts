@@ -155,8 +155,9 @@ describe('enforcement', () => {
 
     clock.t = Date.parse('2026-04-01T00:00:01.000Z')
     try {
-      expect((await tryRun(owner, { agentId, prompt: 'a new month' })).body.errors).toBeUndefined()
-      expect((await budgets(owner))[0]).toMatchObject({ usedExecutions: 1, usedTokens: 0, resetAt: '2026-05-01T00:00:00.000Z' })
+      const april = await run(t, owner, { agentId, prompt: 'a new month', wait: true })
+      expect(april.status).toBe('SUCCEEDED')
+      expect((await budgets(owner))[0]).toMatchObject({ usedExecutions: 1, usedTokens: april.usage.totalTokens, resetAt: '2026-05-01T00:00:00.000Z' })
     } finally {
       clock.t = march
     }
