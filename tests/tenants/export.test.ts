@@ -90,7 +90,7 @@ describe('exportTenantData', () => {
     }
     for (const mark of neighbour.marks) expect(text, `the neighbour's ${mark}`).not.toContain(mark)
     expect(text).toContain(victim.marks[0])
-  })
+  }, 180_000)
 
   it('answers 404 to another tenant, 401 without credentials, 403 without TENANT_ADMIN', async () => {
     const owner = await signUp(t)
@@ -116,7 +116,7 @@ describe('exportTenantData', () => {
     // An API key of the tenant with TENANT_ADMIN downloads it like the owner's session.
     const ownerKey = await createApiKey(t, owner, ['TENANT_ADMIN'])
     expect((await download(job.downloadUrl!, ownerKey.headers)).status).toBe(200)
-  })
+  }, 120_000)
 
   it('streams a large tenant in several chunks', async () => {
     const owner = await signUp(t)
