@@ -3,6 +3,7 @@
 import type { Prisma } from '../generated/prisma/client.ts'
 import type { PubSub } from '../pubsub/pubsub.ts'
 import { afterCommit, type Tx } from '../db/scope.ts'
+import { redaction } from '../db/pii.ts'
 import { topics } from './topics.ts'
 import { enqueueWebhookEvent } from './webhook-outbox.ts'
 import { encodeGlobalId } from '../global-ids.ts'
@@ -21,13 +22,14 @@ export interface DomainEvent {
  */
 export async function emitTenantEvent(deps: { pubsub: PubSub }, tx: Tx, tenantId: string, event: DomainEvent): Promise<number> {
   // The tenant row's lock orders concurrent writers: sequence numbers are gapless and follow commit order.
-  const [row] = await tx.$queryRaw<{ event_seq: number }[]>`UPDATE tenants SET event_seq = event_seq + 1 WHERE id = ${tenantId}::uuid RETURNING event_seq`
+  const [row] = await tx.$queryRaw<{ event_seq: number; redact_pii: boolean }[]>`UPDATE tenants SET event_seq = event_seq + 1 WHERE id = ${tenantId}::uuid RETURNING event_seq, redact_pii`
   if (!row) throw new Error('tenant not visible while emitting a domain event')
-  await tx.tenantEvent.createMany({ data: { tenantId, seq: row.event_seq, type: event.type, resourceType: event.resourceType, resourceId: event.resourceId, data: event.data ?? {} } })
+  const data = redaction(row.redact_pii)(event.data ?? {})
+  await tx.tenantEvent.createMany({ data: { tenantId, seq: row.event_seq, type: event.type, resourceType: event.resourceType, resourceId: event.resourceId, data } })
   afterCommit(tx, () => void deps.pubsub.publish(topics.tenant(tenantId), { seq: row.event_seq }))
   // The webhook carries what a tenantEvents subscriber receives, so both describe a change the same way.
   await enqueueWebhookEvent(deps, tx, tenantId, event.type, {
-    seq: row.event_seq, resourceType: event.resourceType, resourceId: encodeGlobalId(event.resourceType, event.resourceId), data: event.data ?? {},
+    seq: row.event_seq, resourceType: event.resourceType, resourceId: encodeGlobalId(event.resourceType, event.resourceId), data,
   })
   return row.event_seq
 }

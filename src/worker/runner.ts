@@ -17,6 +17,8 @@ import { converse, toLlmMessages } from './conversation.ts'
 import { RunWriter } from './run-writer.ts'
 import { Progress, type AgentSnapshot } from './snapshot.ts'
 import { openToolSecrets } from '../services/tool-secrets.ts'
+import { tenantRedactsPii } from '../services/tenants.ts'
+import { redactPiiText } from '../pii.ts'
 
 type StopReason = 'cancelled' | 'timeout' | 'claim-lost' | 'shutdown'
 
@@ -67,6 +69,7 @@ export async function runExecution(deps: AppDeps, claimed: Claimed, shutdown: Ab
       messages: [...(agent.systemPrompt ? [{ role: 'system' as const, content: agent.systemPrompt }] : []), ...toLlmMessages(input)],
       http: { policy: { allowPrivateNetworks: deps.config.httpTools.allowPrivateNetworks, allowInsecureHttp: deps.config.httpTools.allowInsecureHttp }, timeoutMs: deps.config.httpTools.timeoutMs, maxResponseBytes: deps.config.httpTools.maxResponseBytes },
       mcp: { policy: deps.config.mcp, endpoint: (tool) => mcpEndpointFor(deps, claimed.tenantId, tool.id ?? '') },
+      ...((await tenantRedactsPii(deps, claimed.tenantId)) && { redact: redactPiiText }),
     })
     progress.update({ status: 'SUCCEEDED', step: 'done', percent: 100 })
     await finish(deps, writer, execution, progress, [ev.runFinished(ids.threadId, ids.runId, usageOf(progress), execution.model, 'success', { output })], { status: 'SUCCEEDED', output, error: null })

@@ -7,6 +7,8 @@ import { afterCommit } from '../../db/scope.ts'
 import type { Execution, Prisma } from '../../generated/prisma/client.ts'
 import { actorOf, recordAudit } from '../audit.ts'
 import { takeExecution } from '../quota.ts'
+import { tenantRedactsPii } from '../tenants.ts'
+import { redaction } from '../../db/pii.ts'
 import { announceThresholds, subjectsOf, takeBudgets } from '../budgets/charge.ts'
 import { waitUntilFinished } from './history.ts'
 import { reportStatus } from './lifecycle.ts'
@@ -60,7 +62,11 @@ const requestHash = (agentId: string, model: string, threadId: string | null, me
 
 /** Queues a run of an agent (or returns the run an earlier identical request queued); `wait` returns it finished. */
 export async function runAgent(s: Session, input: RunAgentInput): Promise<Execution> {
-  const { messages, runId, idempotencyKey } = validate(s, input)
+  const valid = validate(s, input)
+  const { runId, idempotencyKey } = valid
+  // Tenants with redactPii: the messages are stored, hashed, titled and sent to the model redacted.
+  const redact = redaction(await tenantRedactsPii(s.deps, s.principal.tenantId))
+  const messages = valid.messages.map((m) => ({ ...m, content: redact(m.content) }))
   const agent = await s.db.client.agent.findUnique({
     where: { id: input.agentId },
     include: { agentTools: { orderBy: { position: 'asc' }, include: { tool: true } } },

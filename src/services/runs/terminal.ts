@@ -3,6 +3,7 @@
 // never disagree, and usage is counted exactly once.
 import type { AguiEvent, AguiMessage, Usage } from '../../events/agui.ts'
 import { insertEvents, wakeSubscribers } from '../../events/execution-log.ts'
+import { redactionFor } from '../../db/pii.ts'
 import { Prisma } from '../../generated/prisma/client.ts'
 import { recordUsage, type UsageDelta } from '../quota.ts'
 import { announceThresholds, chargeTokens, subjectsOfRun } from '../budgets/charge.ts'
@@ -44,8 +45,11 @@ function endColumns(end: RunEnd): Prisma.Sql[] {
  * Ends the attempt of the run `w` holds: appends `events` and moves it to `end.status` with its results and usage, all
  * or nothing; throws ClaimLostError if `w` no longer holds it. Returns the last sequence number written.
  */
-export async function endRun(deps: AppDeps, w: Writer, events: AguiEvent[], end: RunEnd): Promise<number> {
+export async function endRun(deps: AppDeps, w: Writer, events: AguiEvent[], given: RunEnd): Promise<number> {
   return deps.db.forTenant(w.tenantId).tx(async (tx) => {
+    // Tenants with redactPii: the stored output, messages and error too (the events are redacted as they are stored).
+    const redact = await redactionFor(tx, w.tenantId)
+    const end: RunEnd = { ...given, output: redact(given.output), messages: redact(given.messages), error: redact(given.error) }
     // Usage first: every transaction that touches them locks the tenant's usage, then runs, then the tenant's event
     // log (runAgent does too); the other order deadlocked against runAgent under concurrency. A lost claim below
     // rolls the usage back with everything else.
