@@ -13,7 +13,7 @@ const layers = {
   llm: '^src/llm/',
   tools: '^src/tools/',
   /** Imported by every layer; imports none of them. */
-  shared: '^src/(config|errors|logger|metrics|metrics-work|redis|global-ids|telemetry)\\.ts$|^src/config/',
+  shared: '^src/(config|errors|logger|metrics|metrics-work|redis|global-ids|telemetry|pii)\\.ts$|^src/config/',
 }
 
 /** A layer may import only the layers listed for it, shared modules and the generated Prisma client. */

@@ -7,6 +7,7 @@ import type { Config } from './config.ts'
 import type { AppDeps } from './services/session.ts'
 import { buildDeps, type DepsOptions } from './deps.ts'
 import { createAguiHandler } from './http/agui.ts'
+import { createExportDownload } from './http/exports.ts'
 import { landingPage, serveConsole } from './http/console.ts'
 import { cameOverTls, securityHeaders } from './http/hardening.ts'
 import { createMcpEndpoint } from './http/mcp-endpoint.ts'
@@ -40,6 +41,7 @@ export async function buildApp(config: Config, opts: DepsOptions = {}): Promise<
   const workers = workerSlots > 0 ? startWorkerPool(deps, workerSlots) : undefined
   const agui = createAguiHandler(yoga, config)
   const metricsEndpoint = createMetricsEndpoint(deps)
+  const exportDownload = createExportDownload(deps, admission, (req) => clientIp({ get: (n) => String(req.headers[n] ?? '') || null }, req.socket.remoteAddress, config.trustProxyHops))
   let stopping = false
   let started = false
 
@@ -50,7 +52,7 @@ export async function buildApp(config: Config, opts: DepsOptions = {}): Promise<
     res.once('close', () => answering.delete(res))
     if (stopping) closeAfter(res)
     const path = req.url?.split('?')[0]
-    if (path === '/health/live' || path === '/health/startup' || path === '/health/ready' || path === '/.well-known/jwks.json' || path === '/metrics' || path?.startsWith('/agui/')) {
+    if (path === '/health/live' || path === '/health/startup' || path === '/health/ready' || path === '/.well-known/jwks.json' || path === '/metrics' || path?.startsWith('/agui/') || path?.startsWith('/exports/')) {
       const tls = cameOverTls({ get: (n) => String(req.headers[n] ?? '') || null }, req.socket, config.trustProxyHops)
       for (const [k, v] of Object.entries(securityHeaders({ html: false, tls, hstsMaxAge: config.http.hstsMaxAge }))) res.setHeader(k, v)
     }
@@ -69,6 +71,9 @@ export async function buildApp(config: Config, opts: DepsOptions = {}): Promise<
     }
     if (path === '/metrics') return void metricsEndpoint.serve(req, res)
     if (path?.startsWith('/agui/')) return void agui(req, res, path)
+    if (path?.startsWith('/exports/')) {
+      return void exportDownload(req, res, path).then((served) => served || void yoga.requestListener(req, res))
+    }
     if (path === '/mcp') {
       return void mcp(req, res).catch((err: unknown) => {
         deps.logger.error({ err }, 'MCP request failed')

@@ -150,7 +150,13 @@ const declaration = {
   /** Limits of agent configuration (characters). */
   agents: { systemPromptMaxLength: env('SYSTEM_PROMPT_MAX_LENGTH', int(20_000, 100, 1_000_000)) },
   /** Audit entries older than `retentionDays` are purged (worker loop or `src/cli/audit-purge.ts`). */
-  tenants: { deletionGraceSeconds: env('TENANT_DELETION_GRACE_SECONDS', int(604_800, 0, 365 * 86_400)) },
+  tenants: {
+    deletionGraceSeconds: env('TENANT_DELETION_GRACE_SECONDS', int(604_800, 0, 365 * 86_400)),
+    /** How long a finished export stays downloadable before it is deleted. */
+    exportRetentionHours: env('EXPORT_RETENTION_HOURS', int(24, 1, 720)),
+    /** Rows an export reads per query (memory per export is about one batch and one 256 KiB chunk). */
+    exportBatchRows: env('EXPORT_BATCH_ROWS', int(500, 1, 10_000)),
+  },
   audit: { retentionDays: env('AUDIT_RETENTION_DAYS', int(365, 1, 36_500)) },
   limits: {
     /** Master switch of the request, field and WebSocket rate limits (benchmarks, emergencies). */

@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'INTERNAL_SERVER_ERROR'
   | 'THREAD_BUSY'
   | 'INTERRUPT_EXPIRED'
+  | 'BUDGET_EXCEEDED'
 
 /** A problem with one input field, as reported in `extensions.fields`. */
 export interface FieldProblem {

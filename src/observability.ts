@@ -22,7 +22,7 @@ export interface OperationRecord {
 }
 
 /** Codes that mean "refused before or instead of running" rather than "failed while running". */
-const refusals = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'RATE_LIMITED', 'QUOTA_EXCEEDED', 'QUERY_TOO_COMPLEX', 'SERVICE_UNAVAILABLE'])
+const refusals = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'RATE_LIMITED', 'QUOTA_EXCEEDED', 'BUDGET_EXCEEDED', 'QUERY_TOO_COMPLEX', 'SERVICE_UNAVAILABLE'])
 
 export type Outcome = 'ok' | 'error' | 'refused'
 

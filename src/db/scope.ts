@@ -117,7 +117,7 @@ export interface TenantDb {
 
 const tenantOwned = new Set<string>([
   'Membership', 'Invitation', 'ApiKey', 'RefreshToken', 'Tool', 'Agent', 'AgentTool', 'Thread', 'Execution',
-  'ExecutionEvent', 'AuditLog', 'TenantEvent', 'TenantUsage', 'Webhook', 'WebhookDelivery', 'McpServer',
+  'ExecutionEvent', 'AuditLog', 'TenantEvent', 'TenantUsage', 'Webhook', 'WebhookDelivery', 'McpServer', 'Budget', 'SubjectUsage', 'TenantExport', 'TenantExportChunk',
 ])
 const uniqueWhere = new Set(['findUnique', 'findUniqueOrThrow', 'update', 'delete', 'upsert'])
 const creates = new Set(['create', 'createMany', 'createManyAndReturn'])

@@ -2,6 +2,7 @@
 // then is a wake-up published. Sequence numbers are allocated by the run's single writer (services/runs), which
 // inserts the events here inside its own transaction.
 import { afterCommit, type TenantDb, type Tx } from '../db/scope.ts'
+import { redactionFor } from '../db/pii.ts'
 import type { Prisma } from '../generated/prisma/client.ts'
 import type { PubSub } from '../pubsub/pubsub.ts'
 import type { AguiEvent } from './agui.ts'
@@ -10,8 +11,10 @@ import { topics } from './topics.ts'
 /** Inserts `events` with consecutive sequence numbers ending at `lastSeq`. */
 export async function insertEvents(tx: Tx, tenantId: string, executionId: string, lastSeq: number, events: AguiEvent[]) {
   const first = lastSeq - events.length + 1
+  // Tenants with redactPii: every string of every event (the worker sends whole values, not deltas, for them).
+  const redact = await redactionFor(tx, tenantId)
   await tx.executionEvent.createMany({
-    data: events.map((e, i) => ({ tenantId, executionId, seq: first + i, type: e.type, payload: e as Prisma.InputJsonValue })),
+    data: events.map((e, i) => ({ tenantId, executionId, seq: first + i, type: e.type, payload: redact(e) as Prisma.InputJsonValue })),
   })
 }
 

@@ -12,4 +12,6 @@ export const topics = {
   webhooks: 'webhooks:due',
   /** An MCP server's cached tool list went stale (list_changed, a vanished tool). */
   mcpStale: 'mcp:stale',
+  /** Tenant exports were requested. */
+  exports: 'exports:queued',
 }

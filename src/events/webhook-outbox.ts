@@ -14,6 +14,7 @@ export const webhookEventTypes: readonly string[] = [
   ...executionOutcomeTypes,
   'execution.status',
   ...['tool', 'agent', 'thread'].flatMap((r) => [`${r}.create`, `${r}.update`, `${r}.delete`]),
+  'budget.threshold',
 ]
 
 /** Whether `type` is selected by an endpoint's `patterns` (exact types, `prefix.*` wildcards, or `*`). */

@@ -7,11 +7,11 @@ import { isUniqueViolation } from '../services/db-errors.ts'
 const publicCodes = new Set<string>([
   'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'VALIDATION_FAILED', 'CONFLICT', 'TOOL_IN_USE', 'INVALID_MODEL',
   'PROMPT_TOO_LONG', 'RATE_LIMITED', 'QUOTA_EXCEEDED', 'IDEMPOTENCY_KEY_REUSED', 'QUERY_TOO_COMPLEX',
-  'SERVICE_UNAVAILABLE', 'INTERNAL_SERVER_ERROR', 'THREAD_BUSY', 'INTERRUPT_EXPIRED',
+  'SERVICE_UNAVAILABLE', 'INTERNAL_SERVER_ERROR', 'THREAD_BUSY', 'INTERRUPT_EXPIRED', 'BUDGET_EXCEEDED',
 ] satisfies ErrorCode[])
 
 /** Client-safe details an error may carry besides its code (see docs/errors.md). */
-const publicExtensions = ['fields', 'retryAfter', 'limit', 'actual', 'agents', 'currentVersion', 'allowedModels', 'reason', 'field', 'quota', 'used', 'resetAt']
+const publicExtensions = ['fields', 'retryAfter', 'limit', 'actual', 'agents', 'currentVersion', 'allowedModels', 'reason', 'field', 'quota', 'used', 'resetAt', 'scope', 'metric', 'subjectId', 'budgetId']
 
 interface HttpExtension {
   status?: number

@@ -4,6 +4,7 @@ import type { Principal } from '../auth/principal.ts'
 import type { AppDeps, RequestMeta } from './session.ts'
 import { emitTenantEvent } from '../events/tenant-events.ts'
 import type { Database } from '../db/client.ts'
+import { redactionFor } from '../db/pii.ts'
 import type { Tx } from '../db/scope.ts'
 import type { ActorType, AuditOutcome, Prisma } from '../generated/prisma/client.ts'
 
@@ -31,6 +32,8 @@ export function actorOf(p: Principal | undefined): Actor {
 
 /** Appends one entry inside `tx`. `tenantId` null only for events with no tenant (unknown-account logins). */
 export async function recordAudit(tx: Tx, tenantId: string | null, actor: Actor, meta: RequestMeta | undefined, event: AuditEvent) {
+  // Tenants with redactPii: what changed and the details, never the actor's identity (accountability).
+  const redact = await redactionFor(tx, tenantId)
   // createMany: no RETURNING, so an entry without a tenant need not be readable by the writer (RLS).
   await tx.auditLog.createMany({
     data: {
@@ -42,8 +45,8 @@ export async function recordAudit(tx: Tx, tenantId: string | null, actor: Actor,
       outcome: event.outcome,
       resourceType: event.resourceType,
       resourceId: event.resourceId,
-      changes: event.changes,
-      metadata: event.metadata,
+      changes: redact(event.changes),
+      metadata: redact(event.metadata),
       requestId: meta?.requestId,
       ipAddress: meta?.ip,
       userAgent: meta?.userAgent?.slice(0, 512),

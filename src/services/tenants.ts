@@ -18,19 +18,27 @@ export type TenantQuery = { include?: Prisma.TenantInclude }
 /** The caller's tenant (the tenant-scoped client finds no other). */
 export const getTenant = (s: Session, query: TenantQuery = {}) => s.db.client.tenant.findFirstOrThrow({ ...query })
 
-/** Renames the caller's tenant. */
-export async function updateTenant(s: Session, input: { name?: string | null }) {
+/** Renames the caller's tenant and switches PII redaction on or off; absent fields keep their value. */
+export async function updateTenant(s: Session, input: { name?: string | null; redactPii?: boolean | null }) {
   const p = new Problems()
   const name = input.name == null ? undefined : text(p, 'name', input.name, { max: 100, singleLine: true })
   p.check()
+  const redactPii = input.redactPii ?? undefined
   return s.db.tx(async (tx) => {
     const before = await tx.tenant.findFirstOrThrow()
-    const after = name === undefined ? before : await tx.tenant.update({ where: { id: before.id }, data: { name } })
+    const after = name === undefined && redactPii === undefined ? before : await tx.tenant.update({ where: { id: before.id }, data: { name, redactPii } })
     await recordAudit(tx, before.id, actorOf(s.principal), s.meta, {
-      action: 'tenant.update', outcome: 'SUCCESS', resourceType: 'Tenant', resourceId: before.id, changes: diff({ name: before.name }, { name: after.name }) as Prisma.InputJsonObject,
+      action: 'tenant.update', outcome: 'SUCCESS', resourceType: 'Tenant', resourceId: before.id,
+      changes: diff({ name: before.name, redactPii: before.redactPii }, { name: after.name, redactPii: after.redactPii }) as Prisma.InputJsonObject,
     })
     return after
   })
+}
+
+/** Whether the tenant redacts personal data before storing it or sending it to a model (its `redactPii` setting). */
+export async function tenantRedactsPii(deps: Pick<AppDeps, 'db'>, tenantId: string): Promise<boolean> {
+  const row = await deps.db.forTenant(tenantId).client.tenant.findFirst({ select: { redactPii: true } })
+  return row?.redactPii ?? false
 }
 
 /**

@@ -23,6 +23,11 @@ export interface ConversationInput {
   http: { policy: HttpToolPolicy; timeoutMs: number; maxResponseBytes: number }
   mcp: RunToolOptions['mcp']
   metrics: Metrics
+  /**
+   * For tenants with redactPii: text and tool arguments are then sent as whole values once complete (a value split
+   * across deltas could not be recognised), and everything given back to the model goes through it.
+   */
+  redact?: (text: string) => string
 }
 
 /** Runs the turns; returns the final answer text. Usage accumulates in `progress`. */
@@ -47,6 +52,10 @@ export async function converse(c: ConversationInput): Promise<string> {
       for await (const chunk of stream) {
         switch (chunk.type) {
           case 'text':
+            if (c.redact) {
+              text += chunk.delta
+              break
+            }
             if (!c.writer.openMessages.has(messageId) && !text) c.writer.emit(ev.textStart(messageId))
             c.writer.emit(ev.textContent(messageId, chunk.delta))
             text += chunk.delta
@@ -58,12 +67,15 @@ export async function converse(c: ConversationInput): Promise<string> {
           case 'tool_call_args': {
             const call = calls.find((x) => x.id === `${c.idPrefix}-${chunk.id}`)
             if (call) call.arguments += chunk.delta
-            c.writer.emit(ev.toolArgs(`${c.idPrefix}-${chunk.id}`, chunk.delta))
+            if (!c.redact) c.writer.emit(ev.toolArgs(`${c.idPrefix}-${chunk.id}`, chunk.delta))
             break
           }
-          case 'tool_call_end':
+          case 'tool_call_end': {
+            const call = calls.find((x) => x.id === `${c.idPrefix}-${chunk.id}`)
+            if (c.redact && call?.arguments) c.writer.emit(ev.toolArgs(call.id, c.redact(call.arguments)))
             c.writer.emit(ev.toolEnd(`${c.idPrefix}-${chunk.id}`))
             break
+          }
           case 'usage':
             c.progress.addTokens(chunk.promptTokens, chunk.completionTokens)
             llm.tokens(chunk.promptTokens, chunk.completionTokens)
@@ -75,15 +87,22 @@ export async function converse(c: ConversationInput): Promise<string> {
         }
       }
     })
+    if (c.redact && text) {
+      text = c.redact(text)
+      c.writer.emit(ev.textStart(messageId))
+      c.writer.emit(ev.textContent(messageId, text))
+    }
     if (c.writer.openMessages.has(messageId)) c.writer.emit(ev.textEnd(messageId))
     c.writer.emit(ev.stepFinished(step))
-    c.messages.push({ role: 'assistant', content: text, ...(calls.length && { toolCalls: calls }) })
+    const sentCalls = c.redact ? calls.map((x) => ({ ...x, arguments: c.redact!(x.arguments) })) : calls
+    c.messages.push({ role: 'assistant', content: text, ...(calls.length && { toolCalls: sentCalls }) })
     if (text) output = text
     if (reason !== 'tool_calls' || !calls.length) break
     await c.writer.flush() // the calls are in the log before any tool runs
     for (const call of calls) {
       c.progress.update({ step: `tool ${call.name}` })
-      const content = toolCallsLeft > 0 ? await callTool(c, call) : JSON.stringify({ error: 'The tool-call limit of this agent is reached.' })
+      const raw = toolCallsLeft > 0 ? await callTool(c, call) : JSON.stringify({ error: 'The tool-call limit of this agent is reached.' })
+      const content = c.redact ? c.redact(raw) : raw
       toolCallsLeft--
       c.writer.emit(ev.toolResult(`${call.id}-result`, call.id, content))
       c.messages.push({ role: 'tool', toolCallId: call.id, content })

@@ -1,7 +1,7 @@
 // The worker: claims queued executions (woken by the queue topic, or polling), runs up to `slots` at once, and
 // returns to the queue runs whose worker stopped heartbeating. Runs in the server process by default
 // (WORKERS=n slots) or alone (`npm run worker`); any number of them share the queue safely. Each also runs the
-// webhook dispatcher (./webhooks.ts) and the MCP refresher (./mcp-refresher.ts).
+// webhook dispatcher (./webhooks.ts), the MCP refresher (./mcp-refresher.ts) and the export runner (./exports.ts).
 import { hostname } from 'node:os'
 import { randomBytes } from 'node:crypto'
 import type { AppDeps } from '../services/session.ts'
@@ -12,6 +12,7 @@ import { claimNext, requeueStale } from '../services/runs/claims.ts'
 import { runExecution } from './runner.ts'
 import { startMcpRefresher } from './mcp-refresher.ts'
 import { startWebhookDispatcher } from './webhooks.ts'
+import { startExportRunner } from './exports.ts'
 
 export interface WorkerPool {
   readonly id: string
@@ -85,6 +86,7 @@ export function startWorkerPool(deps: AppDeps, slots: number): WorkerPool {
   const webhooks = startWebhookDispatcher(deps)
   // MCP tool lists are kept current by the same processes.
   const mcp = startMcpRefresher(deps)
+  const exports = startExportRunner(deps, id)
 
   return {
     id,
@@ -97,10 +99,11 @@ export function startWorkerPool(deps: AppDeps, slots: number): WorkerPool {
       wake?.()
       await looping
       const webhooksStopped = Promise.all([webhooks.stop(), mcp.stop()])
+      const exportsStopped = exports.stop()
       const grace = new Promise<void>((r) => setTimeout(r, graceMs).unref())
       await Promise.race([Promise.all(running), grace])
       shutdown.abort()
-      await Promise.all([...running, webhooksStopped])
+      await Promise.all([...running, webhooksStopped, exportsStopped])
     },
   }
 }

@@ -20,6 +20,8 @@ import { describeRun, traceRun } from './instrument.ts'
 import { RunWriter } from './run-writer.ts'
 import { Progress, type AgentSnapshot } from './snapshot.ts'
 import { openToolSecrets } from '../services/tool-secrets.ts'
+import { tenantRedactsPii } from '../services/tenants.ts'
+import { redactPiiText } from '../pii.ts'
 
 type StopReason = 'cancelled' | 'timeout' | 'claim-lost' | 'shutdown'
 
@@ -82,6 +84,7 @@ async function drive(deps: AppDeps, claimed: Claimed, shutdown: AbortSignal, spa
         onListChanged: (serverId) => void markMcpServerStale(deps, claimed.tenantId, serverId).catch(() => {}),
         onToolGone: (tool, serverId) => void markMcpToolGone(deps, claimed.tenantId, tool.id ?? '', serverId).catch(() => {}),
       },
+      ...((await tenantRedactsPii(deps, claimed.tenantId)) && { redact: redactPiiText }),
     })
     progress.update({ status: 'SUCCEEDED', step: 'done', percent: 100 })
     await finish(deps, writer, execution, progress, [ev.runFinished(ids.threadId, ids.runId, usageOf(progress), execution.model, 'success', { output })], { status: 'SUCCEEDED', output, error: null })

@@ -11,7 +11,7 @@ import { seedTenant, type Seeded } from '../helpers/seed.ts'
 import { signUp, type Session } from '../helpers/tenants.ts'
 import { connectWs } from '../helpers/ws.ts'
 
-const tables = ['memberships', 'invitations', 'api_keys', 'refresh_tokens', 'tools', 'agents', 'agent_tools', 'threads', 'executions', 'execution_events', 'audit_log', 'tenant_events']
+const tables = ['memberships', 'invitations', 'api_keys', 'refresh_tokens', 'tools', 'agents', 'agent_tools', 'threads', 'executions', 'execution_events', 'audit_log', 'tenant_events', 'budgets', 'subject_usage', 'tenant_exports', 'tenant_export_chunks']
 const raw = (globalId: string) => Buffer.from(globalId, 'base64').toString().split(':')[1]!
 
 /** Every row of tenant B, read directly (not through the API under test). */

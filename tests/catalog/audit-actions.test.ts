@@ -23,11 +23,13 @@ const auditActions: Record<string, string> = {
   createTool: 'tool.create',
   createWebhook: 'webhook.create',
   deleteAgent: 'agent.delete',
+  deleteBudget: 'budget.delete',
   deleteTenant: 'tenant.delete',
   deleteMcpServer: 'mcp_server.delete',
   deleteThread: 'thread.delete',
   deleteTool: 'tool.delete',
   deleteWebhook: 'webhook.delete',
+  exportTenantData: 'tenant.export',
   inviteMember: 'member.invite',
   login: 'auth.login',
   logout: 'auth.logout',
@@ -41,6 +43,7 @@ const auditActions: Record<string, string> = {
   rotateApiKey: 'api_key.rotate',
   rotateWebhookSecret: 'webhook.rotate_secret',
   runAgent: 'agent.run',
+  setBudget: 'budget.set',
   signUp: 'auth.signup',
   updateAgent: 'agent.update',
   updateMemberRole: 'member.role_change',
@@ -142,6 +145,9 @@ describe('what successful mutations record', () => {
     const mcp = await succeed<{ mcpServer: { id: string } }>(tenant, 'mutation { createMcpServer(input: { name: "m", url: "http://127.0.0.1:9/mcp" }) { mcpServer { id } } }', {}, owner)
     await succeed(tenant, 'mutation($id: ID!) { refreshMcpServer(input: { id: $id }) { mcpServer { id } } }', { id: mcp.mcpServer.id }, owner)
     await succeed(tenant, 'mutation($id: ID!) { deleteMcpServer(input: { id: $id }) { deletedId } }', { id: mcp.mcpServer.id }, owner)
+    const budget = await succeed<{ budget: { id: string } }>(tenant, 'mutation { setBudget(input: { subject: TENANT, maxExecutions: 100 }) { budget { id } } }', {}, owner)
+    await succeed(tenant, 'mutation($id: ID!) { deleteBudget(input: { id: $id }) { deletedId } }', { id: budget.budget.id }, owner)
+    await succeed(tenant, 'mutation { exportTenantData { export { id } } }', {}, owner)
     await succeed(tenant, 'mutation { updateTenant(input: { name: "Audit actions" }) { tenant { id } } }', {}, owner)
     await succeed(tenant, 'mutation { deleteTenant(input: { confirmName: "Audit actions" }) { deletionScheduledAt } }', {}, owner)
     await succeed(tenant, 'mutation { cancelTenantDeletion { tenant { id } } }', {}, owner)

@@ -5,6 +5,7 @@ import { expect } from 'vitest'
 import type { TestApp } from './app.ts'
 import { addMember, createApiKey, signUp, uniqueEmail, type Session } from './tenants.ts'
 import { run } from './runs.ts'
+import { finishedExport, requestExport } from './exports.ts'
 
 export interface Seeded {
   owner: Session
@@ -42,12 +43,18 @@ export async function seedTenant(t: TestApp): Promise<Seeded> {
     'mutation($n: String!, $v: String!) { createMcpServer(input: { name: $n, url: "https://mcp.example.test/mcp", headers: [{ name: "Authorization", value: $v }] }) { mcpServer { id } } }',
     { n: `${mark}-mcp`, v: `Bearer ${mark}-mcp-secret` }, owner.headers)
   expect(mcp.body.errors).toBeUndefined()
+  const budget = await t.gql<{ setBudget: { budget: { id: string } } }>(
+    'mutation($a: ID!) { setBudget(input: { subject: AGENT, subjectId: $a, maxExecutions: 1000 }) { budget { id } } }', { a: agent.body.data!.createAgent.agent.id }, owner.headers)
+  expect(budget.body.errors).toBeUndefined()
   const audit = await t.gql<{ auditLog: { edges: { node: { id: string } }[] } }>('{ auditLog(first: 2) { edges { node { id } } } }', undefined, owner.headers)
   expect(audit.body.errors).toBeUndefined()
   const execution = await run(t, owner, { agentId: agent.body.data!.createAgent.agent.id, threadId: thread.body.data!.createThread.thread.id, prompt: `${mark} please echo this`, wait: true })
   const deliveries = await t.gql<{ webhook: { deliveries: { edges: { node: { id: string } }[] } } }>(
     'query($id: ID!) { webhook(id: $id) { deliveries(first: 5) { edges { node { id } } } } }', { id: webhook.body.data!.createWebhook.webhook.id }, owner.headers)
   expect(deliveries.body.data!.webhook.deliveries.edges.length).toBeGreaterThan(0)
+  // Last, so the export holds everything above; finished, so its content exists too.
+  const exported = await finishedExport(t, owner, (await requestExport(t, owner)).id)
+  expect(exported.status).toBe('SUCCEEDED')
   return {
     owner,
     ids: {
@@ -63,6 +70,8 @@ export async function seedTenant(t: TestApp): Promise<Seeded> {
       AuditLogEntry: audit.body.data!.auditLog.edges.map((e) => e.node.id),
       Webhook: [webhook.body.data!.createWebhook.webhook.id],
       McpServer: [mcp.body.data!.createMcpServer.mcpServer.id],
+      Budget: [budget.body.data!.setBudget.budget.id],
+      TenantExport: [exported.id],
       WebhookDelivery: deliveries.body.data!.webhook.deliveries.edges.map((e) => e.node.id),
     },
     marks: [mark, owner.email, member.email, key.secret, key.prefix, webhook.body.data!.createWebhook.secret, `${mark}-mcp-secret`],

@@ -13,6 +13,7 @@ import { run } from '../helpers/runs.ts'
 import { addMember, createApiKey, signUp, type Session } from '../helpers/tenants.ts'
 import { json, startToolServer } from '../tools/tool-server.ts'
 import { rawId } from '../catalog/support.ts'
+import { finishedExport, requestExport } from '../helpers/exports.ts'
 
 const MAX_DEPTH = 6
 
@@ -113,9 +114,13 @@ async function plant(): Promise<Planted> {
   expect(mcp.body.errors).toBeUndefined()
   const agent = await t.gql<{ createAgent: { agent: { id: string } } }>('mutation($t: ID!) { createAgent(input: { name: "walker", model: "mock-1", toolIds: [$t] }) { agent { id } } }', { t: toolId }, owner.headers)
   const agentId = agent.body.data!.createAgent.agent.id
+  const budget = await t.gql('mutation($a: ID!) { setBudget(input: { subject: AGENT, subjectId: $a, maxExecutions: 10 }) { budget { id } } }', { a: agentId }, owner.headers)
+  expect(budget.body.errors).toBeUndefined()
   const execution = await run(t, owner, { agentId, prompt: 'Please lookup the answer', wait: true })
   expect(execution.status).toBe('SUCCEEDED')
   const invite = await t.gql<{ inviteMember: { invitation: { id: string } } }>('mutation { inviteMember(input: { email: "walk@example.test", role: VIEWER }) { invitation { id } } }', undefined, owner.headers)
+  const exported = await finishedExport(t, owner, (await requestExport(t, owner)).id)
+  expect(exported.status).toBe('SUCCEEDED')
   // The stored hashes are secrets too (offline guessing): read them directly, then require they never surface.
   const db = t.app.deps.db.forTenant(rawId(owner.tenantId))
   const keys = await db.client.apiKey.findMany({ select: { secretHash: true } })
@@ -135,6 +140,7 @@ async function plant(): Promise<Planted> {
     ids: {
       Tool: toolId, Agent: agentId, Execution: execution.id, Thread: thread.body.data!.execution.thread.id,
       Node: toolId, Webhook: webhook.body.data!.createWebhook.webhook.id, McpServer: mcp.body.data!.createMcpServer.mcpServer.id, Invitation: invite.body.data!.inviteMember.invitation.id, AuditLogEntry: audit.body.data!.auditLog.edges[0]!.node.id,
+      TenantExport: exported.id,
     },
   }
 }

@@ -10,6 +10,7 @@ export const TenantRef = builder.prismaNode('Tenant', {
   fields: (t) => ({
     name: t.exposeString('name'),
     plan: t.expose('plan', { type: PlanTierEnum }),
+    redactPii: t.exposeBoolean('redactPii', { description: 'Whether e-mail addresses, phone numbers, card numbers, IBANs and secret-looking tokens are replaced by [REDACTED:<KIND>] before anything is stored or sent to a model (docs/tenants.md#pii-redaction).' }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     deletionRequestedAt: t.expose('deletionRequestedAt', { type: 'DateTime', nullable: true, description: 'When deleteTenant was called; null unless a deletion is scheduled.' }),
     deletionScheduledAt: t.expose('deletionScheduledAt', { type: 'DateTime', nullable: true, description: 'When every row of the tenant is purged, unless an owner calls cancelTenantDeletion first.' }),
@@ -26,7 +27,10 @@ builder.queryField('tenant', (t) =>
 )
 
 const UpdateTenantInput = builder.inputType('UpdateTenantInput', {
-  fields: (t) => ({ name: t.string({ description: 'At most 100 characters on one line.' }) }),
+  fields: (t) => ({
+    name: t.string({ description: 'At most 100 characters on one line.' }),
+    redactPii: t.boolean({ description: 'Redact personal data and secrets from what is stored or sent to a model from now on (not retroactive).' }),
+  }),
 })
 const DeleteTenantInput = builder.inputType('DeleteTenantInput', {
   fields: (t) => ({ confirmName: t.string({ required: true, description: "The tenant's name, exactly: a guard against deleting the wrong tenant." }) }),

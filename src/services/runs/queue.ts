@@ -7,6 +7,9 @@ import { afterCommit } from '../../db/scope.ts'
 import type { Execution, Prisma } from '../../generated/prisma/client.ts'
 import { actorOf, recordAudit } from '../audit.ts'
 import { takeExecution } from '../quota.ts'
+import { tenantRedactsPii } from '../tenants.ts'
+import { redaction } from '../../db/pii.ts'
+import { announceThresholds, subjectsOf, takeBudgets } from '../budgets/charge.ts'
 import { waitUntilFinished } from './history.ts'
 import { reportStatus } from './lifecycle.ts'
 import { applyThreadPolicy, type MultitaskStrategy } from './thread-policy.ts'
@@ -60,7 +63,11 @@ const requestHash = (agentId: string, model: string, threadId: string | null, me
 
 /** Queues a run of an agent (or returns the run an earlier identical request queued); `wait` returns it finished. */
 export async function runAgent(s: Session, input: RunAgentInput): Promise<Execution> {
-  const { messages, runId, idempotencyKey } = validate(s, input)
+  const valid = validate(s, input)
+  const { runId, idempotencyKey } = valid
+  // Tenants with redactPii: the messages are stored, hashed, titled and sent to the model redacted.
+  const redact = redaction(await tenantRedactsPii(s.deps, s.principal.tenantId))
+  const messages = valid.messages.map((m) => ({ ...m, content: redact(m.content) }))
   const agent = await s.db.client.agent.findUnique({
     where: { id: input.agentId },
     include: { agentTools: { orderBy: { position: 'asc' }, include: { tool: true } } },
@@ -111,8 +118,9 @@ async function create(s: Session, a: { agent: AgentWithTools; model: string; mes
   const traceParent = currentTraceParent()
   try {
     return await s.db.tx(async (tx) => {
-      // Lock order (runs, then the tenant's event log) as in endRun: see terminal.ts. The usage row is no longer
-      // locked here (takeExecution counts in its own transaction first).
+      // Lock order (the subjects' budget usage, then runs, then the tenant's event log) as in endRun: see
+      // terminal.ts. The plan's usage row is not locked here (takeExecution counted in its own transaction first).
+      const crossings = await takeBudgets(tx, tenantId, subjectsOf(s.principal, a.agent.id), s.deps.clock())
       if (a.threadId) await applyThreadPolicy(s, tx, a.threadId, a.strategy)
       const threadId = a.threadId ?? (await tx.thread.create({ data: { tenantId, title: a.messages.at(-1)!.content.slice(0, 80), createdById: s.principal.kind === 'USER' ? s.principal.userId : null } })).id
       const execution = await tx.execution.create({
@@ -122,10 +130,12 @@ async function create(s: Session, a: { agent: AgentWithTools; model: string; mes
           agentSnapshot: agentSnapshot(a.agent) as Prisma.InputJsonValue,
           createdById: s.principal.kind === 'USER' ? s.principal.userId : null,
           traceParent,
+          createdByApiKeyId: s.principal.kind === 'API_KEY' ? s.principal.apiKeyId : null,
         },
       })
       await recordAudit(tx, tenantId, actorOf(s.principal), s.meta, { action: 'execution.create', outcome: 'SUCCESS', resourceType: 'Execution', resourceId: execution.id, metadata: { agentId: a.agent.id, model: a.model } })
       await reportStatus(s.deps, tx, tenantId, execution.id, 'QUEUED')
+      await announceThresholds(s.deps, tx, tenantId, crossings)
       afterCommit(tx, () => void s.deps.pubsub.publish(topics.queue, { executionId: execution.id }))
       return execution
     })

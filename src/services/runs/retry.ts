@@ -8,6 +8,7 @@ import { currentTraceParent } from '../../telemetry.ts'
 import { Prisma, type Execution } from '../../generated/prisma/client.ts'
 import { actorOf, recordAudit } from '../audit.ts'
 import { takeExecution } from '../quota.ts'
+import { announceThresholds, subjectsOf, takeBudgets } from '../budgets/charge.ts'
 import { reportStatus } from './lifecycle.ts'
 
 const retryable = new Set(['FAILED', 'TIMED_OUT', 'CANCELLED'])
@@ -28,6 +29,7 @@ export async function retryExecution(s: Session, input: { id: string }): Promise
     const e = locked && (await tx.execution.findUnique({ where: { id: input.id } }))
     if (!e) throw notFound('Execution')
     if (!retryable.has(e.status)) throw new AppError('CONFLICT', `Only a FAILED, TIMED_OUT or CANCELLED execution can be retried (this one is ${e.status}).`)
+    const crossings = await takeBudgets(tx, tenantId, subjectsOf(s.principal, e.agentId), s.deps.clock())
     const latest = await tx.execution.findFirst({ where: { threadId: e.threadId, rolledBackAt: null, NOT: { messages: { equals: Prisma.DbNull } } }, orderBy: { id: 'desc' }, select: { id: true } })
     if (latest?.id === e.id) await tx.execution.update({ where: { id: e.id }, data: { rolledBackAt: new Date() } })
     const messages = (e.input as { messages: { role: string; content: string }[] }).messages.map((m) => ({ ...m, id: randomUUID() }))
@@ -36,10 +38,12 @@ export async function retryExecution(s: Session, input: { id: string }): Promise
         tenantId, agentId: e.agentId, threadId: e.threadId, model: e.model, requestHash: e.requestHash, retryOfId: e.id,
         input: { ...(e.input as object), messages }, agentSnapshot: e.agentSnapshot as Prisma.InputJsonValue,
         createdById: s.principal.kind === 'USER' ? s.principal.userId : null, traceParent,
+        createdByApiKeyId: s.principal.kind === 'API_KEY' ? s.principal.apiKeyId : null,
       },
     })
     await recordAudit(tx, tenantId, actorOf(s.principal), s.meta, { action: 'execution.retry', outcome: 'SUCCESS', resourceType: 'Execution', resourceId: retry.id, metadata: { retryOf: e.id } })
     await reportStatus(s.deps, tx, tenantId, retry.id, 'QUEUED')
+    await announceThresholds(s.deps, tx, tenantId, crossings)
     afterCommit(tx, () => void s.deps.pubsub.publish(topics.queue, { executionId: retry.id }))
     return retry
   }).catch(async (e: unknown) => {

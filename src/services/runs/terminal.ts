@@ -3,8 +3,10 @@
 // never disagree, and usage is counted exactly once.
 import type { AguiEvent, AguiMessage, Usage } from '../../events/agui.ts'
 import { insertEvents, wakeSubscribers } from '../../events/execution-log.ts'
+import { redactionFor } from '../../db/pii.ts'
 import { Prisma } from '../../generated/prisma/client.ts'
 import { recordUsage, type UsageDelta } from '../quota.ts'
+import { announceThresholds, chargeTokens, subjectsOfRun } from '../budgets/charge.ts'
 import type { AppDeps } from '../session.ts'
 import { transition } from './lifecycle.ts'
 import { ClaimLostError, type Writer } from './writer.ts'
@@ -43,12 +45,16 @@ function endColumns(end: RunEnd): Prisma.Sql[] {
  * Ends the attempt of the run `w` holds: appends `events` and moves it to `end.status` with its results and usage, all
  * or nothing; throws ClaimLostError if `w` no longer holds it. Returns the last sequence number written.
  */
-export async function endRun(deps: AppDeps, w: Writer, events: AguiEvent[], end: RunEnd): Promise<number> {
+export async function endRun(deps: AppDeps, w: Writer, events: AguiEvent[], given: RunEnd): Promise<number> {
   return deps.db.forTenant(w.tenantId).tx(async (tx) => {
+    // Tenants with redactPii: the stored output, messages and error too (the events are redacted as they are stored).
+    const redact = await redactionFor(tx, w.tenantId)
+    const end: RunEnd = { ...given, output: redact(given.output), messages: redact(given.messages), error: redact(given.error) }
     // Usage first: every transaction that touches them locks the tenant's usage, then runs, then the tenant's event
     // log (runAgent takes runs then the event log; it counts usage in its own transaction before). A lost claim below
     // rolls the usage back with everything else.
     if (end.usage) await recordUsage(tx, w.tenantId, end.usage, deps.clock())
+    const crossings = end.usage?.tokens ? await chargeTokens(tx, w.tenantId, await subjectsOfRun(tx, w.tenantId, w.executionId), end.usage.tokens, deps.clock()) : []
     const row = await transition(deps, tx, {
       id: w.executionId, from: 'RUNNING', to: end.status, fence: Prisma.sql`claimed_by = ${w.claim}`,
       set: [Prisma.sql`last_seq = last_seq + ${events.length}`, Prisma.sql`heartbeat_at = now()`, ...endColumns(end)],
@@ -56,6 +62,7 @@ export async function endRun(deps: AppDeps, w: Writer, events: AguiEvent[], end:
     if (!row) throw new ClaimLostError(w.executionId)
     if (events.length) await insertEvents(tx, w.tenantId, w.executionId, row.lastSeq, events)
     if (events.length) wakeSubscribers(deps, tx, w.executionId, row.lastSeq)
+    await announceThresholds(deps, tx, w.tenantId, crossings)
     return row.lastSeq
   })
 }
