@@ -126,7 +126,7 @@ export type CreateToolInput = {
 export type CreateWebhookInput = {
   /** Up to 2,000 characters. */
   description?: string | null | undefined;
-  /** Event types (execution.succeeded, execution.failed, execution.cancelled, execution.timed_out, execution.interrupted, execution.status, tool.create, tool.update, tool.delete, agent.create, agent.update, agent.delete, thread.create, thread.update, thread.delete), `prefix.*` wildcards or `*`. */
+  /** Event types (execution.succeeded, execution.failed, execution.cancelled, execution.timed_out, execution.interrupted, execution.status, tool.create, tool.update, tool.delete, agent.create, agent.update, agent.delete, thread.create, thread.update, thread.delete, budget.threshold), `prefix.*` wildcards or `*`. */
   events: Array<string>;
   /** An https URL of at most 2,048 characters; private, loopback, link-local and metadata addresses are refused. */
   url: string;
@@ -381,6 +381,8 @@ export type UpdateMemberRoleInput = {
 export type UpdateTenantInput = {
   /** At most 100 characters on one line. */
   name?: string | null | undefined;
+  /** Redact personal data and secrets from what is stored or sent to a model from now on (not retroactive). */
+  redactPii?: boolean | null | undefined;
 };
 
 export type UpdateThreadInput = {
@@ -411,7 +413,7 @@ export type UpdateToolInput = {
 /** Absent fields keep their value. Disabling drops the deliveries not yet made (DEAD, with the reason). */
 export type UpdateWebhookInput = {
   enabled?: boolean | null | undefined;
-  /** Event types (execution.succeeded, execution.failed, execution.cancelled, execution.timed_out, execution.interrupted, execution.status, tool.create, tool.update, tool.delete, agent.create, agent.update, agent.delete, thread.create, thread.update, thread.delete), `prefix.*` wildcards or `*`. */
+  /** Event types (execution.succeeded, execution.failed, execution.cancelled, execution.timed_out, execution.interrupted, execution.status, tool.create, tool.update, tool.delete, agent.create, agent.update, agent.delete, thread.create, thread.update, thread.delete, budget.threshold), `prefix.*` wildcards or `*`. */
   events?: Array<string> | null | undefined;
   id: string | number;
   url?: string | null | undefined;
