@@ -12,8 +12,8 @@ const runAgentMutation = `mutation AguiRunAgent($input: RunAgentInput!) { runAge
 const threadMessagesQuery = `query AguiThreadMessages($id: ID!) { node(id: $id) { ... on Thread { messages { id } } } }`
 const eventsSubscription = `subscription AguiEvents($executionId: ID!, $after: String) { executionEvents(executionId: $executionId, after: $after) { cursor event } }`
 
-/** Headers a caller's request passes on to /graphql: its credentials, request id and proxy chain. */
-const forwarded = ['authorization', 'x-api-key', 'x-request-id', 'x-forwarded-for', 'x-forwarded-proto', 'user-agent']
+/** Headers a caller's request passes on to /graphql: its credentials, request id, proxy chain and trace context. */
+const forwarded = ['authorization', 'x-api-key', 'x-request-id', 'x-forwarded-for', 'x-forwarded-proto', 'user-agent', 'traceparent']
 
 interface GraphQLBody {
   data?: Record<string, unknown> | null

@@ -3,7 +3,7 @@
 // and the model calls, the tool call, database transactions and Redis commands sit below. Also graphql-ws: the
 // traceparent of an operation's extensions or of the connection's connectionParams; MCP tool calls and webhook
 // delivery attempts. Spans go to an in-memory exporter.
-import { randomBytes } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
@@ -205,5 +205,20 @@ describe('traces that connect', () => {
     await eventually(() => expect(spans(caller.traceId).some((s) => s.name.startsWith('invoke_agent'))).toBe(true), 5_000)
     const all = spans(caller.traceId)
     expect(parentOf(one(all, /^invoke_agent /))).toBe(one(all, 'mutation.Retry').spanContext().spanId)
+  })
+
+  it('continues the traceparent of an AG-UI HTTP run (POST /agui/agents/:id) into the worker', async () => {
+    const caller = incoming()
+    const r = await fetch(`http://127.0.0.1:${t.port}/agui/agents/${encodeURIComponent(agentId)}`, {
+      method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...owner.headers, traceparent: traceparent(caller) },
+      body: JSON.stringify({ threadId: randomUUID(), runId: randomUUID(), messages: [{ id: randomUUID(), role: 'user', content: 'hello there' }], tools: [], context: [], state: {}, forwardedProps: {} }),
+    })
+    expect(r.status).toBe(200)
+    expect(await r.text()).toContain('RUN_FINISHED')
+    await eventually(() => expect(spans(caller.traceId).some((s) => s.name.startsWith('invoke_agent'))).toBe(true), 5_000)
+    const all = spans(caller.traceId)
+    const operation = all.find((s) => parentOf(s) === caller.spanId)!
+    expect(operation.name).toMatch(/^mutation/)
+    expect(parentOf(one(all, /^invoke_agent /))).toBe(operation.spanContext().spanId)
   })
 })
