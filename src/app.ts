@@ -1,7 +1,6 @@
 // Assembles the application: dependencies, yoga, graphql-ws and health endpoints on one HTTP server.
 import { timingSafeEqual } from 'node:crypto'
 import http from 'node:http'
-import net from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { createAdmission } from './admission.ts'
 import type { Config } from './config.ts'
@@ -10,6 +9,7 @@ import { buildDeps, type DepsOptions } from './deps.ts'
 import { createAguiHandler } from './http/agui.ts'
 import { landingPage, serveConsole } from './http/console.ts'
 import { cameOverTls, securityHeaders } from './http/hardening.ts'
+import { stopListening } from './http/listener.ts'
 import { createMcpEndpoint } from './http/mcp-endpoint.ts'
 import { createTracing } from './tracing.ts'
 import { startWorkerPool, type WorkerPool } from './worker/pool.ts'
@@ -114,11 +114,9 @@ export async function buildApp(config: Config, opts: DepsOptions = {}): Promise<
     stopping = true
     for (const res of answering) closeAfter(res)
     deps.logger.info({ timeoutMs: config.shutdownTimeoutMs }, 'draining')
-    // net.Server's close stops listening without http.Server's immediate closeIdleConnections: a connection that
-    // looks idle may carry a request not read yet (a busy process reads late), and cutting it resets that request.
     // Every response from now on says `Connection: close`; an idle connection is closed by its keep-alive timeout,
     // which clients know from the `Keep-Alive: timeout` hint and stop reusing before it, so neither side races.
-    const closed = new Promise<void>((resolve) => net.Server.prototype.close.call(server, () => resolve()))
+    const { ended: closed } = await stopListening(server)
     const handedBack = workers?.stop(Math.max(0, deadline - reserve - Date.now()))
     await Promise.all([ws.close(deadline - reserve), untilOrDeadline(closed, deadline - reserve)])
     endRequests()

@@ -32,6 +32,8 @@ export class Tally {
   /** Connections refused before anything was sent (the client may try another process). */
   refused = 0
   maxMs = 0
+  /** Each reset: which port, when it began and ended (epoch ms), and the error code. */
+  resetLog: { port: number; startedAt: number; endedAt: number; code: string }[] = []
 
   count(map: Map<string | number, number>, key: string | number) {
     map.set(key as never, ((map as Map<string | number, number>).get(key) ?? 0) + 1)
@@ -77,6 +79,7 @@ export async function post(tally: Tally, ports: () => number[], query: string, v
         continue
       }
       tally.resets++
+      tally.resetLog.push({ port, startedAt: started, endedAt: Date.now(), code })
       tally.count(tally.codes as never, `network:${code}`)
       return undefined
     }
