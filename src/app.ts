@@ -116,7 +116,8 @@ export async function buildApp(config: Config, opts: DepsOptions = {}): Promise<
     deps.logger.info({ timeoutMs: config.shutdownTimeoutMs }, 'draining')
     // Every response from now on says `Connection: close`; an idle connection is closed by its keep-alive timeout,
     // which clients know from the `Keep-Alive: timeout` hint and stop reusing before it, so neither side races.
-    const { ended: closed } = await stopListening(server)
+    const { ended: closed, ...listener } = await stopListening(server)
+    deps.logger.info({ ...listener, ms: Date.now() - started }, 'listener closed')
     const handedBack = workers?.stop(Math.max(0, deadline - reserve - Date.now()))
     await Promise.all([ws.close(deadline - reserve), untilOrDeadline(closed, deadline - reserve)])
     endRequests()

@@ -16,21 +16,24 @@ const QUIET_TURN_WAIT_MS = 500
  * after a turn of the event loop that accepted nothing new, so no connection waiting in the kernel's queue is reset.
  * Connections accepted meanwhile are the caller's to serve. `ended` resolves when every connection has closed too.
  */
-export async function stopListening(server: net.Server): Promise<{ ended: Promise<void> }> {
+export async function stopListening(server: net.Server): Promise<{ ended: Promise<void>; turns: number; accepted: number; quiet: boolean }> {
   let accepted = 0
   const count = () => accepted++
   server.on('connection', count)
   const giveUpAt = Date.now() + QUIET_TURN_WAIT_MS
   // The first turn accepts what queued while the process was busy; each later one, what arrived during the last.
-  for (let seen = -1; seen !== accepted && Date.now() < giveUpAt; ) {
+  let turns = 0
+  let seen = -1
+  for (; seen !== accepted && Date.now() < giveUpAt; turns++) {
     seen = accepted
     await afterNextPoll()
   }
+  const quiet = seen === accepted
   server.off('connection', count)
   // net.Server's close, not http.Server's: the latter also closes idle keep-alive connections at once, and one that
   // looks idle may carry a request not read yet. Callers end connections themselves.
   const ended = new Promise<void>((resolve) => net.Server.prototype.close.call(server, () => resolve()))
-  return { ended }
+  return { ended, turns, accepted, quiet }
 }
 
 /** Resolves in the check phase after the next poll phase (when libuv has accepted every queued connection). */

@@ -74,7 +74,7 @@ it('drains in-flight requests, closes sockets with 1001, hands runs back and exi
     runs = await counts()
   }
   const drained = a.lines.find((l) => l.msg === 'drained')?.ms
-  printFigures('SIGTERM under load', { ...tally.summary(), inFlightAtSignal, readinessAfterSignal: ready, exitCode: code, exitMs, shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS, webSocketCloses: closes, runs, drainMs: drained, signalled, drainingAt: a.lines.find((l) => l.msg === 'draining')?.time, resetLog: tally.resetLog })
+  printFigures('SIGTERM under load', { ...tally.summary(), inFlightAtSignal, readinessAfterSignal: ready, exitCode: code, exitMs, shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS, webSocketCloses: closes, runs, drainMs: drained, signalled, drainingAt: a.lines.find((l) => l.msg === 'draining')?.time, listener: a.lines.find((l) => l.msg === 'listener closed'), resetLog: tally.resetLog })
 
   expect(code).toBe(0)
   // The budget is SHUTDOWN_TIMEOUT_MS from the signal; the margin covers the exit itself on a loaded machine.
