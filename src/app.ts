@@ -40,6 +40,8 @@ export async function buildApp(config: Config, opts: DepsOptions = {}): Promise<
   const workers = workerSlots > 0 ? startWorkerPool(deps, workerSlots) : undefined
   const agui = createAguiHandler(yoga, config)
   let stopping = false
+  // Set once the listener is closed: from then on every response ends its connection.
+  let closingConnections = false
   let started = false
 
   // Responses being written: when a stop begins, those whose head is not out yet close their connection too.
@@ -47,7 +49,7 @@ export async function buildApp(config: Config, opts: DepsOptions = {}): Promise<
   const server = http.createServer((req, res) => {
     answering.add(res)
     res.once('close', () => answering.delete(res))
-    if (stopping) closeAfter(res)
+    if (closingConnections) closeAfter(res)
     const path = req.url?.split('?')[0]
     if (path === '/health/live' || path === '/health/startup' || path === '/health/ready' || path === '/.well-known/jwks.json' || path === '/metrics' || path?.startsWith('/agui/')) {
       const tls = cameOverTls({ get: (n) => String(req.headers[n] ?? '') || null }, req.socket, config.trustProxyHops)
@@ -112,13 +114,16 @@ export async function buildApp(config: Config, opts: DepsOptions = {}): Promise<
     // Time kept back for handing runs back, answering the last waits and closing the database.
     const reserve = Math.min(3_000, Math.floor(config.shutdownTimeoutMs * 0.3))
     stopping = true
-    for (const res of answering) closeAfter(res)
     deps.logger.info({ timeoutMs: config.shutdownTimeoutMs }, 'draining')
-    // Every response from now on says `Connection: close`; an idle connection is closed by its keep-alive timeout,
-    // which clients know from the `Keep-Alive: timeout` hint and stop reusing before it, so neither side races.
+    const handedBack = workers?.stop(Math.max(0, deadline - reserve - Date.now()))
+    // Keep-alive connections stay usable until the listener is closed: clients reuse them instead of opening new
+    // connections, and a new connection is what the kernel resets if it is still queued when the listener closes.
     const { ended: closed, ...listener } = await stopListening(server)
     deps.logger.info({ ...listener, ms: Date.now() - started }, 'listener closed')
-    const handedBack = workers?.stop(Math.max(0, deadline - reserve - Date.now()))
+    // Every response from now on says `Connection: close`; an idle connection is closed by its keep-alive timeout,
+    // which clients know from the `Keep-Alive: timeout` hint and stop reusing before it, so neither side races.
+    closingConnections = true
+    for (const res of answering) closeAfter(res)
     await Promise.all([ws.close(deadline - reserve), untilOrDeadline(closed, deadline - reserve)])
     endRequests()
     // The refusals just produced still need writing out, on a process that may be busy: leave them all but a moment.
