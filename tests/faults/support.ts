@@ -35,6 +35,8 @@ export class Tally {
   maxMs = 0
   /** Each reset: which port, when it began and ended (epoch ms), and the error code. */
   resetLog: { port: number; startedAt: number; endedAt: number; code: string }[] = []
+  /** The first few errors returned, whole (message and extensions), to tell refusals apart. */
+  errorSamples: unknown[] = []
 
   count(map: Map<string | number, number>, key: string | number) {
     map.set(key as never, ((map as Map<string | number, number>).get(key) ?? 0) + 1)
@@ -46,7 +48,7 @@ export class Tally {
     return [...this.status5xx].filter(([s]) => s !== 503).reduce((n, [, c]) => n + c, 0)
   }
   summary() {
-    return { sent: this.sent, ok: this.ok, resets: this.resets, refusedConnections: this.refused, http5xx: Object.fromEntries(this.status5xx), codes: Object.fromEntries(this.codes), maxLatencyMs: this.maxMs }
+    return { sent: this.sent, ok: this.ok, resets: this.resets, refusedConnections: this.refused, http5xx: Object.fromEntries(this.status5xx), codes: Object.fromEntries(this.codes), maxLatencyMs: this.maxMs, errorSamples: this.errorSamples }
   }
 }
 
@@ -87,7 +89,10 @@ export async function post(tally: Tally, ports: () => number[], query: string, v
     const body = (await res.json().catch(() => ({}))) as { data?: unknown; errors?: { extensions?: { code?: string } }[] }
     tally.maxMs = Math.max(tally.maxMs, Date.now() - started)
     if (res.status >= 500) tally.count(tally.status5xx as never, res.status)
-    for (const e of body.errors ?? []) tally.count(tally.codes as never, e.extensions?.code ?? 'none')
+    for (const e of body.errors ?? []) {
+      tally.count(tally.codes as never, e.extensions?.code ?? 'none')
+      if (tally.errorSamples.length < 5) tally.errorSamples.push({ port, at: Date.now(), ...e })
+    }
     if (res.status === 200 && !body.errors) tally.ok++
     return body
   }
