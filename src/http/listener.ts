@@ -2,7 +2,7 @@
 //
 // The kernel completes TCP handshakes on its own and queues them until the process calls accept(). Closing the
 // listening socket resets every queued connection, and its client has usually sent its request already: it sees
-// ECONNRESET, not a refusal it could safely retry elsewhere. A busy process accepts late (here 100-200 ms of
+// ECONNRESET, not a refusal it could safely retry elsewhere. A busy process accepts late (here 100-600 ms of
 // handshakes were queued when SIGTERM was handled), so closing at once reset a request in one drain out of three.
 // libuv accepts the whole queue each time the event loop polls; closing right after a turn of the loop that accepted
 // nothing leaves no queued connection to reset but those whose handshake completed during that turn: Linux offers a

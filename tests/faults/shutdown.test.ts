@@ -1,7 +1,7 @@
-// SIGTERM under load, as a rolling deploy sends it: two server processes share PostgreSQL and Redis; clients go to
-// process A and, when A refuses connections, to B. No request that reached A may fail: in-flight requests (runAgent
-// with `wait` included) complete or answer a typed SERVICE_UNAVAILABLE, WebSockets close with 1001, A hands its
-// running executions back and exits 0 within SHUTDOWN_TIMEOUT_MS, and B finishes every run.
+// SIGTERM under load, as a rolling deploy sends it: two server processes share PostgreSQL and Redis; clients (fetch,
+// with keep-alive) go to process A and, when A refuses connections, to B. No request that reached A may fail:
+// in-flight requests (runAgent with `wait` included) complete or answer a typed SERVICE_UNAVAILABLE, WebSockets close
+// with 1001, A hands its running executions back and exits 0 within SHUTDOWN_TIMEOUT_MS, and B finishes every run.
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { isolatedDatabaseEnv, testEnv } from '../helpers/env.ts'
 import { startServer, type Proc } from '../helpers/processes.ts'
