@@ -20,7 +20,7 @@ beforeAll(async () => {
     // Only A's hand-back can requeue its runs within the test: a stale heartbeat is not noticed for 10 minutes.
     WORKER_STALE_MS: '600000' }
   ;[a, b] = await Promise.all([startServer(env), startServer(env)])
-})
+}, 120_000)
 afterAll(() => {
   for (const p of [a, b]) p?.kill('SIGKILL')
 })
