@@ -1,6 +1,5 @@
 // Assembles the application: dependencies, yoga, graphql-ws and health endpoints on one HTTP server.
 import http from 'node:http'
-import net from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { createAdmission } from './admission.ts'
 import type { Config } from './config.ts'
@@ -10,6 +9,7 @@ import { createAguiHandler } from './http/agui.ts'
 import { createExportDownload } from './http/exports.ts'
 import { landingPage, serveConsole } from './http/console.ts'
 import { cameOverTls, securityHeaders } from './http/hardening.ts'
+import { stopListening } from './http/listener.ts'
 import { createMcpEndpoint } from './http/mcp-endpoint.ts'
 import { createMetricsEndpoint } from './http/metrics-endpoint.ts'
 import { startWorkerPool, type WorkerPool } from './worker/pool.ts'
@@ -43,6 +43,8 @@ export async function buildApp(config: Config, opts: DepsOptions = {}): Promise<
   const metricsEndpoint = createMetricsEndpoint(deps)
   const exportDownload = createExportDownload(deps, admission, (req) => clientIp({ get: (n) => String(req.headers[n] ?? '') || null }, req.socket.remoteAddress, config.trustProxyHops))
   let stopping = false
+  // Set once the listener is closed: from then on every response ends its connection.
+  let closingConnections = false
   let started = false
 
   // Responses being written: when a stop begins, those whose head is not out yet close their connection too.
@@ -50,7 +52,7 @@ export async function buildApp(config: Config, opts: DepsOptions = {}): Promise<
   const server = http.createServer((req, res) => {
     answering.add(res)
     res.once('close', () => answering.delete(res))
-    if (stopping) closeAfter(res)
+    if (closingConnections) closeAfter(res)
     const path = req.url?.split('?')[0]
     if (path === '/health/live' || path === '/health/startup' || path === '/health/ready' || path === '/.well-known/jwks.json' || path === '/metrics' || path?.startsWith('/agui/') || path?.startsWith('/exports/')) {
       const tls = cameOverTls({ get: (n) => String(req.headers[n] ?? '') || null }, req.socket, config.trustProxyHops)
@@ -121,14 +123,16 @@ export async function buildApp(config: Config, opts: DepsOptions = {}): Promise<
     // Time kept back for handing runs back, answering the last waits and closing the database.
     const reserve = Math.min(3_000, Math.floor(config.shutdownTimeoutMs * 0.3))
     stopping = true
-    for (const res of answering) closeAfter(res)
     deps.logger.info({ timeoutMs: config.shutdownTimeoutMs }, 'draining')
-    // net.Server's close stops listening without http.Server's immediate closeIdleConnections: a connection that
-    // looks idle may carry a request not read yet (a busy process reads late), and cutting it resets that request.
+    const handedBack = workers?.stop(Math.max(0, deadline - reserve - Date.now()))
+    // Keep-alive connections stay usable until the listener is closed: clients reuse them instead of opening new
+    // connections, and a new connection is what the kernel resets if it is still queued when the listener closes.
+    const { ended: closed, ...listener } = await stopListening(server)
+    deps.logger.info({ ...listener, ms: Date.now() - started }, 'listener closed')
     // Every response from now on says `Connection: close`; an idle connection is closed by its keep-alive timeout,
     // which clients know from the `Keep-Alive: timeout` hint and stop reusing before it, so neither side races.
-    const closed = new Promise<void>((resolve) => net.Server.prototype.close.call(server, () => resolve()))
-    const handedBack = workers?.stop(Math.max(0, deadline - reserve - Date.now()))
+    closingConnections = true
+    for (const res of answering) closeAfter(res)
     await Promise.all([ws.close(deadline - reserve), untilOrDeadline(closed, deadline - reserve)])
     endRequests()
     // The refusals just produced still need writing out, on a process that may be busy: leave them all but a moment.

@@ -49,6 +49,11 @@ export async function openDatabase(config: Config, logger: Logger, opts: Databas
     const options = config.database.role ? `-c role=${config.database.role}` : undefined
     // Our own pool (the adapter ends it on disconnect) so its usage can be reported.
     const pool = new pg.Pool({ connectionString: url, max: poolSize, options })
+    // A connection the server ends (restart, failover) emits 'error'; while checked out it has no listener of the
+    // pool's, and an unhandled 'error' event kills the process (seen in a PostgreSQL restart under load). The query in
+    // flight fails on its own and the pool drops the broken connection when it is released.
+    pool.on('error', (err) => logger.warn({ err }, 'idle database connection lost'))
+    pool.on('connect', (client) => client.on('error', (err) => logger.warn({ err }, 'database connection lost')))
     const prisma = createClient(new PrismaPg(pool, { disposeExternalPool: true }), opts.onQuery)
     await warnIfRlsBypassed(prisma, logger)
     return {

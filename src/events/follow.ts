@@ -3,6 +3,7 @@
 // `seq > last delivered` from the source of truth, in order; wake-ups carry no data, so a lost, late or duplicated
 // one changes nothing but latency. Each follower holds at most one page and a few numbers: a slow consumer costs no
 // memory, and a consumer that falls more than `maxLag` entries behind the head is ended (it resumes by cursor).
+import { transientKind } from '../db/transient.ts'
 import type { PubSub } from '../pubsub/pubsub.ts'
 
 export interface FollowOptions<T extends { seq: number }> {
@@ -18,6 +19,8 @@ export interface FollowOptions<T extends { seq: number }> {
   pollMs?: number
   /** Entries the consumer may fall behind the newest known one before it is ended. */
   maxLag?: number
+  /** How long reads may keep failing with a transient database error (a restart) before the stream is ended. */
+  outageMs?: number
 }
 
 /** The consumer fell too far behind; it can resubscribe from `lastSeq` (its last delivered entry). */
@@ -29,7 +32,7 @@ export class SlowConsumerError extends Error {
 
 /** An async iterator over the log, starting after `opts.after`. */
 export function follow<T extends { seq: number }>(opts: FollowOptions<T>): AsyncIterableIterator<T> {
-  const { pageSize = 100, pollMs = 1_000, maxLag = 10_000 } = opts
+  const { pageSize = 100, pollMs = 1_000, maxLag = 10_000, outageMs = 15_000 } = opts
   let delivered = opts.after
   let head = opts.after
   let page: T[] = []
@@ -60,6 +63,19 @@ export function follow<T extends { seq: number }>(opts: FollowOptions<T>): Async
       timer = setTimeout(() => wake?.(), pollMs)
     })
   const done = { done: true, value: undefined } as IteratorReturnResult<undefined>
+  // A database restart or failover takes seconds; the log is intact afterwards, so the stream waits for it (re-reading
+  // every poll interval) rather than ending every subscriber's stream at once and having them all resubscribe.
+  const readThroughOutage = async (): Promise<T[]> => {
+    const since = Date.now()
+    for (;;) {
+      try {
+        return await opts.read(delivered, pageSize)
+      } catch (e) {
+        if (closed || transientKind(e) === undefined || Date.now() - since >= outageMs) throw e
+        await new Promise((resolve) => setTimeout(resolve, Math.min(pollMs, 500)))
+      }
+    }
+  }
 
   return {
     async next(): Promise<IteratorResult<T>> {
@@ -75,7 +91,7 @@ export function follow<T extends { seq: number }>(opts: FollowOptions<T>): Async
           return { done: false, value: entry }
         }
         if (last) break
-        page = await opts.read(delivered, pageSize)
+        page = await readThroughOutage()
         if (page.length) head = Math.max(head, page.at(-1)!.seq)
         else await idle()
       }

@@ -1,6 +1,7 @@
 // Drives one claimed execution from its current state to an end: a terminal status, or back to the queue (retry,
 // shutdown). Everything it writes is fenced by its claim; if the claim is lost it stops without writing more.
 import type { Span } from '@opentelemetry/api'
+import { transientKind } from '../db/transient.ts'
 import type { AppDeps } from '../services/session.ts'
 import { ev, EventType, toWire, type AguiEvent, type AguiMessage } from '../events/agui.ts'
 import { applyEvents } from '../events/messages.ts'
@@ -126,8 +127,10 @@ async function end(deps: AppDeps, writer: RunWriter, e: Execution, progress: Pro
     progress.update({ status: 'TIMED_OUT', step: 'timed out' })
     return finish(deps, writer, e, progress, [ev.runError(message, 'TIMED_OUT', usage, e.model)], { status: 'TIMED_OUT', error: { code: 'TIMED_OUT', message } })
   }
-  if (reason === 'shutdown') {
-    writer.emit(ev.custom('interrupted', { attempt: claimed.attempt, reason: 'worker shutdown' }))
+  // The database going away mid-run (a restart, a failover) is not the run's fault: hand it back like a shutdown does,
+  // for the next attempt, rather than failing it. `worker.maxAttempts` still bounds how often that can happen.
+  if (reason === 'shutdown' || transientKind(err) !== undefined) {
+    writer.emit(ev.custom('interrupted', { attempt: claimed.attempt, reason: reason === 'shutdown' ? 'worker shutdown' : 'database unavailable' }))
     return writer.flush({ status: 'QUEUED', tokens: usage, usage: consumed(e, progress) })
   }
   const retryable = err instanceof LlmError && err.retryable && claimed.attempt < deps.config.worker.maxAttempts

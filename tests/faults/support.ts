@@ -3,6 +3,7 @@
 import net from 'node:net'
 import { randomUUID } from 'node:crypto'
 import type { TestApp, GraphQLResponse } from '../helpers/app.ts'
+import type { WsConnection } from '../helpers/ws.ts'
 
 /** A TestApp-shaped client over real HTTP to a server process (enough for the tenant and agent helpers). */
 export function httpApp(port: number): TestApp {
@@ -32,6 +33,10 @@ export class Tally {
   /** Connections refused before anything was sent (the client may try another process). */
   refused = 0
   maxMs = 0
+  /** Each reset: which port, when it began and ended (epoch ms), and the error code. */
+  resetLog: { port: number; startedAt: number; endedAt: number; code: string }[] = []
+  /** The first few errors returned, whole (message and extensions), to tell refusals apart. */
+  errorSamples: unknown[] = []
 
   count(map: Map<string | number, number>, key: string | number) {
     map.set(key as never, ((map as Map<string | number, number>).get(key) ?? 0) + 1)
@@ -43,7 +48,7 @@ export class Tally {
     return [...this.status5xx].filter(([s]) => s !== 503).reduce((n, [, c]) => n + c, 0)
   }
   summary() {
-    return { sent: this.sent, ok: this.ok, resets: this.resets, refusedConnections: this.refused, http5xx: Object.fromEntries(this.status5xx), codes: Object.fromEntries(this.codes), maxLatencyMs: this.maxMs }
+    return { sent: this.sent, ok: this.ok, resets: this.resets, refusedConnections: this.refused, http5xx: Object.fromEntries(this.status5xx), codes: Object.fromEntries(this.codes), maxLatencyMs: this.maxMs, errorSamples: this.errorSamples }
   }
 }
 
@@ -77,13 +82,17 @@ export async function post(tally: Tally, ports: () => number[], query: string, v
         continue
       }
       tally.resets++
+      tally.resetLog.push({ port, startedAt: started, endedAt: Date.now(), code })
       tally.count(tally.codes as never, `network:${code}`)
       return undefined
     }
     const body = (await res.json().catch(() => ({}))) as { data?: unknown; errors?: { extensions?: { code?: string } }[] }
     tally.maxMs = Math.max(tally.maxMs, Date.now() - started)
     if (res.status >= 500) tally.count(tally.status5xx as never, res.status)
-    for (const e of body.errors ?? []) tally.count(tally.codes as never, e.extensions?.code ?? 'none')
+    for (const e of body.errors ?? []) {
+      tally.count(tally.codes as never, e.extensions?.code ?? 'none')
+      if (tally.errorSamples.length < 5) tally.errorSamples.push({ port, at: Date.now(), ...e })
+    }
     if (res.status === 200 && !body.errors) tally.ok++
     return body
   }
@@ -164,5 +173,64 @@ export async function tcpProxy(targetPort: number) {
       }
       await new Promise<void>((resolve) => server.close(() => resolve()))
     },
+  }
+}
+
+export const eventsSubscription = 'subscription($id: ID!, $after: String) { executionEvents(executionId: $id, after: $after) { seq cursor type event } }'
+
+/** One run's events as a client received them, resuming by cursor after an error (what `clients/` does). */
+export interface Followed {
+  seqs: number[]
+  /** Arrival minus the event's own timestamp, per event (ms). */
+  latencies: number[]
+  /** `extensions.code` of each error that ended a subscription (then resumed). */
+  errors: string[]
+  done: Promise<void>
+}
+
+/** Follows run `id` on `ws` to its terminal event, resubscribing after its last cursor when the server ends it with an error. */
+export function followRun(ws: WsConnection, id: string, opts: { resumeDelayMs?: number; maxResumes?: number } = {}): Followed {
+  const f: Followed = { seqs: [], latencies: [], errors: [], done: Promise.resolve() }
+  let cursor: string | undefined
+  let ended: string | undefined
+  f.done = new Promise<void>((resolve, reject) => {
+    const subscribe = () => ws.client.subscribe<{ executionEvents: { seq: number; cursor: string; event: { timestamp?: number } } }>({ query: eventsSubscription, variables: { id, after: cursor } }, {
+      next: (r) => {
+        // A stream the server had to end (its database unreachable, the consumer too slow) sends one error, then
+        // completes: the client resumes after its last cursor.
+        if (r.errors?.length) ended = String((r.errors[0] as { extensions?: { code?: string } }).extensions?.code)
+        const e = r.data?.executionEvents
+        if (!e) return
+        f.seqs.push(e.seq)
+        if (typeof e.event.timestamp === 'number') f.latencies.push(Date.now() - e.event.timestamp)
+        cursor = e.cursor
+      },
+      error: (err) => {
+        ended = Array.isArray(err) ? String((err[0] as { extensions?: { code?: string } })?.extensions?.code) : `close:${(err as { code?: number }).code}`
+        resume()
+      },
+      complete: () => (ended ? resume() : resolve()),
+    })
+    const resume = () => {
+      f.errors.push(ended!)
+      if (ended!.startsWith('close:') || f.errors.length > (opts.maxResumes ?? 50)) return reject(new Error(`run ${id}: ${f.errors.join(', ')}`))
+      ended = undefined
+      setTimeout(subscribe, opts.resumeDelayMs ?? 250)
+    }
+    subscribe()
+  })
+  f.done.catch(() => {})
+  return f
+}
+
+/** Compares what a follower received with the run's log: duplicated, missing and out-of-order events. */
+export function compareEvents(logSeqs: number[], received: number[]) {
+  return {
+    expected: logSeqs.length,
+    received: received.length,
+    duplicated: received.length - new Set(received).size,
+    missing: logSeqs.filter((s) => !received.includes(s)).length,
+    gapless: logSeqs.every((s, i) => s === i + 1),
+    inOrder: received.every((s, i) => i === 0 || s > received[i - 1]!),
   }
 }
