@@ -116,7 +116,11 @@ const declaration = {
     allowPrivateNetworks: env('MCP_ALLOW_PRIVATE_NETWORKS', bool(false)),
     allowInsecureHttp: env('MCP_ALLOW_INSECURE', bool(false)),
   },
-  runs: { promptMaxChars: env('PROMPT_MAX_CHARS', int(32_000, 100, 1_000_000)) },
+  runs: {
+    promptMaxChars: env('PROMPT_MAX_CHARS', int(32_000, 100, 1_000_000)),
+    /** How long an interrupt (a tool call waiting for approval) can be answered; later, resume is INTERRUPT_EXPIRED. */
+    interruptTtlSeconds: env('INTERRUPT_TTL_SECONDS', int(86_400, 1, 31_536_000)),
+  },
   worker: {
     pollMs: env('WORKER_POLL_MS', int(1_000, 50, 60_000)),
     heartbeatMs: env('WORKER_HEARTBEAT_MS', int(1_000, 100, 60_000)),

@@ -89,6 +89,8 @@ export type CreateToolInput = {
   kind: ToolKind;
   /** At most 100 characters: letters, digits, spaces and _ - . : */
   name: string;
+  /** Each call interrupts the run (reason tool_approval) until resumeExecution answers it (default false). */
+  requiresApproval?: boolean | null | undefined;
   /** HTTP only: an https URL (private and loopback addresses are refused unless the server allows them). */
   url?: string | null | undefined;
 };
@@ -119,6 +121,7 @@ export type ExecutionFilter = {
 export type ExecutionStatus =
   | 'CANCELLED'
   | 'FAILED'
+  | 'INTERRUPTED'
   | 'QUEUED'
   | 'RUNNING'
   | 'SUCCEEDED'
@@ -286,6 +289,8 @@ export type UpdateToolInput = {
   inputSchema?: unknown;
   kind?: ToolKind | null | undefined;
   name?: string | null | undefined;
+  /** Each call interrupts the run (reason tool_approval) until resumeExecution answers it (default false). */
+  requiresApproval?: boolean | null | undefined;
   /** HTTP only: an https URL (private and loopback addresses are refused unless the server allows them). */
   url?: string | null | undefined;
 };

@@ -1,7 +1,8 @@
 // The turns of one run: stream the model's answer as AG-UI events; when it calls tools, run them, report the results
 // and give them back to the model; repeat until it answers without tool calls (or the tool-call budget is spent).
 import { ev, type AguiMessage } from '../events/agui.ts'
-import type { LlmMessage, LlmProvider, LlmToolCall } from '../llm/types.ts'
+import type { LlmMessage, LlmProvider, LlmToolCall, LlmToolSpec } from '../llm/types.ts'
+import { toolApprovalInterrupt, type ResumeEntry, type StoredInterrupt } from '../services/runs/interrupts.ts'
 import { runTool, type RunToolOptions } from '../tools/run.ts'
 import type { HttpToolPolicy } from '../tools/address-policy.ts'
 import type { RunWriter } from './run-writer.ts'
@@ -20,13 +21,34 @@ export interface ConversationInput {
   progress: Progress
   http: { policy: HttpToolPolicy; timeoutMs: number; maxResponseBytes: number }
   mcp: RunToolOptions['mcp']
+  /** Tools the client runs (AG-UI frontend tools): a call of one ends the run with it pending. */
+  clientTools: LlmToolSpec[]
+  /** Answers to the interrupts of the run this one continues: their held-back calls run (or are refused) first. */
+  resume: ResumeEntry[]
+  interruptTtlSeconds: number
 }
 
-/** Runs the turns; returns the final answer text. Usage accumulates in `progress`. */
-export async function converse(c: ConversationInput): Promise<string> {
-  const tools = c.agent.tools.map((t) => ({ name: t.name, description: t.description, parameters: t.inputSchema as Record<string, unknown> }))
+/** How the turns ended: the answer, and what the run waits for (interrupts) or leaves to the client (pending calls). */
+export interface Conversation {
+  output: string
+  interrupts: StoredInterrupt[]
+  pendingToolCallIds: string[]
+}
+
+/** Runs the turns. Usage accumulates in `progress`. */
+export async function converse(c: ConversationInput): Promise<Conversation> {
+  const tools = [...c.agent.tools.map((t) => ({ name: t.name, description: t.description, parameters: t.inputSchema as Record<string, unknown> })), ...c.clientTools]
   let toolCallsLeft = c.agent.maxToolCalls
   let output = ''
+  for (const r of c.resume) {
+    c.progress.update({ step: `tool ${r.toolName}` })
+    const content = r.status === 'RESOLVED'
+      ? await callTool(c, { id: r.toolCallId, name: r.toolName, arguments: editedArguments(r) })
+      : JSON.stringify({ error: 'A person refused this tool call; it did not run.', ...(reasonOf(r.payload) && { reason: reasonOf(r.payload) }) })
+    toolCallsLeft--
+    c.writer.emit(ev.toolResult(`${r.toolCallId}-result`, r.toolCallId, content))
+    c.messages.push({ role: 'tool', toolCallId: r.toolCallId, content })
+  }
   for (let turn = 1; turn <= c.agent.maxToolCalls + 2; turn++) {
     const step = `turn ${turn}`
     c.writer.emit(ev.stepStarted(step))
@@ -73,15 +95,38 @@ export async function converse(c: ConversationInput): Promise<string> {
     if (text) output = text
     if (reason !== 'tool_calls' || !calls.length) break
     await c.writer.flush() // the calls are in the log before any tool runs
+    const interrupts: StoredInterrupt[] = []
+    const pendingToolCallIds: string[] = []
     for (const call of calls) {
+      const tool = c.agent.tools.find((t) => t.name === call.name)
+      if (!tool && c.clientTools.some((t) => t.name === call.name)) {
+        pendingToolCallIds.push(call.id)
+        continue
+      }
+      if (tool?.requiresApproval && toolCallsLeft > 0) {
+        interrupts.push(toolApprovalInterrupt(call, tool.inputSchema, c.interruptTtlSeconds))
+        toolCallsLeft--
+        continue
+      }
       c.progress.update({ step: `tool ${call.name}` })
       const content = toolCallsLeft > 0 ? await callTool(c, call) : JSON.stringify({ error: 'The tool-call limit of this agent is reached.' })
       toolCallsLeft--
       c.writer.emit(ev.toolResult(`${call.id}-result`, call.id, content))
       c.messages.push({ role: 'tool', toolCallId: call.id, content })
     }
+    // The run stops here: the held-back calls wait for a person, the client's calls for the client.
+    if (interrupts.length || pendingToolCallIds.length) return { output, interrupts, pendingToolCallIds }
   }
-  return output
+  return { output, interrupts: [], pendingToolCallIds: [] }
+}
+
+const reasonOf = (payload: unknown) =>
+  payload && typeof payload === 'object' && typeof (payload as { reason?: unknown }).reason === 'string' ? (payload as { reason: string }).reason : undefined
+
+/** The approved call's arguments: the person's edit when the answer carries one. */
+function editedArguments(r: ResumeEntry): string {
+  const edited = r.payload && typeof r.payload === 'object' ? (r.payload as { editedArgs?: unknown }).editedArgs : undefined
+  return edited === undefined ? r.arguments : JSON.stringify(edited)
 }
 
 async function callTool(c: ConversationInput, call: LlmToolCall): Promise<string> {

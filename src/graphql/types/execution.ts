@@ -9,7 +9,7 @@ import { builder } from '../builder.ts'
 import { connectionNames, decodeCursor, encodeCursor, nodeQuery, pageConnection } from '../connection.ts'
 import { decodeId } from '../ids.ts'
 
-export const ExecutionStatusEnum = builder.enumType('ExecutionStatus', { values: ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED', 'TIMED_OUT'] as const })
+export const ExecutionStatusEnum = builder.enumType('ExecutionStatus', { values: ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED', 'TIMED_OUT', 'INTERRUPTED'] as const })
 
 const Usage = builder.objectRef<{ promptTokens: number; completionTokens: number; totalTokens: number }>('Usage').implement({
   fields: (t) => ({

@@ -96,7 +96,7 @@ function agentSnapshot(agent: AgentWithTools) {
   return {
     ...config,
     tools: agentTools.map(({ tool }) => ({
-      id: tool.id, name: tool.name, description: tool.description, kind: tool.kind, handler: tool.handler, url: tool.url, headersSealed: tool.headersSealed, inputSchema: tool.inputSchema,
+      id: tool.id, name: tool.name, description: tool.description, kind: tool.kind, handler: tool.handler, url: tool.url, headersSealed: tool.headersSealed, inputSchema: tool.inputSchema, requiresApproval: tool.requiresApproval,
     })),
   }
 }
