@@ -113,6 +113,8 @@ export type ExecutionFilter = {
   agentId?: string | number | null | undefined;
   createdAfter?: string | null | undefined;
   createdBefore?: string | null | undefined;
+  /** The run that ended with this interrupt (an AG-UI `resume[].interruptId`). */
+  interruptId?: string | number | null | undefined;
   /** e.g. FAILED: the dead-letter view. */
   status?: ExecutionStatus | null | undefined;
   threadId?: string | number | null | undefined;
@@ -165,6 +167,32 @@ export type PrincipalKind =
 export type RefreshTokenInput = {
   refreshToken: string;
 };
+
+export type ResumeEntryInput = {
+  interruptId: string | number;
+  /** Must match the interrupt's responseSchema, e.g. `{ editedArgs: { … } }` or `{ reason }`. */
+  payload?: unknown;
+  status: ResumeStatus;
+};
+
+export type ResumeExecutionInput = {
+  /** An INTERRUPTED execution. */
+  executionId: string | number;
+  /** Repeating the request with the same key returns the same execution. */
+  idempotencyKey?: string | null | undefined;
+  /** One answer for every open interrupt. */
+  resume: Array<ResumeEntryInput>;
+  /** Client-chosen AG-UI run id of the continuation, unique per tenant. */
+  runId?: string | null | undefined;
+  /** Return only once the continuation has finished. */
+  wait?: boolean | null | undefined;
+};
+
+export type ResumeStatus =
+  /** Refused: the call does not run and the model is told so. */
+  | 'CANCELLED'
+  /** Answered: for a tool approval, the call runs (with `payload.editedArgs` when given). */
+  | 'RESOLVED';
 
 export type Role =
   | 'ADMIN'
@@ -430,6 +458,13 @@ export type TenantEventsSubscriptionVariables = Exact<{
 
 
 export type TenantEventsSubscription = { tenantEvents: { cursor: string, type: string, resourceType: string, resourceId: string, at: string, data: unknown } };
+
+export type ResumeExecutionMutationVariables = Exact<{
+  input: ResumeExecutionInput;
+}>;
+
+
+export type ResumeExecutionMutation = { resumeExecution: { execution: { id: string, status: ExecutionStatus, runId: string | null } } };
 
 export type ServerInfoQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -940,6 +975,17 @@ export const TenantEventsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<TenantEventsSubscription, TenantEventsSubscriptionVariables>;
+export const ResumeExecutionDocument = new TypedDocumentString(`
+    mutation ResumeExecution($input: ResumeExecutionInput!) {
+  resumeExecution(input: $input) {
+    execution {
+      id
+      status
+      runId
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ResumeExecutionMutation, ResumeExecutionMutationVariables>;
 export const ServerInfoDocument = new TypedDocumentString(`
     query ServerInfo {
   serverInfo {

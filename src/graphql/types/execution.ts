@@ -130,12 +130,13 @@ const ExecutionFilter = builder.inputType('ExecutionFilter', {
     status: t.field({ type: ExecutionStatusEnum, description: 'e.g. FAILED: the dead-letter view.' }),
     createdAfter: t.field({ type: 'DateTime' }),
     createdBefore: t.field({ type: 'DateTime' }),
+    interruptId: t.id({ description: 'The run that ended with this interrupt (an AG-UI `resume[].interruptId`).' }),
   }),
 })
 
 const decodeFilter = (f: typeof ExecutionFilter.$inferInput | null | undefined) => ({
   agentId: f?.agentId ? decodeId(f.agentId, 'Agent') : undefined, threadId: f?.threadId ? decodeId(f.threadId, 'Thread') : undefined,
-  status: f?.status, createdAfter: f?.createdAfter, createdBefore: f?.createdBefore,
+  status: f?.status, createdAfter: f?.createdAfter, createdBefore: f?.createdBefore, interruptId: f?.interruptId == null ? undefined : String(f.interruptId),
 })
 
 builder.queryFields((t) => ({

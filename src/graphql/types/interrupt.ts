@@ -56,6 +56,7 @@ const ResumeExecutionInput = builder.inputType('ResumeExecutionInput', {
     executionId: t.id({ required: true, description: 'An INTERRUPTED execution.' }),
     resume: t.field({ type: [ResumeEntryInput], required: true, description: 'One answer for every open interrupt.' }),
     idempotencyKey: t.string({ description: 'Repeating the request with the same key returns the same execution.' }),
+    runId: t.string({ description: 'Client-chosen AG-UI run id of the continuation, unique per tenant.' }),
     wait: t.boolean({ description: 'Return only once the continuation has finished.' }),
   }),
 })
@@ -73,7 +74,7 @@ builder.mutationFields((t) => ({
       execution: await resumeExecution(sessionOf(ctx), {
         executionId: decodeId(input.executionId, 'Execution'),
         resume: input.resume.map((r) => ({ interruptId: String(r.interruptId), status: r.status, payload: r.payload ?? undefined })),
-        idempotencyKey: input.idempotencyKey, wait: input.wait,
+        idempotencyKey: input.idempotencyKey, runId: input.runId, wait: input.wait,
       }),
     }),
   }),

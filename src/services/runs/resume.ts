@@ -19,6 +19,8 @@ export interface ResumeExecutionInput {
   executionId: string
   resume: { interruptId: string; status: ResumeStatus; payload?: unknown }[]
   idempotencyKey?: string | null
+  /** The AG-UI runId of the continuation (unique per tenant; repeating it returns the same run). */
+  runId?: string | null
   wait?: boolean | null
 }
 
@@ -32,9 +34,11 @@ function validateShape(input: ResumeExecutionInput) {
     if (seen.has(r.interruptId)) p.add(`resume.${i}.interruptId`, 'answers an interrupt already answered in this list')
     seen.add(r.interruptId)
   })
-  const idempotencyKey = input.idempotencyKey == null ? null : text(p, 'idempotencyKey', input.idempotencyKey, { max: 255, singleLine: true, pattern: /^[\x21-\x7e]+$/, patternMessage: 'must be printable ASCII without spaces' })
+  const rule = { max: 255, singleLine: true, pattern: /^[\x21-\x7e]+$/, patternMessage: 'must be printable ASCII without spaces' }
+  const idempotencyKey = input.idempotencyKey == null ? null : text(p, 'idempotencyKey', input.idempotencyKey, rule)
+  const runId = input.runId == null ? null : text(p, 'runId', input.runId, { ...rule, max: 128 })
   p.check()
-  return idempotencyKey
+  return { idempotencyKey, runId }
 }
 
 /** Checks the answers against the interrupts, in the order a client can act on: which, whether open, in time, well-formed. */
@@ -66,7 +70,7 @@ const requestHash = (executionId: string, answers: Answer[]) =>
 
 /** Answers an INTERRUPTED execution's interrupts and queues the run that continues it (idempotent by key). */
 export async function resumeExecution(s: Session, input: ResumeExecutionInput): Promise<Execution> {
-  const idempotencyKey = validateShape(input)
+  const { idempotencyKey, runId } = validateShape(input)
   const hash = requestHash(input.executionId, input.resume)
   const tenantId = s.principal.tenantId
   const plan = await s.deps.plans.planOf(tenantId)
@@ -75,9 +79,10 @@ export async function resumeExecution(s: Session, input: ResumeExecutionInput): 
     const e = locked && (await tx.execution.findUnique({ where: { id: input.executionId } }))
     if (!e) throw notFound('Execution')
     // Under the lock, so a repeated request waits for the first and answers with its run.
-    const earlier = idempotencyKey ? await tx.execution.findFirst({ where: { idempotencyKey } }) : null
-    if (earlier && earlier.requestHash === hash) return earlier
-    if (earlier) throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This idempotencyKey was already used for a different request.')
+    const keys = [...(runId ? [{ runId }] : []), ...(idempotencyKey ? [{ idempotencyKey }] : [])]
+    const earlier = keys.length ? await tx.execution.findMany({ where: { OR: keys }, take: 2 }) : []
+    if (earlier.length === 1 && earlier[0]!.requestHash === hash) return earlier[0]!
+    if (earlier.length) throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This runId or idempotencyKey was already used for a different request.')
     if (e.status !== 'INTERRUPTED') throw new AppError('CONFLICT', `Only an INTERRUPTED execution can be resumed (this one is ${e.status}).`)
     const matched = matchAnswers(e, input.resume, new Date(s.deps.clock()))
     await takeExecution(s, tx, tenantId, plan)
@@ -87,7 +92,7 @@ export async function resumeExecution(s: Session, input: ResumeExecutionInput): 
     }))
     const next = await tx.execution.create({
       data: {
-        tenantId, agentId: e.agentId, threadId: e.threadId, model: e.model, requestHash: hash, idempotencyKey, resumeOfId: e.id,
+        tenantId, agentId: e.agentId, threadId: e.threadId, model: e.model, requestHash: hash, idempotencyKey, runId, resumeOfId: e.id,
         input: { messages: [], resume } as unknown as Prisma.InputJsonValue, agentSnapshot: e.agentSnapshot as Prisma.InputJsonValue,
         createdById: s.principal.kind === 'USER' ? s.principal.userId : null,
       },
