@@ -67,13 +67,17 @@ export class AgentPlatformAgent extends AbstractAgent {
       const resume = input.resume.map((r) => ({ interruptId: r.interruptId, status: r.status === 'resolved' ? 'RESOLVED' as const : 'CANCELLED' as const, payload: r.payload }))
       return (await this.request(ResumeExecutionDocument, { input: { executionId: this.last.executionId, resume, runId: input.runId } })).resumeExecution.execution
     }
-    const fresh = input.messages.filter((m) => !this.known.has(m.id) && (m.role === 'user' || m.role === 'system'))
+    // Tool messages answer the calls of the client's own tools (`tools`), which the previous run left pending.
+    const fresh = input.messages.filter((m) => !this.known.has(m.id) && (m.role === 'user' || m.role === 'system' || m.role === 'tool'))
     const { runAgent } = await this.request(RunAgentDocument, {
       input: {
         agentId: this.platformAgentId,
-        messages: fresh.map((m: Message) => ({ id: m.id, role: m.role as 'user' | 'system', content: contentToText(m.content as never) })),
+        messages: fresh.map((m: Message) => ({
+          id: m.id, role: m.role as 'user' | 'system' | 'tool', content: contentToText(m.content as never), ...(m.role === 'tool' && { toolCallId: m.toolCallId }),
+        })),
         threadId: isPlatformThread(input.threadId) ? input.threadId : null,
         runId: input.runId,
+        ...(input.tools.length && { clientTools: input.tools.map((t) => ({ name: t.name, description: t.description, parameters: t.parameters })) }),
       },
     })
     return runAgent.execution

@@ -40,6 +40,15 @@ export type AuditOutcome =
   /** The change was made. */
   | 'SUCCESS';
 
+/** A tool the client runs itself (AG-UI frontend tool): a call of it ends the run with the call pending. */
+export type ClientToolInput = {
+  description?: string | null | undefined;
+  /** Letters, digits, _ and -; not the name of one of the agent’s tools. */
+  name: string;
+  /** JSON Schema (type object) of the arguments. */
+  parameters?: unknown;
+};
+
 export type CreateAgentInput = {
   /** Up to 2,000 characters. */
   description?: string | null | undefined;
@@ -202,6 +211,8 @@ export type Role =
 
 export type RunAgentInput = {
   agentId: string | number;
+  /** Tools the client runs; their calls end the run SUCCEEDED with `pendingToolCallIds` in RUN_FINISHED. */
+  clientTools?: Array<ClientToolInput> | null | undefined;
   /** Repeating a request with the same key returns the same execution. */
   idempotencyKey?: string | null | undefined;
   /** New messages for the thread (its history is kept on the server). */
@@ -221,15 +232,19 @@ export type RunAgentInput = {
 };
 
 export type RunMessageInput = {
+  /** For a tool message: the result of the client tool call. */
   content: string;
   /** Your message id (kept in the thread); generated when absent. */
   id?: string | null | undefined;
   role: RunMessageRole;
+  /** tool messages: the pending client tool call this answers (`pendingToolCallIds`). */
+  toolCallId?: string | null | undefined;
 };
 
 export type RunMessageRole =
   | 'assistant'
   | 'system'
+  | 'tool'
   | 'user';
 
 /** A permission; roles grant sets of scopes, API keys carry their own. */

@@ -33,6 +33,7 @@ interface AguiMessage {
   id?: string
   role?: string
   content?: unknown
+  toolCallId?: string
 }
 
 /** Mounted by the app: answers /agui/* requests, returns false for anything else. */
@@ -98,7 +99,7 @@ export function createAguiHandler(yoga: Yoga, config: Pick<Config, 'queryLimits'
   async function runAgent(req: http.IncomingMessage, res: http.ServerResponse, agentId: string) {
     const input = await readJson(req, config.queryLimits.maxBodyBytes)
     if (!input.ok) return sendError(res, input.status, 'VALIDATION_FAILED', input.message)
-    const body = input.value as { threadId?: unknown; runId?: unknown; messages?: unknown; resume?: unknown }
+    const body = input.value as { threadId?: unknown; runId?: unknown; messages?: unknown; resume?: unknown; tools?: unknown }
     if (!Array.isArray(body.messages)) return sendError(res, 400, 'VALIDATION_FAILED', 'An AG-UI RunAgentInput with `messages` is expected.')
     const threadId = isThreadId(body.threadId) ? body.threadId : null
     if (Array.isArray(body.resume) && body.resume.length) return resume(req, res, threadId, body.resume as AguiResumeEntry[], body.runId)
@@ -110,10 +111,14 @@ export function createAguiHandler(yoga: Yoga, config: Pick<Config, 'queryLimits'
     }
     // The thread's history lives on the server: send only what it has not seen, in the roles it accepts.
     const messages = (body.messages as AguiMessage[])
-      .filter((m) => m && (!m.id || !known.has(m.id)) && (m.role === 'user' || m.role === 'system' || (!threadId && m.role === 'assistant')))
-      .map((m) => ({ ...(m.id && { id: m.id }), role: m.role, content: textOf(m.content) }))
+      .filter((m) => m && (!m.id || !known.has(m.id)) && (m.role === 'user' || m.role === 'system' || m.role === 'tool' || (!threadId && m.role === 'assistant')))
+      .map((m) => ({ ...(m.id && { id: m.id }), role: m.role, content: textOf(m.content), ...(m.role === 'tool' && { toolCallId: m.toolCallId }) }))
       .filter((m) => m.content)
-    const run = await gql(req, runAgentMutation, { input: { agentId, threadId, messages, ...(typeof body.runId === 'string' && body.runId && { runId: body.runId }) } })
+    // AG-UI `tools` are the client's (frontend) tools.
+    const clientTools = Array.isArray(body.tools) ? (body.tools as { name?: unknown; description?: unknown; parameters?: unknown }[]).map((x) => ({ name: x?.name, description: x?.description, parameters: x?.parameters })) : []
+    const run = await gql(req, runAgentMutation, {
+      input: { agentId, threadId, messages, ...(clientTools.length && { clientTools }), ...(typeof body.runId === 'string' && body.runId && { runId: body.runId }) },
+    })
     const execution = (run.body.data?.runAgent as { execution?: { id: string } } | null)?.execution
     if (!execution) return failed(res, run.status, run.body, run.headers)
     await stream(req, res, execution.id, null)

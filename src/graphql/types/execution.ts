@@ -162,8 +162,17 @@ builder.queryFields((t) => ({
 const MessageInput = builder.inputType('RunMessageInput', {
   fields: (t) => ({
     id: t.string({ description: 'Your message id (kept in the thread); generated when absent.' }),
-    role: t.field({ type: builder.enumType('RunMessageRole', { values: ['user', 'system', 'assistant'] as const }), required: true }),
-    content: t.string({ required: true }),
+    role: t.field({ type: builder.enumType('RunMessageRole', { values: ['user', 'system', 'assistant', 'tool'] as const }), required: true }),
+    content: t.string({ required: true, description: 'For a tool message: the result of the client tool call.' }),
+    toolCallId: t.string({ description: 'tool messages: the pending client tool call this answers (`pendingToolCallIds`).' }),
+  }),
+})
+const ClientToolInput = builder.inputType('ClientToolInput', {
+  description: 'A tool the client runs itself (AG-UI frontend tool): a call of it ends the run with the call pending.',
+  fields: (t) => ({
+    name: t.string({ required: true, description: 'Letters, digits, _ and -; not the name of one of the agent’s tools.' }),
+    description: t.string(),
+    parameters: t.field({ type: 'JSON', description: 'JSON Schema (type object) of the arguments.' }),
   }),
 })
 const RunAgentInput = builder.inputType('RunAgentInput', {
@@ -188,6 +197,7 @@ const RunAgentInput = builder.inputType('RunAgentInput', {
       }),
       description: 'Default ENQUEUE.',
     }),
+    clientTools: t.field({ type: [ClientToolInput], description: 'Tools the client runs; their calls end the run SUCCEEDED with `pendingToolCallIds` in RUN_FINISHED.' }),
   }),
 })
 const CancelExecutionInput = builder.inputType('CancelExecutionInput', { fields: (t) => ({ id: t.id({ required: true }) }) })
