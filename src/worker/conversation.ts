@@ -144,8 +144,29 @@ async function callTool(c: ConversationInput, call: LlmToolCall): Promise<string
   return r.ok ? JSON.stringify(r.result) : JSON.stringify({ error: r.error.message, code: r.error.code })
 }
 
-/** AG-UI messages (thread history, run input) as the model sees them. */
-export function toLlmMessages(messages: AguiMessage[]): LlmMessage[] {
+/**
+ * AG-UI messages (thread history, run input) as the model sees them. A call left without a result (an interrupt the
+ * thread moved on from, a client call never answered) gets one saying so, except the calls in `answeredLater` (a
+ * continuation adds their results itself): providers refuse a tool call without its result.
+ */
+export function toLlmMessages(messages: AguiMessage[], answeredLater: ReadonlySet<string> = new Set()): LlmMessage[] {
+  const answered = new Set(messages.flatMap((m) => (m.role === 'tool' ? [m.toolCallId] : [])))
+  const out: LlmMessage[] = []
+  let open: string[] = []
+  const closeOpen = () => {
+    for (const id of open) out.push({ role: 'tool', toolCallId: id, content: JSON.stringify({ error: 'This call was never answered.' }) })
+    open = []
+  }
+  for (const m of toLlm(messages)) {
+    if (m.role !== 'tool') closeOpen()
+    out.push(m)
+    if (m.role === 'assistant') open = (m.toolCalls ?? []).map((c) => c.id).filter((id) => !answered.has(id) && !answeredLater.has(id))
+  }
+  closeOpen()
+  return out
+}
+
+function toLlm(messages: AguiMessage[]): LlmMessage[] {
   return messages.flatMap((m): LlmMessage[] => {
     const content = typeof m.content === 'string' ? m.content : ''
     if (m.role === 'user' || m.role === 'system') return [{ role: m.role, content }]

@@ -67,7 +67,7 @@ export async function runExecution(deps: AppDeps, claimed: Claimed, shutdown: Ab
     const { output, interrupts, pendingToolCallIds } = await converse({
       provider, model: execution.model, agent, writer, signal: abort.signal,
       attempt: claimed.attempt, idPrefix: `${claimed.id.slice(-12)}-a${claimed.attempt}`, progress,
-      messages: [...(agent.systemPrompt ? [{ role: 'system' as const, content: agent.systemPrompt }] : []), ...toLlmMessages(input)],
+      messages: [...(agent.systemPrompt ? [{ role: 'system' as const, content: agent.systemPrompt }] : []), ...toLlmMessages(input, new Set((runInput.resume ?? []).map((r) => r.toolCallId)))],
       http: { policy: { allowPrivateNetworks: deps.config.httpTools.allowPrivateNetworks, allowInsecureHttp: deps.config.httpTools.allowInsecureHttp }, timeoutMs: deps.config.httpTools.timeoutMs, maxResponseBytes: deps.config.httpTools.maxResponseBytes },
       mcp: { policy: deps.config.mcp, endpoint: (tool) => mcpEndpointFor(deps, claimed.tenantId, tool.id ?? '') },
       clientTools: runInput.clientTools ?? [], resume: runInput.resume ?? [], interruptTtlSeconds: deps.config.runs.interruptTtlSeconds,
