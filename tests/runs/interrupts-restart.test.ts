@@ -32,5 +32,5 @@ describe('interrupts across a restart', () => {
     const log = await eventLog(second, again, r.body.data!.resumeExecution.execution.id)
     await verify(log.map((e) => e.event))
     expect(log.find((e) => e.type === 'TOOL_CALL_RESULT')!.event).toMatchObject({ toolCallId: interrupt!.toolCallId, content: expect.stringContaining('please deploy v2') })
-  })
+  }, 60_000) // two app boots, one after the other
 })
