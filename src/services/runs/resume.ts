@@ -102,7 +102,9 @@ export async function resumeExecution(s: Session, input: ResumeExecutionInput): 
     afterCommit(tx, () => void s.deps.pubsub.publish(topics.queue, { executionId: next.id }))
     return next
   })
-  return input.wait ? waitUntilFinished(s, continuation, 30 * 60_000) : continuation
+  // As runAgent: up to the agent's timeout (frozen in the run's snapshot) plus a margin for the queue.
+  const timeoutSeconds = (continuation.agentSnapshot as { timeoutSeconds?: number }).timeoutSeconds ?? 300
+  return input.wait ? waitUntilFinished(s, continuation, timeoutSeconds * 1000 + 30_000) : continuation
 }
 
 /** Marks the interrupts answered and records one audit entry per decision (approve, edit-and-approve, reject). */
