@@ -4,7 +4,7 @@
 import { AbstractAgent, contentToText, EventType, type AgentConfig, type BaseEvent, type Message, type RunAgentInput } from '@ag-ui/client'
 import { Observable, type Subscriber } from 'rxjs'
 import type { Client } from 'graphql-ws'
-import { ExecutionEventsDocument, RunAgentDocument } from './generated/graphql.ts'
+import { ExecutionEventsDocument, ResumeExecutionDocument, RunAgentDocument } from './generated/graphql.ts'
 import { createHttpClient } from './http.ts'
 import { subscribeResumable } from './ws.ts'
 
@@ -34,7 +34,7 @@ export class AgentPlatformAgent extends AbstractAgent {
   /** Ids of messages the server already holds (it sent them back in a snapshot or produced them). */
   private known = new Set<string>()
   /** The latest run and the cursor of its last delivered event: where connect() resumes. */
-  private last?: { executionId: string; cursor: string | null; finished: boolean }
+  private last?: { executionId: string; cursor: string | null; finished: boolean; interrupted?: boolean }
 
   constructor(config: AgentPlatformAgentConfig) {
     super(config)
@@ -47,15 +47,7 @@ export class AgentPlatformAgent extends AbstractAgent {
     return new Observable<BaseEvent>((observer) => {
       let stop = () => {}
       let closed = false
-      const fresh = input.messages.filter((m) => !this.known.has(m.id) && (m.role === 'user' || m.role === 'system'))
-      this.request(RunAgentDocument, {
-        input: {
-          agentId: this.platformAgentId,
-          messages: fresh.map((m: Message) => ({ id: m.id, role: m.role as 'user' | 'system', content: contentToText(m.content as never) })),
-          threadId: isPlatformThread(input.threadId) ? input.threadId : null,
-          runId: input.runId,
-        },
-      }).then(({ runAgent: { execution } }) => {
+      this.start(input).then((execution) => {
         if (closed) return
         this.last = { executionId: execution.id, cursor: null, finished: false }
         stop = this.follow(observer)
@@ -65,6 +57,30 @@ export class AgentPlatformAgent extends AbstractAgent {
         stop()
       }
     })
+  }
+
+  /** Queues the run: a continuation (resumeExecution) when the input answers interrupts, otherwise runAgent. */
+  private async start(input: RunAgentInput): Promise<{ id: string }> {
+    if (input.resume?.length) {
+      // AG-UI resume answers the interrupts of the run that ended with them: this agent's latest run.
+      if (!this.last?.interrupted) throw new Error('resume given, but the latest run of this agent did not end with interrupts')
+      const resume = input.resume.map((r) => ({ interruptId: r.interruptId, status: r.status === 'resolved' ? 'RESOLVED' as const : 'CANCELLED' as const, payload: r.payload }))
+      return (await this.request(ResumeExecutionDocument, { input: { executionId: this.last.executionId, resume, runId: input.runId } })).resumeExecution.execution
+    }
+    // Tool messages answer the calls of the client's own tools (`tools`), which the previous run left pending.
+    const fresh = input.messages.filter((m) => !this.known.has(m.id) && (m.role === 'user' || m.role === 'system' || m.role === 'tool'))
+    const { runAgent } = await this.request(RunAgentDocument, {
+      input: {
+        agentId: this.platformAgentId,
+        messages: fresh.map((m: Message) => ({
+          id: m.id, role: m.role as 'user' | 'system' | 'tool', content: contentToText(m.content as never), ...(m.role === 'tool' && { toolCallId: m.toolCallId }),
+        })),
+        threadId: isPlatformThread(input.threadId) ? input.threadId : null,
+        runId: input.runId,
+        ...(input.tools.length && { clientTools: input.tools.map((t) => ({ name: t.name, description: t.description, parameters: t.parameters })) }),
+      },
+    })
+    return runAgent.execution
   }
 
   /**
@@ -106,6 +122,7 @@ export class AgentPlatformAgent extends AbstractAgent {
         const event = d.executionEvents.event as BaseEvent & Record<string, unknown>
         last.cursor = d.executionEvents.cursor
         if (event.type === EventType.RUN_FINISHED || event.type === EventType.RUN_ERROR) last.finished = true
+        if (event.type === EventType.RUN_FINISHED) last.interrupted = (event.outcome as { type?: string } | undefined)?.type === 'interrupt'
         this.remember(event)
         observer.next(event)
       },

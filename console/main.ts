@@ -64,7 +64,7 @@ async function start() {
   let stopWatching = () => {}
   const watch = (id: string) => {
     stopWatching()
-    const view = watchRun(id, () => void history.reload())
+    const view = watchRun(id, () => void history.reload(), (next) => { watch(next); void history.reload() })
     stopWatching = view.stop
     runArea.replaceChildren(view.element)
   }

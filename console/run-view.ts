@@ -2,13 +2,40 @@
 // streaming in, tool calls with arguments and results, state, progress). A dropped connection or a server restart
 // resubscribes after the last cursor delivered (subscribeResumable), so nothing is lost or shown twice.
 import { subscribeResumable } from '../clients/ws.ts'
-import { ExecutionEventsDocument } from '../clients/generated/graphql.ts'
-import { describeError, ws } from './api.ts'
+import { ExecutionEventsDocument, ResumeExecutionDocument } from '../clients/generated/graphql.ts'
+import { describeError, request, ws } from './api.ts'
 import { card, h } from './dom.ts'
 
 type AgEvent = Record<string, unknown> & { type: string }
 
-export function watchRun(executionId: string, onEnd: () => void): { element: HTMLElement; stop: () => void } {
+type Interrupt = { id: string; message?: string; toolCallId?: string }
+
+/** Approve / reject buttons for the interrupts a run ended with; answering starts the continuation (`onResumed`). */
+function approvals(executionId: string, interrupts: Interrupt[], onResumed: (id: string) => void): HTMLElement {
+  const error = h('p', { class: 'error', 'data-testid': 'approval-error' })
+  const decisions = new Map<string, 'RESOLVED' | 'CANCELLED'>()
+  const rows = interrupts.map((i) => {
+    const choose = (status: 'RESOLVED' | 'CANCELLED') => () => {
+      decisions.set(i.id, status)
+      row.dataset.decision = status
+      if (decisions.size < interrupts.length) return
+      for (const b of box.querySelectorAll('button')) b.disabled = true
+      request(ResumeExecutionDocument, { input: { executionId, resume: interrupts.map((x) => ({ interruptId: x.id, status: decisions.get(x.id)! })) } })
+        .then(({ resumeExecution }) => onResumed(resumeExecution.execution.id), (e) => {
+          error.textContent = describeError(e)
+          for (const b of box.querySelectorAll('button')) b.disabled = false
+        })
+    }
+    const row = h('div', { class: 'approval', 'data-testid': 'interrupt' }, h('span', {}, i.message ?? 'Approval needed'), ' ',
+      h('button', { type: 'button', class: 'primary', onclick: choose('RESOLVED') }, 'Approve'), ' ',
+      h('button', { type: 'button', onclick: choose('CANCELLED') }, 'Reject'))
+    return row
+  })
+  const box = h('div', { 'data-testid': 'approvals' }, ...rows, error)
+  return box
+}
+
+export function watchRun(executionId: string, onEnd: () => void, onResumed: (id: string) => void = () => {}): { element: HTMLElement; stop: () => void } {
   const status = h('span', { class: 'status running', 'data-testid': 'run-status' }, 'connecting')
   const bar = h('div')
   const transcript = h('div', { class: 'transcript', 'data-testid': 'transcript' })
@@ -61,6 +88,8 @@ export function watchRun(executionId: string, onEnd: () => void): { element: HTM
       case 'TOOL_CALL_RESULT': {
         const t = tools.get(String(e.toolCallId))
         if (t) Object.assign(t.result, { hidden: false, textContent: String(e.content) })
+        // A call made by the run this one continues (an approved or refused interrupt): shown with its result.
+        else transcript.append(h('div', { class: 'tool', 'data-testid': 'tool-call' }, h('span', { class: 'muted' }, 'tool result '), h('pre', {}, String(e.content))))
         break
       }
       case 'STATE_SNAPSHOT': showState((e.snapshot ?? {}) as Record<string, unknown>); break
@@ -76,10 +105,12 @@ export function watchRun(executionId: string, onEnd: () => void): { element: HTM
         break
       }
       case 'RUN_FINISHED': {
-        const outcome = (e.outcome as { type?: string } | undefined)?.type ?? 'success'
-        status.textContent = outcome === 'success' ? 'finished' : outcome
-        status.className = `status ${outcome === 'success' ? 'finished' : 'error'}`
+        const outcome = (e.outcome as { type?: string; interrupts?: Interrupt[] } | undefined) ?? {}
+        const type = outcome.type ?? 'success'
+        status.textContent = type === 'success' ? 'finished' : type === 'interrupt' ? 'waiting for approval' : type
+        status.className = `status ${type === 'success' ? 'finished' : type === 'interrupt' ? 'running' : 'error'}`
         bar.style.width = '100%'
+        if (type === 'interrupt') transcript.append(approvals(executionId, outcome.interrupts ?? [], onResumed))
         break
       }
       case 'RUN_ERROR':

@@ -124,7 +124,11 @@ const declaration = {
     /** Keep a session open to servers that announce tools.listChanged and re-list on notifications/tools/list_changed. */
     watchListChanged: env('MCP_WATCH_LIST_CHANGED', bool(true)),
   },
-  runs: { promptMaxChars: env('PROMPT_MAX_CHARS', int(32_000, 100, 1_000_000)) },
+  runs: {
+    promptMaxChars: env('PROMPT_MAX_CHARS', int(32_000, 100, 1_000_000)),
+    /** How long an interrupt (a tool call waiting for approval) can be answered; later, resume is INTERRUPT_EXPIRED. */
+    interruptTtlSeconds: env('INTERRUPT_TTL_SECONDS', int(86_400, 1, 31_536_000)),
+  },
   worker: {
     pollMs: env('WORKER_POLL_MS', int(1_000, 50, 60_000)),
     heartbeatMs: env('WORKER_HEARTBEAT_MS', int(1_000, 100, 60_000)),

@@ -6,7 +6,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { createWorkMetrics, type WorkMetrics } from './metrics-work.ts'
 import { redisConnections } from './redis.ts'
 
-export type ExecutionStatusLabel = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED' | 'TIMED_OUT'
+export type ExecutionStatusLabel = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED' | 'TIMED_OUT' | 'INTERRUPTED'
 export type Transport = 'http' | 'ws'
 /** Why a rate limit refused something (the `reason` label of rate_limit_rejections_total). */
 export type RejectionReason =

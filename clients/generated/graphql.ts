@@ -58,6 +58,15 @@ export type ChangePasswordInput = {
   newPassword: string;
 };
 
+/** A tool the client runs itself (AG-UI frontend tool): a call of it ends the run with the call pending. */
+export type ClientToolInput = {
+  description?: string | null | undefined;
+  /** Letters, digits, _ and -; not the name of one of the agent’s tools. */
+  name: string;
+  /** JSON Schema (type object) of the arguments. */
+  parameters?: unknown;
+};
+
 export type CreateAgentInput = {
   /** Up to 2,000 characters. */
   description?: string | null | undefined;
@@ -119,6 +128,8 @@ export type CreateToolInput = {
   kind: ToolKind;
   /** At most 100 characters: letters, digits, spaces and _ - . : */
   name: string;
+  /** Each call interrupts the run (reason tool_approval) until resumeExecution answers it (default false). */
+  requiresApproval?: boolean | null | undefined;
   /** HTTP only: an https URL (private and loopback addresses are refused unless the server allows them). */
   url?: string | null | undefined;
 };
@@ -163,6 +174,8 @@ export type ExecutionFilter = {
   agentId?: string | number | null | undefined;
   createdAfter?: string | null | undefined;
   createdBefore?: string | null | undefined;
+  /** The run that ended with this interrupt (an AG-UI `resume[].interruptId`). */
+  interruptId?: string | number | null | undefined;
   /** e.g. FAILED: the dead-letter view. */
   status?: ExecutionStatus | null | undefined;
   threadId?: string | number | null | undefined;
@@ -171,6 +184,7 @@ export type ExecutionFilter = {
 export type ExecutionStatus =
   | 'CANCELLED'
   | 'FAILED'
+  | 'INTERRUPTED'
   | 'QUEUED'
   | 'RUNNING'
   | 'SUCCEEDED'
@@ -247,6 +261,32 @@ export type RemoveMemberInput = {
   id: string | number;
 };
 
+export type ResumeEntryInput = {
+  interruptId: string | number;
+  /** Must match the interrupt's responseSchema, e.g. `{ editedArgs: { … } }` or `{ reason }`. */
+  payload?: unknown;
+  status: ResumeStatus;
+};
+
+export type ResumeExecutionInput = {
+  /** An INTERRUPTED execution. */
+  executionId: string | number;
+  /** Repeating the request with the same key returns the same execution. */
+  idempotencyKey?: string | null | undefined;
+  /** One answer for every open interrupt. */
+  resume: Array<ResumeEntryInput>;
+  /** Client-chosen AG-UI run id of the continuation, unique per tenant. */
+  runId?: string | null | undefined;
+  /** Return only once the continuation has finished. */
+  wait?: boolean | null | undefined;
+};
+
+export type ResumeStatus =
+  /** Refused: the call does not run and the model is told so. */
+  | 'CANCELLED'
+  /** Answered: for a tool approval, the call runs (with `payload.editedArgs` when given). */
+  | 'RESOLVED';
+
 export type RetryExecutionInput = {
   /** A FAILED, TIMED_OUT or CANCELLED execution. */
   id: string | number;
@@ -278,6 +318,8 @@ export type RotateWebhookSecretInput = {
 
 export type RunAgentInput = {
   agentId: string | number;
+  /** Tools the client runs; their calls end the run SUCCEEDED with `pendingToolCallIds` in RUN_FINISHED. */
+  clientTools?: Array<ClientToolInput> | null | undefined;
   /** Repeating a request with the same key returns the same execution. */
   idempotencyKey?: string | null | undefined;
   /** New messages for the thread (its history is kept on the server). */
@@ -297,15 +339,19 @@ export type RunAgentInput = {
 };
 
 export type RunMessageInput = {
+  /** For a tool message: the result of the client tool call. */
   content: string;
   /** Your message id (kept in the thread); generated when absent. */
   id?: string | null | undefined;
   role: RunMessageRole;
+  /** tool messages: the pending client tool call this answers (`pendingToolCallIds`). */
+  toolCallId?: string | null | undefined;
 };
 
 export type RunMessageRole =
   | 'assistant'
   | 'system'
+  | 'tool'
   | 'user';
 
 /** A permission; roles grant sets of scopes, API keys carry their own. */
@@ -406,6 +452,8 @@ export type UpdateToolInput = {
   inputSchema?: unknown;
   kind?: ToolKind | null | undefined;
   name?: string | null | undefined;
+  /** Each call interrupts the run (reason tool_approval) until resumeExecution answers it (default false). */
+  requiresApproval?: boolean | null | undefined;
   /** HTTP only: an https URL (private and loopback addresses are refused unless the server allows them). */
   url?: string | null | undefined;
 };
@@ -704,6 +752,13 @@ export type RetryExecutionMutationVariables = Exact<{
 
 
 export type RetryExecutionMutation = { retryExecution: { execution: { id: string, status: ExecutionStatus, attempt: number, createdAt: string, retryOf: { id: string } | null } } };
+
+export type ResumeExecutionMutationVariables = Exact<{
+  input: ResumeExecutionInput;
+}>;
+
+
+export type ResumeExecutionMutation = { resumeExecution: { execution: { id: string, status: ExecutionStatus, runId: string | null } } };
 
 export type ServerInfoQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -1756,6 +1811,17 @@ export const RetryExecutionDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RetryExecutionMutation, RetryExecutionMutationVariables>;
+export const ResumeExecutionDocument = new TypedDocumentString(`
+    mutation ResumeExecution($input: ResumeExecutionInput!) {
+  resumeExecution(input: $input) {
+    execution {
+      id
+      status
+      runId
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ResumeExecutionMutation, ResumeExecutionMutationVariables>;
 export const ServerInfoDocument = new TypedDocumentString(`
     query ServerInfo {
   serverInfo {

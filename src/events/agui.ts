@@ -1,7 +1,7 @@
 // AG-UI (@ag-ui/core 1.0) events as this server emits them: validated with the package's own schemas before they
 // are persisted, and stored in wire form (no null optional fields, nothing beyond the protocol's fields; cursors and
 // sequence numbers live in the GraphQL wrapper, never in the event).
-import { EventType, omitOptionalNulls, type Message } from '@ag-ui/core'
+import { EventType, omitOptionalNulls, type Message, type RunFinishedOutcome } from '@ag-ui/core'
 import { EventSchemas } from '@ag-ui/core/schemas'
 
 export { EventType }
@@ -31,8 +31,8 @@ const tokenUsage = (u: Usage, model: string) => [{ model, inputTokens: u.promptT
 /** Builders for the events a run emits (payloads only; `toWire` stamps and validates them). */
 export const ev = {
   runStarted: (threadId: string, runId: string) => ({ type: EventType.RUN_STARTED, threadId, runId }),
-  runFinished: (threadId: string, runId: string, usage: Usage, model: string, outcome: 'success' | 'cancelled', result?: unknown) =>
-    ({ type: EventType.RUN_FINISHED, threadId, runId, outcome: { type: outcome }, usage: tokenUsage(usage, model), ...(result !== undefined && { result }) }),
+  runFinished: (threadId: string, runId: string, usage: Usage, model: string, outcome: 'success' | 'cancelled' | RunFinishedOutcome, result?: unknown) =>
+    ({ type: EventType.RUN_FINISHED, threadId, runId, outcome: typeof outcome === 'string' ? { type: outcome } : outcome, usage: tokenUsage(usage, model), ...(result !== undefined && { result }) }),
   runError: (message: string, code: string, usage: Usage, model: string) => ({ type: EventType.RUN_ERROR, message, code, usage: tokenUsage(usage, model) }),
   stepStarted: (stepName: string) => ({ type: EventType.STEP_STARTED, stepName }),
   stepFinished: (stepName: string) => ({ type: EventType.STEP_FINISHED, stepName }),

@@ -20,7 +20,7 @@ export interface DomainEvent {
  * Appends `event` to the tenant's log inside `tx`, and to the webhook outbox of endpoints subscribed to its type;
  * subscribers are woken once `tx` commits.
  */
-export async function emitTenantEvent(deps: { pubsub: PubSub }, tx: Tx, tenantId: string, event: DomainEvent): Promise<number> {
+export async function emitTenantEvent(deps: { pubsub: PubSub }, tx: Tx, tenantId: string, event: DomainEvent, opts: { webhook?: boolean } = {}): Promise<number> {
   // The tenant row's lock orders concurrent writers: sequence numbers are gapless and follow commit order. One
   // statement takes the number, appends the event (redacted when the tenant asks for it) and reads the tenant's
   // webhook endpoints for the outbox (fewer round trips while that lock is held; a tenant without endpoints pays
@@ -39,8 +39,9 @@ export async function emitTenantEvent(deps: { pubsub: PubSub }, tx: Tx, tenantId
   const data = row.redact_pii ? redacted : plain
   knownEndpoints(tx, tenantId, row.endpoints)
   afterCommit(tx, () => void deps.pubsub.publish(topics.tenant(tenantId), { seq: row.event_seq }))
-  // The webhook carries what a tenantEvents subscriber receives, so both describe a change the same way.
-  await enqueueWebhookEvent(deps, tx, tenantId, event.type, {
+  // The webhook carries what a tenantEvents subscriber receives, so both describe a change the same way (unless the
+  // caller sends a richer webhook of the same type itself).
+  if (opts.webhook !== false) await enqueueWebhookEvent(deps, tx, tenantId, event.type, {
     seq: row.event_seq, resourceType: event.resourceType, resourceId: encodeGlobalId(event.resourceType, event.resourceId), data,
   })
   return row.event_seq

@@ -11,7 +11,7 @@ const publicCodes = new Set<string>([
 ] satisfies ErrorCode[])
 
 /** Client-safe details an error may carry besides its code (see docs/errors.md). */
-const publicExtensions = ['fields', 'retryAfter', 'limit', 'actual', 'agents', 'currentVersion', 'allowedModels', 'reason', 'field', 'quota', 'used', 'resetAt', 'scope', 'metric', 'subjectId', 'budgetId']
+const publicExtensions = ['fields', 'retryAfter', 'limit', 'actual', 'agents', 'currentVersion', 'allowedModels', 'reason', 'field', 'quota', 'used', 'resetAt', 'scope', 'metric', 'subjectId', 'budgetId', 'interruptId', 'expiresAt']
 
 interface HttpExtension {
   status?: number

@@ -21,6 +21,7 @@ import './types/agent.ts'
 import './types/thread.ts'
 import './types/audit-log.ts'
 import './types/execution.ts'
+import './types/interrupt.ts'
 import './types/webhook.ts'
 import './types/subscriptions.ts'
 

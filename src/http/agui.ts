@@ -10,6 +10,9 @@ import { openSse, readSse, writeSse } from './sse.ts'
 
 const runAgentMutation = `mutation AguiRunAgent($input: RunAgentInput!) { runAgent(input: $input) { execution { id } } }`
 const threadMessagesQuery = `query AguiThreadMessages($id: ID!) { node(id: $id) { ... on Thread { messages { id } } } }`
+const latestRunQuery = `query AguiLatestRun($id: ID!) { node(id: $id) { ... on Thread { executions(first: 1) { edges { node { id } } } } } }`
+const interruptedRunQuery = `query AguiInterruptedRun($interruptId: ID!) { executions(first: 1, filter: { interruptId: $interruptId }) { edges { node { id } } } }`
+const resumeMutation = `mutation AguiResume($input: ResumeExecutionInput!) { resumeExecution(input: $input) { execution { id } } }`
 const eventsSubscription = `subscription AguiEvents($executionId: ID!, $after: String) { executionEvents(executionId: $executionId, after: $after) { cursor event } }`
 
 /** Headers a caller's request passes on to /graphql: its credentials, request id, proxy chain and trace context. */
@@ -20,10 +23,17 @@ interface GraphQLBody {
   errors?: { message: string; extensions?: { code?: string } & Record<string, unknown> }[]
 }
 
+interface AguiResumeEntry {
+  interruptId?: unknown
+  status?: unknown
+  payload?: unknown
+}
+
 interface AguiMessage {
   id?: string
   role?: string
   content?: unknown
+  toolCallId?: string
 }
 
 /** Mounted by the app: answers /agui/* requests, returns false for anything else. */
@@ -89,9 +99,10 @@ export function createAguiHandler(yoga: Yoga, config: Pick<Config, 'queryLimits'
   async function runAgent(req: http.IncomingMessage, res: http.ServerResponse, agentId: string) {
     const input = await readJson(req, config.queryLimits.maxBodyBytes)
     if (!input.ok) return sendError(res, input.status, 'VALIDATION_FAILED', input.message)
-    const body = input.value as { threadId?: unknown; runId?: unknown; messages?: unknown }
+    const body = input.value as { threadId?: unknown; runId?: unknown; messages?: unknown; resume?: unknown; tools?: unknown }
     if (!Array.isArray(body.messages)) return sendError(res, 400, 'VALIDATION_FAILED', 'An AG-UI RunAgentInput with `messages` is expected.')
     const threadId = isThreadId(body.threadId) ? body.threadId : null
+    if (Array.isArray(body.resume) && body.resume.length) return resume(req, res, threadId, body.resume as AguiResumeEntry[], body.runId)
     let known = new Set<string>()
     if (threadId) {
       const t = await gql(req, threadMessagesQuery, { id: threadId })
@@ -100,12 +111,42 @@ export function createAguiHandler(yoga: Yoga, config: Pick<Config, 'queryLimits'
     }
     // The thread's history lives on the server: send only what it has not seen, in the roles it accepts.
     const messages = (body.messages as AguiMessage[])
-      .filter((m) => m && (!m.id || !known.has(m.id)) && (m.role === 'user' || m.role === 'system' || (!threadId && m.role === 'assistant')))
-      .map((m) => ({ ...(m.id && { id: m.id }), role: m.role, content: textOf(m.content) }))
+      .filter((m) => m && (!m.id || !known.has(m.id)) && (m.role === 'user' || m.role === 'system' || m.role === 'tool' || (!threadId && m.role === 'assistant')))
+      .map((m) => ({ ...(m.id && { id: m.id }), role: m.role, content: textOf(m.content), ...(m.role === 'tool' && { toolCallId: m.toolCallId }) }))
       .filter((m) => m.content)
-    const run = await gql(req, runAgentMutation, { input: { agentId, threadId, messages, ...(typeof body.runId === 'string' && body.runId && { runId: body.runId }) } })
+    // AG-UI `tools` are the client's (frontend) tools.
+    const clientTools = Array.isArray(body.tools) ? (body.tools as { name?: unknown; description?: unknown; parameters?: unknown }[]).map((x) => ({ name: x?.name, description: x?.description, parameters: x?.parameters })) : []
+    const run = await gql(req, runAgentMutation, {
+      input: { agentId, threadId, messages, ...(clientTools.length && { clientTools }), ...(typeof body.runId === 'string' && body.runId && { runId: body.runId }) },
+    })
     const execution = (run.body.data?.runAgent as { execution?: { id: string } } | null)?.execution
     if (!execution) return failed(res, run.status, run.body, run.headers)
+    await stream(req, res, execution.id, null)
+  }
+
+  /** The first run a query lists (`pick` finds its connection in the data), or the query's failure. */
+  async function firstRun(req: http.IncomingMessage, query: string, variables: object, pick: (data: Record<string, unknown>) => unknown) {
+    const r = await gql(req, query, variables)
+    if (r.status !== 200 || r.body.errors) return { failure: r }
+    const edges = (pick(r.body.data ?? {}) as { edges?: { node: { id: string } }[] } | null | undefined)?.edges
+    return { run: edges?.[0]?.node }
+  }
+
+  /**
+   * AG-UI `resume`: answers the interrupts of the run that ended with them (found by the first interrupt id; else the
+   * platform thread's latest run, whose resumeExecution then says what is wrong) and streams the continuation.
+   */
+  async function resume(req: http.IncomingMessage, res: http.ServerResponse, threadId: string | null, entries: AguiResumeEntry[], runId: unknown) {
+    const interruptId = typeof entries[0]?.interruptId === 'string' ? entries[0].interruptId : null
+    let found = interruptId ? await firstRun(req, interruptedRunQuery, { interruptId }, (d) => d.executions) : { run: undefined }
+    if (!found.failure && !found.run && threadId) found = await firstRun(req, latestRunQuery, { id: threadId }, (d) => (d.node as { executions?: unknown } | null)?.executions)
+    if (found.failure) return failed(res, found.failure.status, found.failure.body)
+    const run = found.run
+    if (!run) return sendError(res, 404, 'NOT_FOUND', 'No run of yours waits on these interrupts.')
+    const answers = entries.map((e) => ({ interruptId: e?.interruptId, status: e?.status === 'resolved' ? 'RESOLVED' : e?.status === 'cancelled' ? 'CANCELLED' : e?.status, payload: e?.payload }))
+    const r = await gql(req, resumeMutation, { input: { executionId: run.id, resume: answers, ...(typeof runId === 'string' && runId && { runId }) } })
+    const execution = (r.body.data?.resumeExecution as { execution?: { id: string } } | null)?.execution
+    if (!execution) return failed(res, r.status, r.body, r.headers)
     await stream(req, res, execution.id, null)
   }
 

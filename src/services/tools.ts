@@ -27,6 +27,8 @@ export interface ToolInput {
   /** HTTP: replaces the tool's headers (write-only); absent keeps them, an empty list removes them. */
   headers?: HttpHeader[] | null
   inputSchema?: unknown
+  /** Each call interrupts the run for a person's approval before the tool runs. */
+  requiresApproval?: boolean | null
 }
 
 export interface ToolFilter {
@@ -46,7 +48,7 @@ const changes = (before: Tool | null, after: Tool | null) =>
   diff(before && view(before), after && view(after), { redact: { url: redactUrl } }) as Prisma.InputJsonObject
 
 /** The validated columns of a tool, from the complete input (create) or the input merged over the tool (update). */
-function toolData(s: Session, input: Required<Omit<ToolInput, 'headers'>> & Pick<ToolInput, 'headers'>) {
+function toolData(s: Session, input: Required<Omit<ToolInput, 'headers' | 'requiresApproval'>> & Pick<ToolInput, 'headers' | 'requiresApproval'>) {
   const p = new Problems()
   const name = text(p, 'name', input.name, nameRule)
   const description = text(p, 'description', input.description ?? '', descriptionRule)
@@ -77,7 +79,10 @@ function toolData(s: Session, input: Required<Omit<ToolInput, 'headers'>> & Pick
   p.check()
   // Headers are sealed only when given: an update without them keeps the stored ones (see updateTool).
   const headers = input.headers ? sealHeaders(s.deps.secrets, kind === 'HTTP' ? normalizeHeaders(input.headers) : []) : {}
-  return { name, description, kind: kind!, handler, url, ...headers, inputSchema: structuredClone(inputSchema) as Prisma.InputJsonObject }
+  return {
+    name, description, kind: kind!, handler, url, ...headers, inputSchema: structuredClone(inputSchema) as Prisma.InputJsonObject,
+    ...(input.requiresApproval != null && { requiresApproval: input.requiresApproval }),
+  }
 }
 
 /** Runs a write, turning a duplicate name into CONFLICT on `name` (the transaction has rolled back by then). */
@@ -147,6 +152,7 @@ export async function updateTool(s: Session, input: ToolInput & Versioned & { id
         // Switching to BUILTIN drops the headers; otherwise absent headers stay as stored.
         headers: input.headers ?? (kind !== before.kind ? [] : null),
         inputSchema: input.inputSchema ?? (defaulted && handler !== before.handler ? null : before.inputSchema),
+        requiresApproval: input.requiresApproval,
       })
       const after = await conditionalUpdate(tx, before, data)
       await auditChange(tx, s, { action: 'tool.update', resourceType: 'Tool', resourceId: after.id, changes: changes(before, after), metadata: { version: after.version } })

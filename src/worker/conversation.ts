@@ -1,8 +1,9 @@
 // The turns of one run: stream the model's answer as AG-UI events; when it calls tools, run them, report the results
 // and give them back to the model; repeat until it answers without tool calls (or the tool-call budget is spent).
 import { ev, type AguiMessage } from '../events/agui.ts'
-import type { LlmMessage, LlmProvider, LlmToolCall } from '../llm/types.ts'
+import type { LlmMessage, LlmProvider, LlmToolCall, LlmToolSpec } from '../llm/types.ts'
 import type { Metrics } from '../metrics.ts'
+import { toolApprovalInterrupt, type ResumeEntry, type StoredInterrupt } from '../services/runs/interrupts.ts'
 import { runTool, type RunToolOptions } from '../tools/run.ts'
 import type { HttpToolPolicy } from '../tools/address-policy.ts'
 import { traceModelCall, traceToolCall } from './instrument.ts'
@@ -28,13 +29,34 @@ export interface ConversationInput {
    * across deltas could not be recognised), and everything given back to the model goes through it.
    */
   redact?: (text: string) => string
+  /** Tools the client runs (AG-UI frontend tools): a call of one ends the run with it pending. */
+  clientTools: LlmToolSpec[]
+  /** Answers to the interrupts of the run this one continues: their held-back calls run (or are refused) first. */
+  resume: ResumeEntry[]
+  interruptTtlSeconds: number
 }
 
-/** Runs the turns; returns the final answer text. Usage accumulates in `progress`. */
-export async function converse(c: ConversationInput): Promise<string> {
-  const tools = c.agent.tools.map((t) => ({ name: t.name, description: t.description, parameters: t.inputSchema as Record<string, unknown> }))
+/** How the turns ended: the answer, and what the run waits for (interrupts) or leaves to the client (pending calls). */
+export interface Conversation {
+  output: string
+  interrupts: StoredInterrupt[]
+  pendingToolCallIds: string[]
+}
+
+/** Runs the turns. Usage accumulates in `progress`. */
+export async function converse(c: ConversationInput): Promise<Conversation> {
+  const tools = [...c.agent.tools.map((t) => ({ name: t.name, description: t.description, parameters: t.inputSchema as Record<string, unknown> })), ...c.clientTools]
   let toolCallsLeft = c.agent.maxToolCalls
   let output = ''
+  for (const r of c.resume) {
+    c.progress.update({ step: `tool ${r.toolName}` })
+    const content = r.status === 'RESOLVED'
+      ? await callTool(c, { id: r.toolCallId, name: r.toolName, arguments: editedArguments(r) })
+      : JSON.stringify({ error: 'A person refused this tool call; it did not run.', ...(reasonOf(r.payload) && { reason: reasonOf(r.payload) }) })
+    toolCallsLeft--
+    c.writer.emit(ev.toolResult(`${r.toolCallId}-result`, r.toolCallId, content))
+    c.messages.push({ role: 'tool', toolCallId: r.toolCallId, content })
+  }
   for (let turn = 1; turn <= c.agent.maxToolCalls + 2; turn++) {
     const step = `turn ${turn}`
     c.writer.emit(ev.stepStarted(step))
@@ -99,7 +121,19 @@ export async function converse(c: ConversationInput): Promise<string> {
     if (text) output = text
     if (reason !== 'tool_calls' || !calls.length) break
     await c.writer.flush() // the calls are in the log before any tool runs
+    const interrupts: StoredInterrupt[] = []
+    const pendingToolCallIds: string[] = []
     for (const call of calls) {
+      const tool = c.agent.tools.find((t) => t.name === call.name)
+      if (!tool && c.clientTools.some((t) => t.name === call.name)) {
+        pendingToolCallIds.push(call.id)
+        continue
+      }
+      if (tool?.requiresApproval && toolCallsLeft > 0) {
+        interrupts.push(toolApprovalInterrupt(call, tool.inputSchema, c.interruptTtlSeconds))
+        toolCallsLeft--
+        continue
+      }
       c.progress.update({ step: `tool ${call.name}` })
       const raw = toolCallsLeft > 0 ? await callTool(c, call) : JSON.stringify({ error: 'The tool-call limit of this agent is reached.' })
       const content = c.redact ? c.redact(raw) : raw
@@ -107,8 +141,19 @@ export async function converse(c: ConversationInput): Promise<string> {
       c.writer.emit(ev.toolResult(`${call.id}-result`, call.id, content))
       c.messages.push({ role: 'tool', toolCallId: call.id, content })
     }
+    // The run stops here: the held-back calls wait for a person, the client's calls for the client.
+    if (interrupts.length || pendingToolCallIds.length) return { output, interrupts, pendingToolCallIds }
   }
-  return output
+  return { output, interrupts: [], pendingToolCallIds: [] }
+}
+
+const reasonOf = (payload: unknown) =>
+  payload && typeof payload === 'object' && typeof (payload as { reason?: unknown }).reason === 'string' ? (payload as { reason: string }).reason : undefined
+
+/** The approved call's arguments: the person's edit when the answer carries one. */
+function editedArguments(r: ResumeEntry): string {
+  const edited = r.payload && typeof r.payload === 'object' ? (r.payload as { editedArgs?: unknown }).editedArgs : undefined
+  return edited === undefined ? r.arguments : JSON.stringify(edited)
 }
 
 async function callTool(c: ConversationInput, call: LlmToolCall): Promise<string> {
@@ -131,8 +176,29 @@ async function callTool(c: ConversationInput, call: LlmToolCall): Promise<string
   return content
 }
 
-/** AG-UI messages (thread history, run input) as the model sees them. */
-export function toLlmMessages(messages: AguiMessage[]): LlmMessage[] {
+/**
+ * AG-UI messages (thread history, run input) as the model sees them. A call left without a result (an interrupt the
+ * thread moved on from, a client call never answered) gets one saying so, except the calls in `answeredLater` (a
+ * continuation adds their results itself): providers refuse a tool call without its result.
+ */
+export function toLlmMessages(messages: AguiMessage[], answeredLater: ReadonlySet<string> = new Set()): LlmMessage[] {
+  const answered = new Set(messages.flatMap((m) => (m.role === 'tool' ? [m.toolCallId] : [])))
+  const out: LlmMessage[] = []
+  let open: string[] = []
+  const closeOpen = () => {
+    for (const id of open) out.push({ role: 'tool', toolCallId: id, content: JSON.stringify({ error: 'This call was never answered.' }) })
+    open = []
+  }
+  for (const m of toLlm(messages)) {
+    if (m.role !== 'tool') closeOpen()
+    out.push(m)
+    if (m.role === 'assistant') open = (m.toolCalls ?? []).map((c) => c.id).filter((id) => !answered.has(id) && !answeredLater.has(id))
+  }
+  closeOpen()
+  return out
+}
+
+function toLlm(messages: AguiMessage[]): LlmMessage[] {
   return messages.flatMap((m): LlmMessage[] => {
     const content = typeof m.content === 'string' ? m.content : ''
     if (m.role === 'user' || m.role === 'system') return [{ role: m.role, content }]

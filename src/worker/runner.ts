@@ -23,6 +23,8 @@ import { Progress, type AgentSnapshot } from './snapshot.ts'
 import { openToolSecrets } from '../services/tool-secrets.ts'
 import { tenantRedactsPii } from '../services/tenants.ts'
 import { redactPiiText } from '../pii.ts'
+import { aguiInterrupt, type ResumeEntry } from '../services/runs/interrupts.ts'
+import type { LlmToolSpec } from '../llm/types.ts'
 
 type StopReason = 'cancelled' | 'timeout' | 'claim-lost' | 'shutdown'
 
@@ -72,10 +74,11 @@ async function drive(deps: AppDeps, claimed: Claimed, shutdown: AbortSignal, spa
     if (claimed.attempt > deps.config.worker.maxAttempts) throw new LlmError('The run was interrupted too many times.', { retryable: false })
     if (abort.signal.aborted) throw abort.signal.reason
 
-    const output = await converse({
+    const runInput = execution.input as { clientTools?: LlmToolSpec[]; resume?: ResumeEntry[] }
+    const { output, interrupts, pendingToolCallIds } = await converse({
       provider, model: execution.model, agent, writer, signal: abort.signal,
       attempt: claimed.attempt, idPrefix: `${claimed.id.slice(-12)}-a${claimed.attempt}`, progress,
-      messages: [...(agent.systemPrompt ? [{ role: 'system' as const, content: agent.systemPrompt }] : []), ...toLlmMessages(input)],
+      messages: [...(agent.systemPrompt ? [{ role: 'system' as const, content: agent.systemPrompt }] : []), ...toLlmMessages(input, new Set((runInput.resume ?? []).map((r) => r.toolCallId)))],
       metrics: deps.metrics,
       http: { policy: { allowPrivateNetworks: deps.config.httpTools.allowPrivateNetworks, allowInsecureHttp: deps.config.httpTools.allowInsecureHttp }, timeoutMs: deps.config.httpTools.timeoutMs, maxResponseBytes: deps.config.httpTools.maxResponseBytes },
       mcp: {
@@ -85,10 +88,18 @@ async function drive(deps: AppDeps, claimed: Claimed, shutdown: AbortSignal, spa
         onListChanged: (serverId) => void markMcpServerStale(deps, claimed.tenantId, serverId).catch(() => {}),
         onToolGone: (tool, serverId) => void markMcpToolGone(deps, claimed.tenantId, tool.id ?? '', serverId).catch(() => {}),
       },
+      clientTools: runInput.clientTools ?? [], resume: runInput.resume ?? [], interruptTtlSeconds: deps.config.runs.interruptTtlSeconds,
       ...((await tenantRedactsPii(deps, claimed.tenantId)) && { redact: redactPiiText }),
     })
+    if (interrupts.length) {
+      progress.update({ status: 'INTERRUPTED', step: 'waiting for approval', percent: 100 })
+      const outcome = { type: 'interrupt' as const, interrupts: interrupts.map(aguiInterrupt) }
+      await finish(deps, writer, execution, progress, [ev.runFinished(ids.threadId, ids.runId, usageOf(progress), execution.model, outcome)], { status: 'INTERRUPTED', output, error: null, interrupts })
+      return
+    }
     progress.update({ status: 'SUCCEEDED', step: 'done', percent: 100 })
-    await finish(deps, writer, execution, progress, [ev.runFinished(ids.threadId, ids.runId, usageOf(progress), execution.model, 'success', { output })], { status: 'SUCCEEDED', output, error: null })
+    const success = { type: 'success' as const, ...(pendingToolCallIds.length && { pendingToolCallIds }) }
+    await finish(deps, writer, execution, progress, [ev.runFinished(ids.threadId, ids.runId, usageOf(progress), execution.model, success, { output })], { status: 'SUCCEEDED', output, error: null })
   } catch (err) {
     const reason = (abort.signal.aborted ? abort.signal.reason : undefined) as StopReason | undefined
     if (err instanceof ClaimLostError || reason === 'claim-lost' || !execution || !progress) {

@@ -14,7 +14,7 @@ export interface AgentSnapshot {
   timeoutSeconds: number
   maxConcurrentExecutions: number
   maxToolCalls: number
-  tools: { id: string; name: string; description: string; kind: 'BUILTIN' | 'HTTP' | 'MCP'; handler: string | null; url: string | null; headersSealed?: string | null; headers?: HttpHeader[] | null; inputSchema: unknown }[]
+  tools: { id: string; name: string; description: string; kind: 'BUILTIN' | 'HTTP' | 'MCP'; handler: string | null; url: string | null; headersSealed?: string | null; headers?: HttpHeader[] | null; inputSchema: unknown; requiresApproval?: boolean }[]
 }
 
 export interface ProgressState {

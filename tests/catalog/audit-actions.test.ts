@@ -9,6 +9,7 @@ import { startApp, type TestApp } from '../helpers/app.ts'
 import { isolatedDatabaseEnv } from '../helpers/env.ts'
 import { createApiKey, password, signUp, uniqueEmail } from '../helpers/tenants.ts'
 import { createAgent, rawId } from './support.ts'
+import { toolApprovalInterrupt } from '../../src/services/runs/interrupts.ts'
 
 const auditActions: Record<string, string> = {
   acceptInvitation: 'member.join',
@@ -37,6 +38,7 @@ const auditActions: Record<string, string> = {
   refreshMcpServer: 'mcp_server.refresh',
   refreshToken: 'auth.refresh',
   removeMember: 'member.remove',
+  resumeExecution: 'execution.resume',
   retryExecution: 'execution.retry',
   revokeApiKey: 'api_key.revoke',
   revokeInvitation: 'member.invite_revoke',
@@ -56,6 +58,7 @@ const auditActions: Record<string, string> = {
 // Where the entry a successful call writes differs from the declared (DENIED) action, and why it may.
 const recordedOnSuccess: Record<string, string> = {
   runAgent: 'execution.create', // a started run is an execution; refusals have always been audited as agent.run
+  resumeExecution: 'interrupt.approve', // one entry per decision (interrupt.approve / interrupt.reject), on the interrupted run
 }
 
 describe('declared audit actions', () => {
@@ -139,6 +142,13 @@ describe('what successful mutations record', () => {
     const run = await succeed<{ execution: { id: string } }>(tenant, 'mutation($a: ID!, $t: ID!) { runAgent(input: { agentId: $a, threadId: $t, prompt: "hi" }) { execution { id } } }', { a: agent.agent.id, t: thread.thread.id }, owner)
     await succeed(tenant, 'mutation($id: ID!) { cancelExecution(input: { id: $id }) { execution { status } } }', { id: run.execution.id }, owner)
     await succeed(tenant, 'mutation($id: ID!) { retryExecution(input: { id: $id }) { execution { id } } }', { id: run.execution.id }, owner)
+    // No worker here: the run is moved to INTERRUPTED by hand, as a worker would leave it after a held-back call.
+    const held = await succeed<{ execution: { id: string } }>(tenant, 'mutation($a: ID!, $t: ID!) { runAgent(input: { agentId: $a, threadId: $t, prompt: "hold" }) { execution { id } } }', { a: agent.agent.id, t: thread.thread.id }, owner)
+    const interrupt = toolApprovalInterrupt({ id: 'call_1', name: 't', arguments: '{}' }, { type: 'object' }, 600)
+    const rows = t.app.deps.db.forTenant(rawId(tenant)).client.execution
+    await rows.update({ where: { id: rawId(held.execution.id) }, data: { status: 'RUNNING' } })
+    await rows.update({ where: { id: rawId(held.execution.id) }, data: { status: 'INTERRUPTED', interrupts: [interrupt] as never } })
+    await succeed(tenant, 'mutation($input: ResumeExecutionInput!) { resumeExecution(input: $input) { execution { id } } }', { input: { executionId: held.execution.id, resume: [{ interruptId: interrupt.id, status: 'RESOLVED' }] } }, owner)
     await succeed(tenant, 'mutation($id: ID!) { deleteThread(input: { id: $id }) { deletedId } }', { id: thread.thread.id }, owner)
     await succeed(tenant, 'mutation($id: ID!) { deleteAgent(input: { id: $id }) { deletedId } }', { id: agent.agent.id }, owner)
     await succeed(tenant, 'mutation($id: ID!) { deleteTool(input: { id: $id }) { deletedId } }', { id: tool.tool.id }, owner)

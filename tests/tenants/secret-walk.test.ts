@@ -118,6 +118,10 @@ async function plant(): Promise<Planted> {
   expect(budget.body.errors).toBeUndefined()
   const execution = await run(t, owner, { agentId, prompt: 'Please lookup the answer', wait: true })
   expect(execution.status).toBe('SUCCEEDED')
+  // Then the tool needs approval: a second run stops on it, so interrupts and their held-back calls are walked too.
+  const guarded = await t.gql('mutation($id: ID!) { updateTool(input: { id: $id, requiresApproval: true }) { tool { id } } }', { id: toolId }, owner.headers)
+  expect(guarded.body.errors).toBeUndefined()
+  expect((await run(t, owner, { agentId, prompt: 'Please lookup the question', wait: true })).status).toBe('INTERRUPTED')
   const invite = await t.gql<{ inviteMember: { invitation: { id: string } } }>('mutation { inviteMember(input: { email: "walk@example.test", role: VIEWER }) { invitation { id } } }', undefined, owner.headers)
   const exported = await finishedExport(t, owner, (await requestExport(t, owner)).id)
   expect(exported.status).toBe('SUCCEEDED')

@@ -10,7 +10,7 @@ import { tenantRowScopes } from '../type-scopes.ts'
 import { connectionNames, decodeCursor, encodeCursor, nodeQuery, pageConnection } from '../connection.ts'
 import { decodeId } from '../ids.ts'
 
-export const ExecutionStatusEnum = builder.enumType('ExecutionStatus', { values: ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED', 'TIMED_OUT'] as const })
+export const ExecutionStatusEnum = builder.enumType('ExecutionStatus', { values: ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED', 'TIMED_OUT', 'INTERRUPTED'] as const })
 
 const Usage = builder.objectRef<{ promptTokens: number; completionTokens: number; totalTokens: number }>('Usage').implement({
   fields: (t) => ({
@@ -131,12 +131,13 @@ const ExecutionFilter = builder.inputType('ExecutionFilter', {
     status: t.field({ type: ExecutionStatusEnum, description: 'e.g. FAILED: the dead-letter view.' }),
     createdAfter: t.field({ type: 'DateTime' }),
     createdBefore: t.field({ type: 'DateTime' }),
+    interruptId: t.id({ description: 'The run that ended with this interrupt (an AG-UI `resume[].interruptId`).' }),
   }),
 })
 
 const decodeFilter = (f: typeof ExecutionFilter.$inferInput | null | undefined) => ({
   agentId: f?.agentId ? decodeId(f.agentId, 'Agent') : undefined, threadId: f?.threadId ? decodeId(f.threadId, 'Thread') : undefined,
-  status: f?.status, createdAfter: f?.createdAfter, createdBefore: f?.createdBefore,
+  status: f?.status, createdAfter: f?.createdAfter, createdBefore: f?.createdBefore, interruptId: f?.interruptId == null ? undefined : String(f.interruptId),
 })
 
 builder.queryFields((t) => ({
@@ -162,8 +163,17 @@ builder.queryFields((t) => ({
 const MessageInput = builder.inputType('RunMessageInput', {
   fields: (t) => ({
     id: t.string({ description: 'Your message id (kept in the thread); generated when absent.' }),
-    role: t.field({ type: builder.enumType('RunMessageRole', { values: ['user', 'system', 'assistant'] as const }), required: true }),
-    content: t.string({ required: true }),
+    role: t.field({ type: builder.enumType('RunMessageRole', { values: ['user', 'system', 'assistant', 'tool'] as const }), required: true }),
+    content: t.string({ required: true, description: 'For a tool message: the result of the client tool call.' }),
+    toolCallId: t.string({ description: 'tool messages: the pending client tool call this answers (`pendingToolCallIds`).' }),
+  }),
+})
+const ClientToolInput = builder.inputType('ClientToolInput', {
+  description: 'A tool the client runs itself (AG-UI frontend tool): a call of it ends the run with the call pending.',
+  fields: (t) => ({
+    name: t.string({ required: true, description: 'Letters, digits, _ and -; not the name of one of the agent’s tools.' }),
+    description: t.string(),
+    parameters: t.field({ type: 'JSON', description: 'JSON Schema (type object) of the arguments.' }),
   }),
 })
 const RunAgentInput = builder.inputType('RunAgentInput', {
@@ -188,6 +198,7 @@ const RunAgentInput = builder.inputType('RunAgentInput', {
       }),
       description: 'Default ENQUEUE.',
     }),
+    clientTools: t.field({ type: [ClientToolInput], description: 'Tools the client runs; their calls end the run SUCCEEDED with `pendingToolCallIds` in RUN_FINISHED.' }),
   }),
 })
 const CancelExecutionInput = builder.inputType('CancelExecutionInput', { fields: (t) => ({ id: t.id({ required: true }) }) })

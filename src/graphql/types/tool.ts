@@ -96,6 +96,7 @@ const CreateToolInput = builder.inputType('CreateToolInput', {
     url: t.string({ description: toolFields.url }),
     headers: t.field({ type: [HttpHeaderInput], description: toolFields.headers }),
     inputSchema: t.field({ type: 'JSON', description: toolFields.inputSchema }),
+    requiresApproval: t.boolean({ description: 'Each call interrupts the run (reason tool_approval) until resumeExecution answers it (default false).' }),
   }),
 })
 const UpdateToolInput = builder.inputType('UpdateToolInput', {
@@ -110,6 +111,7 @@ const UpdateToolInput = builder.inputType('UpdateToolInput', {
     url: t.string({ description: toolFields.url }),
     headers: t.field({ type: [HttpHeaderInput], description: `${toolFields.headers} Absent keeps them; an empty list removes them.` }),
     inputSchema: t.field({ type: 'JSON', description: toolFields.inputSchema }),
+    requiresApproval: t.boolean({ description: 'Each call interrupts the run (reason tool_approval) until resumeExecution answers it (default false).' }),
   }),
 })
 const DeleteToolInput = builder.inputType('DeleteToolInput', {

@@ -16,6 +16,8 @@ export interface ExecutionFilter {
   status?: ExecutionStatus | null
   createdAfter?: Date | null
   createdBefore?: Date | null
+  /** The run that ended with this interrupt (what an AG-UI `resume` entry names). */
+  interruptId?: string | null
 }
 
 /** The execution history of the caller's tenant, newest first. */
@@ -24,6 +26,7 @@ export function listExecutions(s: Session, req: PageRequest, filter: ExecutionFi
     ...(filter.agentId && { agentId: filter.agentId }),
     ...(filter.threadId && { threadId: filter.threadId }),
     ...(filter.status && { status: filter.status }),
+    ...(filter.interruptId && { interrupts: { array_contains: [{ id: filter.interruptId }] } }),
     ...((filter.createdAfter || filter.createdBefore) && { createdAt: { ...(filter.createdAfter && { gt: filter.createdAfter }), ...(filter.createdBefore && { lt: filter.createdBefore }) } }),
   }
   return page(req, 'id', (args) => s.db.client.execution.findMany({ ...query, ...args, where: { AND: [args.where, where] } }), () => s.db.client.execution.count({ where }))

@@ -9,6 +9,8 @@
 //   cancel.ts     cancelExecution: end a queued run at once, flag a running one for its worker
 //   thread-policy.ts  multitaskStrategy: what a new run does to the active runs of its thread
 //   retry.ts      retryExecution: a new execution with the input of one that ended badly
+//   interrupts.ts what an INTERRUPTED run waits for: the stored interrupts, their expiry and answers
+//   resume.ts     resumeExecution: answer an INTERRUPTED run's interrupts with a new run on its thread
 //   history.ts    reads: the history, one run, its event log, waiting for its end, thread messages, a worker's reads
 //   run-ids.ts    the AG-UI threadId / runId of a run
 // The database holds the same state machine (trigger executions_status_transition, prisma/migrations/*_executions);
@@ -23,11 +25,13 @@ import { enqueueExecutionOutcome } from '../webhooks/outcome.ts'
 /** The status changes a run may make; a status not listed as a source is final. */
 export const transitions: Readonly<Record<ExecutionStatus, readonly ExecutionStatus[]>> = {
   QUEUED: ['RUNNING', 'CANCELLED'],
-  RUNNING: ['SUCCEEDED', 'FAILED', 'CANCELLED', 'TIMED_OUT', 'QUEUED'],
+  RUNNING: ['SUCCEEDED', 'FAILED', 'CANCELLED', 'TIMED_OUT', 'QUEUED', 'INTERRUPTED'],
   SUCCEEDED: [],
   FAILED: [],
   CANCELLED: [],
   TIMED_OUT: [],
+  // Final: the run is over; resumeExecution answers its interrupts with a new run (AG-UI: continuing is a new run).
+  INTERRUPTED: [],
 }
 
 /** Whether a run in status `s` has ended for good (no change leads out of it). */
@@ -83,6 +87,8 @@ export async function transition(deps: StatusDeps, tx: Tx, m: Move): Promise<Mov
  */
 export async function reportStatus(deps: StatusDeps, tx: Tx, tenantId: string, executionId: string, status: ExecutionStatus, startedAt?: Date | null) {
   await emitTenantEvent(deps, tx, tenantId, { type: 'execution.status', resourceType: 'Execution', resourceId: executionId, data: { status } })
+  // The execution.interrupted webhook is the outcome's below (it names the interrupts); the tenant event only wakes UIs.
+  if (status === 'INTERRUPTED') await emitTenantEvent(deps, tx, tenantId, { type: 'execution.interrupted', resourceType: 'Execution', resourceId: executionId, data: { status } }, { webhook: false })
   if (isFinished(status)) await enqueueExecutionOutcome(deps, tx, tenantId, executionId, status)
   const duration = isFinished(status) && startedAt ? (Date.now() - startedAt.getTime()) / 1000 : undefined
   afterCommit(tx, () => deps.metrics.recordExecution(status, duration))

@@ -15,12 +15,15 @@ import { reportStatus } from './lifecycle.ts'
 import { applyThreadPolicy, type MultitaskStrategy } from './thread-policy.ts'
 import { Problems, text } from '../validation.ts'
 import { currentTraceParent } from '../../telemetry.ts'
+import { validateClientTools, type ClientTool, type ClientToolInput } from './client-tools.ts'
 
 export interface InputMessage {
   /** The client's message id (AG-UI clients keep theirs); one is made when absent. */
   id?: string | null
-  role: 'user' | 'system' | 'assistant'
+  role: 'user' | 'system' | 'assistant' | 'tool'
   content: string
+  /** tool: the call this message answers (a client tool's pending call). */
+  toolCallId?: string | null
 }
 
 export interface RunAgentInput {
@@ -34,6 +37,8 @@ export interface RunAgentInput {
   wait?: boolean | null
   /** What to do with runs already active on the thread (default ENQUEUE). */
   multitaskStrategy?: MultitaskStrategy | null
+  /** Tools the client runs itself (AG-UI frontend tools). */
+  clientTools?: ClientToolInput[] | null
 }
 
 // Ids chosen by clients: printable ASCII, no spaces.
@@ -47,6 +52,9 @@ function validate(s: Session, input: RunAgentInput) {
   messages.forEach((m, i) => {
     if (typeof m.content !== 'string' || !m.content.trim()) p.add(input.prompt != null ? 'prompt' : `messages.${i}.content`, 'must not be empty')
     if (m.id != null) text(p, `messages.${i}.id`, m.id, { ...keyRule, max: 128 })
+    if (m.role === 'tool' && m.toolCallId == null) p.add(`messages.${i}.toolCallId`, 'is required for a tool message')
+    if (m.role !== 'tool' && m.toolCallId != null) p.add(`messages.${i}.toolCallId`, 'is only for tool messages')
+    if (m.toolCallId != null) text(p, `messages.${i}.toolCallId`, m.toolCallId, { ...keyRule, max: 128 })
   })
   const runId = input.runId == null ? null : text(p, 'runId', input.runId, { ...keyRule, max: 128 })
   const idempotencyKey = input.idempotencyKey == null ? null : text(p, 'idempotencyKey', input.idempotencyKey, keyRule)
@@ -58,8 +66,10 @@ function validate(s: Session, input: RunAgentInput) {
 }
 
 /** What identifies "the same request" for idempotency. */
-const requestHash = (agentId: string, model: string, threadId: string | null, messages: InputMessage[]) =>
-  createHash('sha256').update(JSON.stringify({ agentId, model, threadId, messages: messages.map((m) => [m.role, m.content]) })).digest('hex')
+const requestHash = (agentId: string, model: string, threadId: string | null, messages: InputMessage[], clientTools: ClientTool[]) =>
+  createHash('sha256').update(JSON.stringify({
+    agentId, model, threadId, messages: messages.map((m) => [m.role, m.content, ...(m.toolCallId ? [m.toolCallId] : [])]), ...(clientTools.length && { clientTools }),
+  })).digest('hex')
 
 /** Queues a run of an agent (or returns the run an earlier identical request queued); `wait` returns it finished. */
 export async function runAgent(s: Session, input: RunAgentInput): Promise<Execution> {
@@ -76,11 +86,12 @@ export async function runAgent(s: Session, input: RunAgentInput): Promise<Execut
   const model = input.model ?? agent.model
   if (!s.deps.llm.isAllowed(model)) throw new AppError('INVALID_MODEL', `Model "${model}" is not available.`, { fields: [{ path: 'model', message: 'is not in the model allowlist' }] })
   if (input.threadId && !(await s.db.client.thread.findUnique({ where: { id: input.threadId }, select: { id: true } }))) throw notFound('Thread')
-  const hash = requestHash(agent.id, model, input.threadId ?? null, messages)
+  const clientTools = validateClientTools(input.clientTools, agent.agentTools.map((at) => at.tool.name))
+  const hash = requestHash(agent.id, model, input.threadId ?? null, messages, clientTools)
 
   const existing = await findByKeys(s, runId, idempotencyKey, hash)
   const strategy = input.multitaskStrategy ?? 'ENQUEUE'
-  const execution = existing ?? (await create(s, { agent, model, messages, runId, idempotencyKey, hash, threadId: input.threadId ?? null, strategy }))
+  const execution = existing ?? (await create(s, { agent, model, messages, clientTools, runId, idempotencyKey, hash, threadId: input.threadId ?? null, strategy }))
   return input.wait ? waitUntilFinished(s, execution, agent.timeoutSeconds * 1000 + 30_000) : execution
 }
 
@@ -104,12 +115,12 @@ function agentSnapshot(agent: AgentWithTools) {
   return {
     ...config,
     tools: agentTools.map(({ tool }) => ({
-      id: tool.id, name: tool.name, description: tool.description, kind: tool.kind, handler: tool.handler, url: tool.url, headersSealed: tool.headersSealed, inputSchema: tool.inputSchema,
+      id: tool.id, name: tool.name, description: tool.description, kind: tool.kind, handler: tool.handler, url: tool.url, headersSealed: tool.headersSealed, inputSchema: tool.inputSchema, requiresApproval: tool.requiresApproval,
     })),
   }
 }
 
-async function create(s: Session, a: { agent: AgentWithTools; model: string; messages: InputMessage[]; runId: string | null; idempotencyKey: string | null; hash: string; threadId: string | null; strategy: MultitaskStrategy }) {
+async function create(s: Session, a: { agent: AgentWithTools; model: string; messages: InputMessage[]; clientTools: ClientTool[]; runId: string | null; idempotencyKey: string | null; hash: string; threadId: string | null; strategy: MultitaskStrategy }) {
   const tenantId = s.principal.tenantId
   const plan = await s.deps.plans.planOf(tenantId)
   // Counted before the run's transaction (see takeExecution), given back if the run is not created.
@@ -126,7 +137,10 @@ async function create(s: Session, a: { agent: AgentWithTools; model: string; mes
       const execution = await tx.execution.create({
         data: {
           tenantId, agentId: a.agent.id, threadId, model: a.model, runId: a.runId, idempotencyKey: a.idempotencyKey, requestHash: a.hash,
-          input: { messages: a.messages.map((m) => ({ id: m.id ?? randomUUID(), role: m.role, content: m.content })) },
+          input: {
+            messages: a.messages.map((m) => ({ id: m.id ?? randomUUID(), role: m.role, content: m.content, ...(m.toolCallId && { toolCallId: m.toolCallId }) })),
+            ...(a.clientTools.length && { clientTools: a.clientTools as unknown as Prisma.InputJsonArray }),
+          },
           agentSnapshot: agentSnapshot(a.agent) as Prisma.InputJsonValue,
           createdById: s.principal.kind === 'USER' ? s.principal.userId : null,
           traceParent,

@@ -8,16 +8,19 @@ import { Prisma } from '../../generated/prisma/client.ts'
 import { recordUsage, type UsageDelta } from '../quota.ts'
 import { announceThresholds, chargeTokens, subjectsOfRun } from '../budgets/charge.ts'
 import type { AppDeps } from '../session.ts'
+import type { StoredInterrupt } from './interrupts.ts'
 import { transition } from './lifecycle.ts'
 import { ClaimLostError, type Writer } from './writer.ts'
 
 export interface RunEnd {
-  status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED' | 'TIMED_OUT' | 'QUEUED'
+  status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED' | 'TIMED_OUT' | 'INTERRUPTED' | 'QUEUED'
   /** QUEUED: the earliest time a worker may claim the run again (default: now). */
   runAfter?: Date
   output?: string
   /** The run's error; null clears an earlier attempt's. */
   error?: Prisma.InputJsonValue | null
+  /** INTERRUPTED: what the run waits for. */
+  interrupts?: StoredInterrupt[]
   /** The thread's messages as this run leaves them. */
   messages?: AguiMessage[]
   /** The run's token counts so far, over all attempts. */
@@ -37,6 +40,7 @@ function endColumns(end: RunEnd): Prisma.Sql[] {
     ...(end.output !== undefined ? [Prisma.sql`output = ${end.output}`] : []),
     ...(end.error !== undefined ? [Prisma.sql`error = ${json(end.error)}`] : []),
     ...(end.messages ? [Prisma.sql`messages = ${json(end.messages)}`] : []),
+    ...(end.interrupts ? [Prisma.sql`interrupts = ${json(end.interrupts)}`] : []),
     ...(t ? [Prisma.sql`prompt_tokens = ${t.promptTokens}, completion_tokens = ${t.completionTokens}, total_tokens = ${t.promptTokens + t.completionTokens}`] : []),
   ]
 }

@@ -4,6 +4,7 @@ import type { Prisma } from '../../generated/prisma/client.ts'
 import type { ExecutionStatus } from '../../generated/prisma/enums.ts'
 import { encodeGlobalId } from '../../global-ids.ts'
 import { enqueueWebhookEvent } from '../../events/webhook-outbox.ts'
+import { aguiInterrupt, storedInterrupts } from '../runs/interrupts.ts'
 import type { PubSub } from '../../pubsub/pubsub.ts'
 
 /** The webhook type reporting that a run ended in `status` (`execution.timed_out` for TIMED_OUT). */
@@ -28,6 +29,8 @@ export function enqueueExecutionOutcome(deps: { pubsub: PubSub }, tx: Tx, tenant
       createdAt: e.createdAt.toISOString(),
       startedAt: e.startedAt?.toISOString() ?? null,
       finishedAt: e.finishedAt?.toISOString() ?? null,
+      // What a person must answer (resumeExecution), in AG-UI form.
+      ...(status === 'INTERRUPTED' && { interrupts: storedInterrupts(e.interrupts).map(aguiInterrupt) as unknown as Prisma.InputJsonArray }),
     }
     return data
   })
