@@ -6,10 +6,12 @@ import type { Session } from '../session.ts'
 import { AppError, notFound } from '../../errors.ts'
 import { afterCommit, type Tx } from '../../db/scope.ts'
 import { topics } from '../../events/topics.ts'
+import { currentTraceParent } from '../../telemetry.ts'
 import type { Execution, Prisma } from '../../generated/prisma/client.ts'
 import { validateArguments } from '../../tools/schema.ts'
 import { actorOf, recordAudit } from '../audit.ts'
 import { takeExecution } from '../quota.ts'
+import { announceThresholds, subjectsOf, takeBudgets } from '../budgets/charge.ts'
 import { Problems, text } from '../validation.ts'
 import { waitUntilFinished } from './history.ts'
 import { isExpired, storedInterrupts, type ResumeEntry, type ResumeStatus, type StoredInterrupt } from './interrupts.ts'
@@ -74,6 +76,11 @@ export async function resumeExecution(s: Session, input: ResumeExecutionInput): 
   const hash = requestHash(input.executionId, input.resume)
   const tenantId = s.principal.tenantId
   const plan = await s.deps.plans.planOf(tenantId)
+  // Counted in its own transaction first (as runAgent does), given back unless a continuation is created.
+  const giveBack = await takeExecution(s, tenantId, plan)
+  // The request's span, so that the worker's span of the continuation joins the request's trace.
+  const traceParent = currentTraceParent()
+  let created = false
   const continuation = await s.db.tx(async (tx) => {
     const [locked] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM executions WHERE id = ${input.executionId}::uuid FOR UPDATE`
     const e = locked && (await tx.execution.findUnique({ where: { id: input.executionId } }))
@@ -85,7 +92,7 @@ export async function resumeExecution(s: Session, input: ResumeExecutionInput): 
     if (earlier.length) throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This runId or idempotencyKey was already used for a different request.')
     if (e.status !== 'INTERRUPTED') throw new AppError('CONFLICT', `Only an INTERRUPTED execution can be resumed (this one is ${e.status}).`)
     const matched = matchAnswers(e, input.resume, new Date(s.deps.clock()))
-    await takeExecution(s, tx, tenantId, plan)
+    const crossings = await takeBudgets(tx, tenantId, subjectsOf(s.principal, e.agentId), s.deps.clock())
     const resume: ResumeEntry[] = matched.map(({ answer, interrupt }) => ({
       interruptId: interrupt.id, status: answer.status, ...(answer.payload != null && { payload: answer.payload }),
       toolCallId: interrupt.toolCallId, toolName: interrupt.toolName, arguments: interrupt.arguments,
@@ -94,13 +101,18 @@ export async function resumeExecution(s: Session, input: ResumeExecutionInput): 
       data: {
         tenantId, agentId: e.agentId, threadId: e.threadId, model: e.model, requestHash: hash, idempotencyKey, runId, resumeOfId: e.id,
         input: { messages: [], resume } as unknown as Prisma.InputJsonValue, agentSnapshot: e.agentSnapshot as Prisma.InputJsonValue,
-        createdById: s.principal.kind === 'USER' ? s.principal.userId : null,
+        createdById: s.principal.kind === 'USER' ? s.principal.userId : null, traceParent,
+        createdByApiKeyId: s.principal.kind === 'API_KEY' ? s.principal.apiKeyId : null,
       },
     })
     await recordAnswers(s, tx, e, matched, next.id)
     await reportStatus(s.deps, tx, tenantId, next.id, 'QUEUED')
+    await announceThresholds(s.deps, tx, tenantId, crossings)
     afterCommit(tx, () => void s.deps.pubsub.publish(topics.queue, { executionId: next.id }))
+    created = true
     return next
+  }).finally(async () => {
+    if (!created) await giveBack().catch((err: Error) => s.deps.logger.warn({ err: err.message }, 'could not give back an execution of the monthly quota'))
   })
   // As runAgent: up to the agent's timeout (frozen in the run's snapshot) plus a margin for the queue.
   const timeoutSeconds = (continuation.agentSnapshot as { timeoutSeconds?: number }).timeoutSeconds ?? 300
