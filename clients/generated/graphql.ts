@@ -53,6 +53,16 @@ export type AuditOutcome =
   /** The change was made. */
   | 'SUCCESS';
 
+export type BudgetSubject =
+  /** Runs of one agent (subjectId: an Agent id). */
+  | 'AGENT'
+  /** Runs started with one API key (subjectId: an ApiKey id). */
+  | 'API_KEY'
+  /** The whole tenant (no subjectId). */
+  | 'TENANT'
+  /** Runs started by one member (subjectId: a User id). */
+  | 'USER';
+
 export type ChangePasswordInput = {
   currentPassword: string;
   newPassword: string;
@@ -144,6 +154,10 @@ export type CreateWebhookInput = {
 };
 
 export type DeleteAgentInput = {
+  id: string | number;
+};
+
+export type DeleteBudgetInput = {
   id: string | number;
 };
 
@@ -368,12 +382,33 @@ export type Scope =
   | 'TOOLS_WRITE'
   | 'WEBHOOKS_MANAGE';
 
+/** Creates or replaces the budget of one subject. Give at least one limit; an absent limit is no cap. */
+export type SetBudgetInput = {
+  /** 0 to 1000000000. */
+  maxExecutions?: number | null | undefined;
+  /** A whole number from 0 to 1000000000000. */
+  maxTokens?: number | null | undefined;
+  subject: BudgetSubject;
+  /** A User, ApiKey or Agent id of the tenant; for TENANT absent (or the tenant's own id). */
+  subjectId?: string | number | null | undefined;
+};
+
 export type SignUpInput = {
   displayName?: string | null | undefined;
   email: string;
   password: string;
   tenantName: string;
 };
+
+export type TenantExportStatus =
+  /** Gave up (see error); request a new export. */
+  | 'FAILED'
+  /** Waiting for a worker. */
+  | 'PENDING'
+  /** Being written. */
+  | 'RUNNING'
+  /** Ready: GET downloadUrl with the same kind of credential. */
+  | 'SUCCEEDED';
 
 export type ToolFilter = {
   /** Only tools used by the agent with this name (case-insensitive). */
@@ -794,14 +829,14 @@ export type NodeQuery = { node:
     | { __typename: 'WebhookDelivery', id: string }
    | null };
 
-export type TenantFieldsFragment = { id: string, name: string, plan: PlanTier, createdAt: string, deletionRequestedAt: string | null, deletionScheduledAt: string | null };
+export type TenantFieldsFragment = { id: string, name: string, plan: PlanTier, createdAt: string, deletionRequestedAt: string | null, deletionScheduledAt: string | null, redactPii: boolean };
 
 export type UpdateTenantMutationVariables = Exact<{
   input: UpdateTenantInput;
 }>;
 
 
-export type UpdateTenantMutation = { updateTenant: { tenant: { id: string, name: string, plan: PlanTier, createdAt: string, deletionRequestedAt: string | null, deletionScheduledAt: string | null } } };
+export type UpdateTenantMutation = { updateTenant: { tenant: { id: string, name: string, plan: PlanTier, createdAt: string, deletionRequestedAt: string | null, deletionScheduledAt: string | null, redactPii: boolean } } };
 
 export type DeleteTenantMutationVariables = Exact<{
   input: DeleteTenantInput;
@@ -813,7 +848,45 @@ export type DeleteTenantMutation = { deleteTenant: { deletionScheduledAt: string
 export type CancelTenantDeletionMutationVariables = Exact<{ [key: string]: never; }>;
 
 
-export type CancelTenantDeletionMutation = { cancelTenantDeletion: { tenant: { id: string, name: string, plan: PlanTier, createdAt: string, deletionRequestedAt: string | null, deletionScheduledAt: string | null } } };
+export type CancelTenantDeletionMutation = { cancelTenantDeletion: { tenant: { id: string, name: string, plan: PlanTier, createdAt: string, deletionRequestedAt: string | null, deletionScheduledAt: string | null, redactPii: boolean } } };
+
+export type BudgetFieldsFragment = { id: string, subject: BudgetSubject, subjectId: string, maxExecutions: number | null, maxTokens: number | null, usedExecutions: number, usedTokens: number, periodStart: string, resetAt: string };
+
+export type BudgetsQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type BudgetsQuery = { budgets: { edges: Array<{ cursor: string, node: { id: string, subject: BudgetSubject, subjectId: string, maxExecutions: number | null, maxTokens: number | null, usedExecutions: number, usedTokens: number, periodStart: string, resetAt: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type SetBudgetMutationVariables = Exact<{
+  input: SetBudgetInput;
+}>;
+
+
+export type SetBudgetMutation = { setBudget: { budget: { id: string, subject: BudgetSubject, subjectId: string, maxExecutions: number | null, maxTokens: number | null, usedExecutions: number, usedTokens: number, periodStart: string, resetAt: string } } };
+
+export type DeleteBudgetMutationVariables = Exact<{
+  input: DeleteBudgetInput;
+}>;
+
+
+export type DeleteBudgetMutation = { deleteBudget: { deletedId: string } };
+
+export type TenantExportFieldsFragment = { id: string, status: TenantExportStatus, records: number, bytes: number, downloadUrl: string | null, error: string | null, createdAt: string, finishedAt: string | null, expiresAt: string | null };
+
+export type ExportTenantDataMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ExportTenantDataMutation = { exportTenantData: { export: { id: string, status: TenantExportStatus, records: number, bytes: number, downloadUrl: string | null, error: string | null, createdAt: string, finishedAt: string | null, expiresAt: string | null } } };
+
+export type TenantExportQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type TenantExportQuery = { tenantExport: { id: string, status: TenantExportStatus, records: number, bytes: number, downloadUrl: string | null, error: string | null, createdAt: string, finishedAt: string | null, expiresAt: string | null } | null };
 
 export type ThreadFieldsFragment = { id: string, title: string | null, createdAt: string, updatedAt: string };
 
@@ -1080,8 +1153,35 @@ export const TenantFieldsFragmentDoc = new TypedDocumentString(`
   createdAt
   deletionRequestedAt
   deletionScheduledAt
+  redactPii
 }
     `, {"fragmentName":"TenantFields"}) as unknown as TypedDocumentString<TenantFieldsFragment, unknown>;
+export const BudgetFieldsFragmentDoc = new TypedDocumentString(`
+    fragment BudgetFields on Budget {
+  id
+  subject
+  subjectId
+  maxExecutions
+  maxTokens
+  usedExecutions
+  usedTokens
+  periodStart
+  resetAt
+}
+    `, {"fragmentName":"BudgetFields"}) as unknown as TypedDocumentString<BudgetFieldsFragment, unknown>;
+export const TenantExportFieldsFragmentDoc = new TypedDocumentString(`
+    fragment TenantExportFields on TenantExport {
+  id
+  status
+  records
+  bytes
+  downloadUrl
+  error
+  createdAt
+  finishedAt
+  expiresAt
+}
+    `, {"fragmentName":"TenantExportFields"}) as unknown as TypedDocumentString<TenantExportFieldsFragment, unknown>;
 export const ThreadFieldsFragmentDoc = new TypedDocumentString(`
     fragment ThreadFields on Thread {
   id
@@ -1859,6 +1959,7 @@ export const UpdateTenantDocument = new TypedDocumentString(`
   createdAt
   deletionRequestedAt
   deletionScheduledAt
+  redactPii
 }`) as unknown as TypedDocumentString<UpdateTenantMutation, UpdateTenantMutationVariables>;
 export const DeleteTenantDocument = new TypedDocumentString(`
     mutation DeleteTenant($input: DeleteTenantInput!) {
@@ -1882,7 +1983,96 @@ export const CancelTenantDeletionDocument = new TypedDocumentString(`
   createdAt
   deletionRequestedAt
   deletionScheduledAt
+  redactPii
 }`) as unknown as TypedDocumentString<CancelTenantDeletionMutation, CancelTenantDeletionMutationVariables>;
+export const BudgetsDocument = new TypedDocumentString(`
+    query Budgets($first: Int, $after: String) {
+  budgets(first: $first, after: $after) {
+    edges {
+      cursor
+      node {
+        ...BudgetFields
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    fragment BudgetFields on Budget {
+  id
+  subject
+  subjectId
+  maxExecutions
+  maxTokens
+  usedExecutions
+  usedTokens
+  periodStart
+  resetAt
+}`) as unknown as TypedDocumentString<BudgetsQuery, BudgetsQueryVariables>;
+export const SetBudgetDocument = new TypedDocumentString(`
+    mutation SetBudget($input: SetBudgetInput!) {
+  setBudget(input: $input) {
+    budget {
+      ...BudgetFields
+    }
+  }
+}
+    fragment BudgetFields on Budget {
+  id
+  subject
+  subjectId
+  maxExecutions
+  maxTokens
+  usedExecutions
+  usedTokens
+  periodStart
+  resetAt
+}`) as unknown as TypedDocumentString<SetBudgetMutation, SetBudgetMutationVariables>;
+export const DeleteBudgetDocument = new TypedDocumentString(`
+    mutation DeleteBudget($input: DeleteBudgetInput!) {
+  deleteBudget(input: $input) {
+    deletedId
+  }
+}
+    `) as unknown as TypedDocumentString<DeleteBudgetMutation, DeleteBudgetMutationVariables>;
+export const ExportTenantDataDocument = new TypedDocumentString(`
+    mutation ExportTenantData {
+  exportTenantData {
+    export {
+      ...TenantExportFields
+    }
+  }
+}
+    fragment TenantExportFields on TenantExport {
+  id
+  status
+  records
+  bytes
+  downloadUrl
+  error
+  createdAt
+  finishedAt
+  expiresAt
+}`) as unknown as TypedDocumentString<ExportTenantDataMutation, ExportTenantDataMutationVariables>;
+export const TenantExportDocument = new TypedDocumentString(`
+    query TenantExport($id: ID!) {
+  tenantExport(id: $id) {
+    ...TenantExportFields
+  }
+}
+    fragment TenantExportFields on TenantExport {
+  id
+  status
+  records
+  bytes
+  downloadUrl
+  error
+  createdAt
+  finishedAt
+  expiresAt
+}`) as unknown as TypedDocumentString<TenantExportQuery, TenantExportQueryVariables>;
 export const ThreadsDocument = new TypedDocumentString(`
     query Threads($first: Int, $after: String) {
   threads(first: $first, after: $after) {

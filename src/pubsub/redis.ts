@@ -7,8 +7,10 @@ import type { PubSub } from './pubsub.ts'
 /** Redis pub/sub shared by every server process. Survives outages: ioredis re-subscribes after reconnecting. */
 export function createRedisPubSub(url: string, logger: Logger): PubSub {
   const publisher = createRedis(url, 'publisher', logger)
-  // The subscriber queues its SUBSCRIBE commands while disconnected instead of failing them.
-  const subscriber = createRedis(url, 'subscriber', logger, { enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: undefined })
+  // The subscriber queues its SUBSCRIBE commands while disconnected instead of failing them. No ready check: ioredis
+  // writes a SUBSCRIBE as soon as the socket connects, and the INFO of the ready check that follows is then refused in
+  // subscriber mode (an unhandled rejection, and a reconnect loop while subscriptions are made at start-up).
+  const subscriber = createRedis(url, 'subscriber', logger, { enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: undefined, enableReadyCheck: false })
   // graphql-redis-subscriptions drops the promises of the UNSUBSCRIBE commands it sends: one still in flight when the
   // connection closes (a shutdown, an outage) would be an unhandled rejection, which ends the process.
   for (const command of ['unsubscribe', 'punsubscribe'] as const) {
