@@ -108,6 +108,8 @@ async function drive(deps: AppDeps, claimed: Claimed, shutdown: AbortSignal, spa
     }
     await end(deps, writer, execution, progress, claimed, reason, err).catch(async (e: unknown) => {
       if (e instanceof ClaimLostError) return
+      // The database is still away: marking the run FAILED once it is back would end a run that did nothing wrong.
+      if (transientKind(e) !== undefined) return handBackWhenDatabaseReturns(deps, claimed, log)
       log.error({ err: e }, 'could not record the end of an execution')
       // Last resort, so that no stream waits forever: a bare terminal event with the FAILED status.
       await endRun(deps, { tenantId: claimed.tenantId, executionId: claimed.id, claim: claimed.claim },
@@ -117,6 +119,24 @@ async function drive(deps: AppDeps, claimed: Claimed, shutdown: AbortSignal, spa
   } finally {
     for (const c of cleanups) c()
   }
+}
+
+/**
+ * Hands a run back to the queue once the database answers again (a restart takes seconds). If it stays away, the run
+ * stays claimed: its claim expires and a worker takes it up again, as after a crash.
+ */
+async function handBackWhenDatabaseReturns(deps: AppDeps, claimed: Claimed, log: AppDeps['logger']) {
+  const interrupted = toWire(ev.custom('interrupted', { attempt: claimed.attempt, reason: 'database unavailable' }))
+  for (const deadline = Date.now() + 20_000; Date.now() < deadline;) {
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    try {
+      return await endRun(deps, { tenantId: claimed.tenantId, executionId: claimed.id, claim: claimed.claim }, [interrupted], { status: 'QUEUED' })
+    } catch (e) {
+      if (e instanceof ClaimLostError) return
+      if (transientKind(e) === undefined) break
+    }
+  }
+  log.warn('could not hand the run back; it is taken up again when its claim expires')
 }
 
 const withoutDirectives = (m: AguiMessage): AguiMessage =>

@@ -87,6 +87,8 @@ it.each(['fast', 'immediate'] as const)('a %s restart refuses with SERVICE_UNAVA
   for (const s of sockets) void s.client.dispose()
   const odd = logs.filter((l, i) => l.status !== 'SUCCEEDED' || compared[i]!.missing > 0).slice(0, 3)
   if (odd.length) console.log(JSON.stringify(odd.map((l) => ({ ...l, received: runs.get(l.id)!.seqs })), null, 1))
+  // What the servers logged as errors, to explain a run that did not succeed.
+  if (odd.length) console.log(JSON.stringify([a, b].flatMap((p) => p.lines.filter((l) => Number(l.level) >= 50)).slice(-10), null, 1))
 
   expect(tally.resets).toBe(0)
   expect(tally.failures5xx).toBe(0)
