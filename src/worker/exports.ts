@@ -2,6 +2,7 @@
 // and deletes expired ones. Runs wherever the worker pool runs; any number share the jobs safely (claims, heartbeats).
 import type { AppDeps } from '../services/session.ts'
 import { topics } from '../events/topics.ts'
+import { alarmOn } from './alarm.ts'
 import { claimExport, deleteExpiredExports, runExport } from '../services/exports/job.ts'
 
 export interface ExportRunner {
@@ -12,14 +13,8 @@ export interface ExportRunner {
 /** Starts the export loop for worker `workerId`. */
 export function startExportRunner(deps: AppDeps, workerId: string): ExportRunner {
   const log = deps.logger.child({ component: 'exports' })
-  let wake: (() => void) | undefined
   let stopping = false
-  const unsubscribe = deps.pubsub.subscribe(topics.exports, () => wake?.())
-  const sleep = (ms: number) => new Promise<void>((resolve) => {
-    const t = setTimeout(() => done(), ms)
-    const done = () => { clearTimeout(t); wake = undefined; resolve() }
-    wake = done
-  })
+  const alarm = alarmOn(deps.pubsub, topics.exports)
 
   const loop = async () => {
     let lastExpiry = 0
@@ -39,7 +34,7 @@ export function startExportRunner(deps: AppDeps, workerId: string): ExportRunner
       } catch (err) {
         if (!stopping) log.warn({ err: (err as Error).message }, 'export loop error')
       }
-      await sleep(deps.config.worker.pollMs)
+      await alarm.sleep(deps.config.worker.pollMs)
     }
   }
   const looping = loop()
@@ -47,8 +42,8 @@ export function startExportRunner(deps: AppDeps, workerId: string): ExportRunner
   return {
     async stop() {
       stopping = true
-      unsubscribe()
-      wake?.()
+      alarm.close()
+      alarm.wake()
       await looping
     },
   }

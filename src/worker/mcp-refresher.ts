@@ -3,6 +3,7 @@
 // HTTP. Runs wherever the worker pool runs; claims make each stale list synced by one process at a time.
 import type { AppDeps } from '../services/session.ts'
 import { topics } from '../events/topics.ts'
+import { alarmOn } from './alarm.ts'
 import { claimStaleMcpServers, markMcpServerStale, watchableMcpServers } from '../services/mcp-refresh.ts'
 import { syncMcpServer } from '../services/mcp-sync.ts'
 import { watchMcpServer, type McpWatch } from '../tools/mcp-watch.ts'
@@ -29,14 +30,8 @@ export function startMcpRefresher(deps: AppDeps): McpRefresher {
   const cfg = deps.config
   const leaseMs = cfg.httpTools.timeoutMs + 30_000
   const watching = new Map<string, Watching>()
-  let wake: (() => void) | undefined
   let stopping = false
-  const unsubscribe = deps.pubsub.subscribe(topics.mcpStale, () => wake?.())
-  const sleep = (ms: number) => new Promise<void>((resolve) => {
-    const t = setTimeout(() => done(), ms)
-    const done = () => { clearTimeout(t); wake = undefined; resolve() }
-    wake = done
-  })
+  const alarm = alarmOn(deps.pubsub, topics.mcpStale)
   const stale = (tenantId: string, id: string) => void markMcpServerStale(deps, tenantId, id).catch((err: unknown) => log.warn({ err: (err as Error).message, mcpServerId: id }, 'could not mark an MCP tool list stale'))
 
   const refreshDue = async () => {
@@ -95,15 +90,15 @@ export function startMcpRefresher(deps: AppDeps): McpRefresher {
       } catch (err) {
         if (!stopping) log.warn({ err: (err as Error).message }, 'MCP refresh loop error')
       }
-      await sleep(Math.max(cfg.worker.pollMs, 1_000))
+      await alarm.sleep(Math.max(cfg.worker.pollMs, 1_000))
     }
   }
   const looping = loop()
   return {
     async stop() {
       stopping = true
-      unsubscribe()
-      wake?.()
+      alarm.close()
+      alarm.wake()
       await looping
       await Promise.all([...watching.values()].map((w) => w.watch?.close()))
       watching.clear()

@@ -6,6 +6,7 @@ import { hostname } from 'node:os'
 import { randomBytes } from 'node:crypto'
 import type { AppDeps } from '../services/session.ts'
 import { topics } from '../events/topics.ts'
+import { alarmOn } from './alarm.ts'
 import { purgeDueTenants } from '../services/tenants.ts'
 import { purgeAuditLog } from '../services/audit-log.ts'
 import { claimNext, requeueStale } from '../services/runs/claims.ts'
@@ -28,14 +29,8 @@ export function startWorkerPool(deps: AppDeps, slots: number): WorkerPool {
   const log = deps.logger.child({ worker: id })
   const shutdown = new AbortController()
   const running = new Set<Promise<void>>()
-  let wake: (() => void) | undefined
   let stopping = false
-  const unsubscribe = deps.pubsub.subscribe(topics.queue, () => wake?.())
-  const sleep = (ms: number) => new Promise<void>((resolve) => {
-    const t = setTimeout(() => done(), ms)
-    const done = () => { clearTimeout(t); wake = undefined; resolve() }
-    wake = done
-  })
+  const alarm = alarmOn(deps.pubsub, topics.queue)
 
   const reclaim = async () => {
     for (const r of await requeueStale(deps, deps.config.worker.staleMs)) {
@@ -69,7 +64,7 @@ export function startWorkerPool(deps: AppDeps, slots: number): WorkerPool {
           if (claimed) {
             const run = runExecution(deps, claimed, shutdown.signal).finally(() => {
               running.delete(run)
-              wake?.() // a slot is free
+              alarm.wake() // a slot is free
             })
             running.add(run)
             continue
@@ -78,7 +73,7 @@ export function startWorkerPool(deps: AppDeps, slots: number): WorkerPool {
       } catch (err) {
         if (!stopping) log.warn({ err: (err as Error).message }, 'worker loop error')
       }
-      await sleep(deps.config.worker.pollMs)
+      await alarm.sleep(deps.config.worker.pollMs)
     }
   }
   const looping = loop()
@@ -95,8 +90,8 @@ export function startWorkerPool(deps: AppDeps, slots: number): WorkerPool {
     },
     async stop(graceMs) {
       stopping = true
-      unsubscribe()
-      wake?.()
+      alarm.close()
+      alarm.wake()
       await looping
       const webhooksStopped = Promise.all([webhooks.stop(), mcp.stop()])
       const exportsStopped = exports.stop()

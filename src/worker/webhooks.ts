@@ -3,6 +3,7 @@
 // Runs wherever the worker pool runs; any number of them share the outbox safely (leases, services/webhooks/dispatch.ts).
 import type { AppDeps } from '../services/session.ts'
 import { topics } from '../events/topics.ts'
+import { alarmOn } from './alarm.ts'
 import { claimDelivery, recordAttempt, type ClaimedDelivery } from '../services/webhooks/dispatch.ts'
 import { webhookPolicy } from '../services/webhooks/endpoints.ts'
 import { sendWebhook } from '../services/webhooks/send.ts'
@@ -21,14 +22,8 @@ export function startWebhookDispatcher(deps: AppDeps): WebhookDispatcher {
   // Long enough for the attempt and its recording; a dispatcher that died is replaced once it runs out.
   const leaseMs = c.timeoutMs + 5_000
   const running = new Set<Promise<void>>()
-  let wake: (() => void) | undefined
   let stopping = false
-  const unsubscribe = deps.pubsub.subscribe(topics.webhooks, () => wake?.())
-  const sleep = (ms: number) => new Promise<void>((resolve) => {
-    const t = setTimeout(() => done(), ms)
-    const done = () => { clearTimeout(t); wake = undefined; resolve() }
-    wake = done
-  })
+  const alarm = alarmOn(deps.pubsub, topics.webhooks)
 
   const attempt = (d: ClaimedDelivery) => traceWebhookDelivery({ deliveryId: d.id, webhookId: d.webhookId, type: d.type, attempts: d.attempts }, async () => {
     const result = d.enabled
@@ -51,7 +46,7 @@ export function startWebhookDispatcher(deps: AppDeps): WebhookDispatcher {
               .catch((err: unknown) => log.warn({ err: (err as Error).message, deliveryId: claimed.id }, 'recording a webhook attempt failed; its lease will expire'))
               .finally(() => {
                 running.delete(p)
-                wake?.()
+                alarm.wake()
               })
             running.add(p)
             continue
@@ -60,7 +55,7 @@ export function startWebhookDispatcher(deps: AppDeps): WebhookDispatcher {
       } catch (err) {
         if (!stopping) log.warn({ err: (err as Error).message }, 'webhook dispatch loop error')
       }
-      await sleep(c.pollMs)
+      await alarm.sleep(c.pollMs)
     }
   }
   const looping = loop()
@@ -68,8 +63,8 @@ export function startWebhookDispatcher(deps: AppDeps): WebhookDispatcher {
   return {
     async stop() {
       stopping = true
-      unsubscribe()
-      wake?.()
+      alarm.close()
+      alarm.wake()
       await looping
       await Promise.all(running)
     },
