@@ -23,7 +23,7 @@ export interface UsageDelta {
   tokens?: number
 }
 
-type QuotaDeps = Pick<AppDeps, 'db' | 'config' | 'plans' | 'metrics' | 'clock'>
+type QuotaDeps = Pick<AppDeps, 'db' | 'config' | 'plans' | 'metrics' | 'clock' | 'logger'>
 /** Services take app dependencies or a caller's session. */
 export type QuotaTarget = QuotaDeps | Pick<Session, 'deps'>
 
@@ -68,10 +68,12 @@ export async function takeExecution(target: QuotaTarget, tenantId: string, plan:
   const deps = depsOf(target)
   const db = deps.db.forTenant(tenantId)
   const counted = await db.tx((tx) => countExecution(deps, tx, tenantId, plan))
+  // Never throws: the caller is already answering with why the run was not created.
   return async () => {
     await db.tx((tx) => tx.$executeRaw`
       UPDATE tenant_usage SET executions = executions - 1, updated_at = now()
       WHERE tenant_id = ${tenantId}::uuid AND period_start = ${counted}::date AND executions > 0`)
+      .catch((err: Error) => deps.logger.warn({ err: err.message }, 'could not give back an execution of the monthly quota'))
   }
 }
 

@@ -154,7 +154,7 @@ async function create(s: Session, a: { agent: AgentWithTools; model: string; mes
       return execution
     })
   } catch (e) {
-    await giveBack().catch((err: Error) => s.deps.logger.warn({ err: err.message }, 'could not give back an execution of the monthly quota'))
+    await giveBack()
     // A concurrent identical request won the unique key: answer with its execution (or refuse a different payload).
     if ((e as { code?: string }).code === 'P2002') {
       const winner = await findByKeys(s, a.runId, a.idempotencyKey, a.hash)

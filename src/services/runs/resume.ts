@@ -112,7 +112,7 @@ export async function resumeExecution(s: Session, input: ResumeExecutionInput): 
     created = true
     return next
   }).finally(async () => {
-    if (!created) await giveBack().catch((err: Error) => s.deps.logger.warn({ err: err.message }, 'could not give back an execution of the monthly quota'))
+    if (!created) await giveBack()
   })
   // As runAgent: up to the agent's timeout (frozen in the run's snapshot) plus a margin for the queue.
   const timeoutSeconds = (continuation.agentSnapshot as { timeoutSeconds?: number }).timeoutSeconds ?? 300

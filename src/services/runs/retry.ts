@@ -47,7 +47,7 @@ export async function retryExecution(s: Session, input: { id: string }): Promise
     afterCommit(tx, () => void s.deps.pubsub.publish(topics.queue, { executionId: retry.id }))
     return retry
   }).catch(async (e: unknown) => {
-    await giveBack().catch((err: Error) => s.deps.logger.warn({ err: err.message }, 'could not give back an execution of the monthly quota'))
+    await giveBack()
     throw e
   })
 }
