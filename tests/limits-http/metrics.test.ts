@@ -10,16 +10,7 @@ import { seedAgent } from '../helpers/agents.ts'
 import { run, until } from '../helpers/runs.ts'
 import { signUp } from '../helpers/tenants.ts'
 import { connectWs, eventually } from '../helpers/ws.ts'
-
-const scrape = async (port: number, headers: Record<string, string> = {}) => {
-  const r = await fetch(`http://127.0.0.1:${port}/metrics`, { headers })
-  return { status: r.status, type: r.headers.get('content-type'), text: await r.text() }
-}
-/** The value of one sample, e.g. value(text, 'graphql_active_subscriptions{transport="ws"}'). */
-const value = (text: string, sample: string) => {
-  const line = text.split('\n').find((l) => l.startsWith(`${sample} `))
-  return line ? Number(line.slice(sample.length + 1)) : undefined
-}
+import { scrape, value } from '../helpers/metrics.ts'
 
 describe('metrics', () => {
   it('exposes request, operation, error, subscription, rate-limit, pool and Redis metrics', async () => {

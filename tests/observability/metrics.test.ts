@@ -6,15 +6,7 @@ import { startApp } from '../helpers/app.ts'
 import { isolatedDatabaseEnv } from '../helpers/env.ts'
 import { run, until } from '../helpers/runs.ts'
 import { login, signUp, uniqueEmail } from '../helpers/tenants.ts'
-
-const scrape = async (port: number, headers: Record<string, string> = {}) => {
-  const r = await fetch(`http://127.0.0.1:${port}/metrics`, { headers })
-  return { status: r.status, text: await r.text() }
-}
-const value = (text: string, sample: string) => {
-  const line = text.split('\n').find((l) => l.startsWith(`${sample} `))
-  return line ? Number(line.slice(sample.length + 1)) : undefined
-}
+import { scrape, value } from '../helpers/metrics.ts'
 
 describe('where /metrics is served', () => {
   it('is not served in production without METRICS_TOKEN or METRICS_PORT', async () => {
