@@ -3,7 +3,7 @@
 import type { Prisma } from '../generated/prisma/client.ts'
 import type { PubSub } from '../pubsub/pubsub.ts'
 import { afterCommit, type Tx } from '../db/scope.ts'
-import { redaction } from '../db/pii.ts'
+import { knownRedaction, knownRedactionFor, redaction } from '../db/pii.ts'
 import { topics } from './topics.ts'
 import { endpointsColumn, enqueueWebhookEvent, knownEndpoints, type Endpoint } from './webhook-outbox.ts'
 import { encodeGlobalId } from '../global-ids.ts'
@@ -26,7 +26,7 @@ export async function emitTenantEvent(deps: { pubsub: PubSub }, tx: Tx, tenantId
   // webhook endpoints for the outbox (fewer round trips while that lock is held; a tenant without endpoints pays
   // nothing more for webhooks).
   const plain = event.data ?? {}
-  const redacted = redaction(true)(plain)
+  const redacted = (knownRedactionFor(tx, tenantId) ?? redaction(true))(plain)
   const [row] = await tx.$queryRaw<{ event_seq: number; redact_pii: boolean; endpoints: Endpoint[] }[]>`
     WITH next AS (UPDATE tenants SET event_seq = event_seq + 1 WHERE id = ${tenantId}::uuid RETURNING event_seq, redact_pii),
     appended AS (
@@ -37,6 +37,7 @@ export async function emitTenantEvent(deps: { pubsub: PubSub }, tx: Tx, tenantId
     SELECT seq AS event_seq, (SELECT redact_pii FROM next) AS redact_pii, ${endpointsColumn(tenantId)} AS endpoints FROM appended`
   if (!row) throw new Error('tenant not visible while emitting a domain event')
   const data = row.redact_pii ? redacted : plain
+  knownRedaction(tx, tenantId, row.redact_pii)
   knownEndpoints(tx, tenantId, row.endpoints)
   afterCommit(tx, () => void deps.pubsub.publish(topics.tenant(tenantId), { seq: row.event_seq }))
   // The webhook carries what a tenantEvents subscriber receives, so both describe a change the same way (unless the
