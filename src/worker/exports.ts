@@ -2,7 +2,7 @@
 // and deletes expired ones. Runs wherever the worker pool runs; any number share the jobs safely (claims, heartbeats).
 import type { AppDeps } from '../services/session.ts'
 import { topics } from '../events/topics.ts'
-import { alarmOn } from './alarm.ts'
+import { pollLoop } from './alarm.ts'
 import { claimExport, deleteExpiredExports, runExport } from '../services/exports/job.ts'
 
 export interface ExportRunner {
@@ -13,38 +13,19 @@ export interface ExportRunner {
 /** Starts the export loop for worker `workerId`. */
 export function startExportRunner(deps: AppDeps, workerId: string): ExportRunner {
   const log = deps.logger.child({ component: 'exports' })
-  let stopping = false
-  const alarm = alarmOn(deps.pubsub, topics.exports)
-
-  const loop = async () => {
-    let lastExpiry = 0
-    while (!stopping) {
-      try {
-        if (Date.now() - lastExpiry > 60_000) {
-          lastExpiry = Date.now()
-          const deleted = await deleteExpiredExports(deps)
-          if (deleted) log.info({ deleted }, 'deleted expired exports')
-        }
-        const job = await claimExport(deps, workerId)
-        if (job) {
-          const outcome = await runExport(deps, job, workerId)
-          log.info({ exportId: job.id, tenantId: job.tenantId, outcome }, 'tenant export ended')
-          continue
-        }
-      } catch (err) {
-        if (!stopping) log.warn({ err: (err as Error).message }, 'export loop error')
-      }
-      await alarm.sleep(deps.config.worker.pollMs)
+  let lastExpiry = 0
+  const loop = pollLoop(deps.pubsub, topics.exports, { pollMs: deps.config.worker.pollMs, log, what: 'export loop' }, async () => {
+    if (Date.now() - lastExpiry > 60_000) {
+      lastExpiry = Date.now()
+      const deleted = await deleteExpiredExports(deps)
+      if (deleted) log.info({ deleted }, 'deleted expired exports')
     }
-  }
-  const looping = loop()
+    const job = await claimExport(deps, workerId)
+    if (!job) return false
+    const outcome = await runExport(deps, job, workerId)
+    log.info({ exportId: job.id, tenantId: job.tenantId, outcome }, 'tenant export ended')
+    return true
+  })
 
-  return {
-    async stop() {
-      stopping = true
-      alarm.close()
-      alarm.wake()
-      await looping
-    },
-  }
+  return { stop: () => loop.stop() }
 }

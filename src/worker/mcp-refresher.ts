@@ -3,7 +3,7 @@
 // HTTP. Runs wherever the worker pool runs; claims make each stale list synced by one process at a time.
 import type { AppDeps } from '../services/session.ts'
 import { topics } from '../events/topics.ts'
-import { alarmOn } from './alarm.ts'
+import { pollLoop } from './alarm.ts'
 import { claimStaleMcpServers, markMcpServerStale, watchableMcpServers } from '../services/mcp-refresh.ts'
 import { syncMcpServer } from '../services/mcp-sync.ts'
 import { watchMcpServer, type McpWatch } from '../tools/mcp-watch.ts'
@@ -30,8 +30,6 @@ export function startMcpRefresher(deps: AppDeps): McpRefresher {
   const cfg = deps.config
   const leaseMs = cfg.httpTools.timeoutMs + 30_000
   const watching = new Map<string, Watching>()
-  let stopping = false
-  const alarm = alarmOn(deps.pubsub, topics.mcpStale)
   const stale = (tenantId: string, id: string) => void markMcpServerStale(deps, tenantId, id).catch((err: unknown) => log.warn({ err: (err as Error).message, mcpServerId: id }, 'could not mark an MCP tool list stale'))
 
   const refreshDue = async () => {
@@ -41,7 +39,7 @@ export function startMcpRefresher(deps: AppDeps): McpRefresher {
         const synced = await syncMcpServer(deps, server.tenantId, server.id).catch(() => undefined)
         log.info({ mcpServerId: server.id, status: synced?.status }, 'refreshed a stale MCP tool list')
       }
-      if (due.length < CLAIM_BATCH || stopping) return
+      if (due.length < CLAIM_BATCH || loop.stopping) return
     }
   }
 
@@ -78,28 +76,17 @@ export function startMcpRefresher(deps: AppDeps): McpRefresher {
     }
   }
 
-  const loop = async () => {
-    let lastReconcile = 0
-    while (!stopping) {
-      try {
-        await refreshDue()
-        if (cfg.mcp.watchListChanged && Date.now() - lastReconcile > Math.min(RECONCILE_MS, cfg.worker.pollMs * 10)) {
-          lastReconcile = Date.now()
-          await reconcileWatches()
-        }
-      } catch (err) {
-        if (!stopping) log.warn({ err: (err as Error).message }, 'MCP refresh loop error')
-      }
-      await alarm.sleep(Math.max(cfg.worker.pollMs, 1_000))
+  let lastReconcile = 0
+  const loop = pollLoop(deps.pubsub, topics.mcpStale, { pollMs: Math.max(cfg.worker.pollMs, 1_000), log, what: 'MCP refresh loop' }, async () => {
+    await refreshDue()
+    if (cfg.mcp.watchListChanged && Date.now() - lastReconcile > Math.min(RECONCILE_MS, cfg.worker.pollMs * 10)) {
+      lastReconcile = Date.now()
+      await reconcileWatches()
     }
-  }
-  const looping = loop()
+  })
   return {
     async stop() {
-      stopping = true
-      alarm.close()
-      alarm.wake()
-      await looping
+      await loop.stop()
       await Promise.all([...watching.values()].map((w) => w.watch?.close()))
       watching.clear()
     },

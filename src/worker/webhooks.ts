@@ -3,7 +3,7 @@
 // Runs wherever the worker pool runs; any number of them share the outbox safely (leases, services/webhooks/dispatch.ts).
 import type { AppDeps } from '../services/session.ts'
 import { topics } from '../events/topics.ts'
-import { alarmOn } from './alarm.ts'
+import { pollLoop } from './alarm.ts'
 import { claimDelivery, recordAttempt, type ClaimedDelivery } from '../services/webhooks/dispatch.ts'
 import { webhookPolicy } from '../services/webhooks/endpoints.ts'
 import { sendWebhook } from '../services/webhooks/send.ts'
@@ -22,8 +22,6 @@ export function startWebhookDispatcher(deps: AppDeps): WebhookDispatcher {
   // Long enough for the attempt and its recording; a dispatcher that died is replaced once it runs out.
   const leaseMs = c.timeoutMs + 5_000
   const running = new Set<Promise<void>>()
-  let stopping = false
-  const alarm = alarmOn(deps.pubsub, topics.webhooks)
 
   const attempt = (d: ClaimedDelivery) => traceWebhookDelivery({ deliveryId: d.id, webhookId: d.webhookId, type: d.type, attempts: d.attempts }, async () => {
     const result = d.enabled
@@ -36,36 +34,23 @@ export function startWebhookDispatcher(deps: AppDeps): WebhookDispatcher {
     return { outcome, statusCode: result === 'dropped' ? undefined : result.statusCode }
   })
 
-  const loop = async () => {
-    while (!stopping) {
-      try {
-        if (running.size < c.slots) {
-          const claimed = await claimDelivery(deps, leaseMs, c.concurrencyPerEndpoint)
-          if (claimed) {
-            const p = attempt(claimed)
-              .catch((err: unknown) => log.warn({ err: (err as Error).message, deliveryId: claimed.id }, 'recording a webhook attempt failed; its lease will expire'))
-              .finally(() => {
-                running.delete(p)
-                alarm.wake()
-              })
-            running.add(p)
-            continue
-          }
-        }
-      } catch (err) {
-        if (!stopping) log.warn({ err: (err as Error).message }, 'webhook dispatch loop error')
-      }
-      await alarm.sleep(c.pollMs)
-    }
-  }
-  const looping = loop()
+  const loop = pollLoop(deps.pubsub, topics.webhooks, { pollMs: c.pollMs, log, what: 'webhook dispatch loop' }, async () => {
+    if (running.size >= c.slots) return false
+    const claimed = await claimDelivery(deps, leaseMs, c.concurrencyPerEndpoint)
+    if (!claimed) return false
+    const p = attempt(claimed)
+      .catch((err: unknown) => log.warn({ err: (err as Error).message, deliveryId: claimed.id }, 'recording a webhook attempt failed; its lease will expire'))
+      .finally(() => {
+        running.delete(p)
+        loop.wake()
+      })
+    running.add(p)
+    return true
+  })
 
   return {
     async stop() {
-      stopping = true
-      alarm.close()
-      alarm.wake()
-      await looping
+      await loop.stop()
       await Promise.all(running)
     },
   }
