@@ -12,6 +12,7 @@ import type { Config } from '../config.ts'
 import type { Logger } from '../logger.ts'
 import { dirPGlite, migrateDeploy, MigratePgFactory, MigratePGliteFactory } from './migrations.ts'
 import { shareReads, tenantDbCache, type TenantDb } from './scope.ts'
+import { sendSettingsWithBegin } from './settings-on-begin.ts'
 import { tracedAdapterFactory } from './traced-adapter.ts'
 import { tracingEnabled } from '../telemetry.ts'
 
@@ -54,7 +55,7 @@ export async function openDatabase(config: Config, logger: Logger, opts: Databas
     // flight fails on its own and the pool drops the broken connection when it is released.
     pool.on('error', (err) => logger.warn({ err }, 'idle database connection lost'))
     pool.on('connect', (client) => client.on('error', (err) => logger.warn({ err }, 'database connection lost')))
-    const prisma = createClient(new PrismaPg(pool, { disposeExternalPool: true }), opts.onQuery)
+    const prisma = createClient(new PrismaPg(sendSettingsWithBegin(pool), { disposeExternalPool: true }), opts.onQuery)
     await warnIfRlsBypassed(prisma, logger)
     return {
       prisma,

@@ -6,6 +6,7 @@
 // Either layer alone keeps tenants apart; tests prove it by disabling the other one.
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { Prisma, type PrismaClient } from '../generated/prisma/client.ts'
+import { beginWithSettings, type SettingValues } from './settings-on-begin.ts'
 import { retryTransient } from './transient.ts'
 
 /** Transaction-local settings read by the row-level security policies. */
@@ -33,12 +34,12 @@ export function afterCommit(tx: Tx, fn: () => void) {
 // after-commit hooks), as PostgreSQL asks clients to do.
 async function inTransaction<T>(client: PrismaClient, settings: DbSettings, fn: (tx: Tx) => Promise<T>): Promise<T> {
   let hooks: (() => void)[] = []
-  const result = await retryTransient(() => client.$transaction(async (tx) => {
+  const result = await retryTransient(() => beginWithSettings(settingValues(settings), (sent) => client.$transaction(async (tx) => {
     hooks = []
     afterCommitHooks.set(tx, hooks)
-    await applySettings(tx, settings)
+    if (!sent()) await applySettings(tx, settings)
     return fn(tx)
-  }))
+  })))
   for (const hook of hooks) hook()
   return result
 }
@@ -82,12 +83,13 @@ function sharedTx(client: PrismaClient, tenantId: string): { scope: OperationSco
   const scope = operationScope.getStore()
   if (!scope || scope.closed || scope.tenantId !== tenantId) return undefined
   scope.tx ??= new Promise<Tx>((resolve, reject) => {
-    scope.done = client.$transaction(async (tx) => {
+    const settings = { ...settingValues({ tenantId }), transaction_read_only: 'on' }
+    scope.done = beginWithSettings(settings, (sent) => client.$transaction(async (tx) => {
       afterCommitHooks.set(tx, scope.hooks)
-      await tx.$executeRaw`SELECT set_config('app.tenant_id', ${tenantId}, true), set_config('app.user_id', '', true), set_config('app.purpose', '', true), set_config('transaction_read_only', 'on', true)`
+      if (!sent()) await tx.$executeRaw`SELECT set_config('app.tenant_id', ${tenantId}, true), set_config('app.user_id', '', true), set_config('app.purpose', '', true), set_config('transaction_read_only', 'on', true)`
       resolve(tx)
       await new Promise<void>((r) => (scope.finish = r))
-    }, { timeout: 60_000 })
+    }, { timeout: 60_000 }))
     scope.done.catch(reject)
   })
   return { scope, tx: scope.tx }
@@ -96,11 +98,14 @@ function sharedTx(client: PrismaClient, tenantId: string): { scope: OperationSco
 const isTransactionFailure = (e: unknown) =>
   (e as { code?: string }).code === 'P2028' || /current transaction is aborted|Transaction already closed|expired transaction/i.test(String((e as Error)?.message))
 
+/** Runs `operation` of `model` (as the extension hook names them) on `tx`. */
+const callModel = (tx: Tx, model: string, operation: string, args: unknown) =>
+  (tx as unknown as Record<string, Record<string, (a: unknown) => Promise<unknown>>>)[model.charAt(0).toLowerCase() + model.slice(1)]![operation]!(args)
+
 /** Runs one model operation in the shared transaction; a failure aborts it, so the scope stops sharing. */
 async function inShared(shared: { scope: OperationScope; tx: Promise<Tx> }, model: string, operation: string, args: unknown) {
   try {
-    const tx = (await shared.tx) as unknown as Record<string, Record<string, (a: unknown) => Promise<unknown>>>
-    return await tx[model.charAt(0).toLowerCase() + model.slice(1)]![operation]!(args)
+    return await callModel(await shared.tx, model, operation, args)
   } catch (e) {
     shared.scope.closed = true
     throw e
@@ -121,6 +126,8 @@ const tenantOwned = new Set<string>([
 ])
 const uniqueWhere = new Set(['findUnique', 'findUniqueOrThrow', 'update', 'delete', 'upsert'])
 const creates = new Set(['create', 'createMany', 'createManyAndReturn'])
+
+const settingValues = (s: DbSettings): SettingValues => ({ 'app.tenant_id': s.tenantId ?? '', 'app.user_id': s.userId ?? '', 'app.purpose': s.purpose ?? '' })
 
 /** Statement that applies `s` to the current transaction only. */
 export const applySettings = (db: { $executeRaw: PrismaClient['$executeRaw'] }, s: DbSettings) =>
@@ -171,7 +178,7 @@ export function createTenantDb(base: PrismaClient, tenantId: string, opts: { fil
     query: {
       $allModels: {
         // Layer (b): the operation and the settings it runs under share one transaction.
-        async $allOperations({ model, operation, args, query }) {
+        async $allOperations({ model, operation, args }) {
           const shared = opts.shareReads ? sharedTx(filtered, tenantId) : undefined
           if (shared) {
             try {
@@ -182,8 +189,8 @@ export function createTenantDb(base: PrismaClient, tenantId: string, opts: { fil
               if (!isTransactionFailure(e)) throw e
             }
           }
-          const [, result] = await retryTransient(() => base.$transaction([applySettings(base, settings), query(args)]))
-          return result
+          // Its own transaction, on the filtered client: layer (a) applies to `tx` as it did to `query`.
+          return inTransaction(filtered, settings, (tx) => callModel(tx, model, operation, args))
         },
       },
     },

@@ -130,22 +130,44 @@ export interface OperationToCheck {
   context: object
 }
 
+// An operation's cost depends on its document, operation name and variables only (connectionComplexity reads the
+// arguments and the process's configuration), so a repeated request is not walked again. Small variable sets only,
+// a few per document; the documents themselves are yoga's cached parses.
+const costCache = new WeakMap<DocumentNode, Map<string, number>>()
+const COST_CACHE_KEY_MAX = 1_024
+const COST_CACHE_PER_DOCUMENT = 32
+
+function operationCost(op: OperationToCheck): number {
+  const key = `${op.operationName ?? ''}\0${JSON.stringify(op.variables ?? {})}`
+  let costs = costCache.get(op.document)
+  const cached = costs?.get(key)
+  if (cached !== undefined) return cached
+  let cost = 0
+  const costRule = createComplexityRule({
+    context: op.context,
+    variableValues: op.variables ?? {},
+    operationName: op.operationName,
+    validate: ({ complexity }) => void (cost = complexity),
+  })
+  // Variable coercion problems are the executor's to report (as VALIDATION_FAILED); only the cost is wanted here.
+  validate(op.schema, op.document, [costRule])
+  if (key.length <= COST_CACHE_KEY_MAX) {
+    if (!costs) costCache.set(op.document, (costs = new Map()))
+    if (costs.size >= COST_CACHE_PER_DOCUMENT) costs.delete(costs.keys().next().value!)
+    costs.set(key, cost)
+  }
+  return cost
+}
+
 /** The per-operation checks (string variables, then cost): the violation, or undefined when the operation may run. */
 export function checkOperation(limits: Config['queryLimits'], op: OperationToCheck): GraphQLError | undefined {
   const longest = longestString(op.variables)
   if (longest > limits.maxStringLength) {
     return tooComplex('string_length', limits.maxStringLength, longest, `A string variable is ${longest} characters long; at most ${limits.maxStringLength} are allowed.`)
   }
-  const costRule = createComplexityRule({
-    context: op.context,
-    variableValues: op.variables ?? {},
-    operationName: op.operationName,
-    validate: ({ complexity }, report) => {
-      if (complexity > limits.maxCost) report(tooComplex('cost', limits.maxCost, complexity, `The operation costs ${complexity}; at most ${limits.maxCost} is allowed.`))
-    },
-  })
-  // Variable coercion problems are the executor's to report (as VALIDATION_FAILED); only cost refusals stop here.
-  return validate(op.schema, op.document, [costRule]).find((e) => e.extensions.code === 'QUERY_TOO_COMPLEX')
+  const cost = operationCost(op)
+  if (cost > limits.maxCost) return tooComplex('cost', limits.maxCost, cost, `The operation costs ${cost}; at most ${limits.maxCost} is allowed.`)
+  return undefined
 }
 
 /** Envelop plugin: the token limit and the validation rules (the per-operation checks need the variables). */
