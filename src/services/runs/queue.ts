@@ -6,10 +6,10 @@ import { topics } from '../../events/topics.ts'
 import { afterCommit } from '../../db/scope.ts'
 import type { Execution, Prisma } from '../../generated/prisma/client.ts'
 import { actorOf, recordAudit } from '../audit.ts'
-import { takeExecution } from '../quota.ts'
 import { tenantRedactsPii } from '../tenants.ts'
 import { redaction } from '../../db/pii.ts'
-import { announceThresholds, subjectsOf, takeBudgets } from '../budgets/charge.ts'
+import { announceThresholds, subjectsOf } from '../budgets/charge.ts'
+import { admitRun } from './admission.ts'
 import { waitUntilFinished } from './history.ts'
 import { reportStatus } from './lifecycle.ts'
 import { applyThreadPolicy, type MultitaskStrategy } from './thread-policy.ts'
@@ -122,16 +122,14 @@ function agentSnapshot(agent: AgentWithTools) {
 
 async function create(s: Session, a: { agent: AgentWithTools; model: string; messages: InputMessage[]; clientTools: ClientTool[]; runId: string | null; idempotencyKey: string | null; hash: string; threadId: string | null; strategy: MultitaskStrategy }) {
   const tenantId = s.principal.tenantId
-  const plan = await s.deps.plans.planOf(tenantId)
-  // Counted before the run's transaction (see takeExecution), given back if the run is not created.
-  const giveBack = await takeExecution(s, tenantId, plan)
+  // Counted against the quota and budgets before the run's transaction (see admission.ts), given back if the run is
+  // not created.
+  const admitted = await admitRun(s, () => subjectsOf(s.principal, a.agent.id))
   // The request's span, so that the worker's span of this run joins the request's trace.
   const traceParent = currentTraceParent()
   try {
     return await s.db.tx(async (tx) => {
-      // Lock order (the subjects' budget usage, then runs, then the tenant's event log) as in endRun: see
-      // terminal.ts. The plan's usage row is not locked here (takeExecution counted in its own transaction first).
-      const crossings = await takeBudgets(tx, tenantId, subjectsOf(s.principal, a.agent.id), s.deps.clock())
+      // Lock order: runs, then the tenant's event log, as in endRun (see terminal.ts); no usage row is locked here.
       if (a.threadId) await applyThreadPolicy(s, tx, a.threadId, a.strategy)
       const threadId = a.threadId ?? (await tx.thread.create({ data: { tenantId, title: a.messages.at(-1)!.content.slice(0, 80), createdById: s.principal.kind === 'USER' ? s.principal.userId : null } })).id
       const execution = await tx.execution.create({
@@ -145,16 +143,17 @@ async function create(s: Session, a: { agent: AgentWithTools; model: string; mes
           createdById: s.principal.kind === 'USER' ? s.principal.userId : null,
           traceParent,
           createdByApiKeyId: s.principal.kind === 'API_KEY' ? s.principal.apiKeyId : null,
+          budgetCounted: admitted.budgetCounted,
         },
       })
       await recordAudit(tx, tenantId, actorOf(s.principal), s.meta, { action: 'execution.create', outcome: 'SUCCESS', resourceType: 'Execution', resourceId: execution.id, metadata: { agentId: a.agent.id, model: a.model } })
       await reportStatus(s.deps, tx, tenantId, execution.id, 'QUEUED')
-      await announceThresholds(s.deps, tx, tenantId, crossings)
+      await announceThresholds(s.deps, tx, tenantId, admitted.crossings)
       afterCommit(tx, () => void s.deps.pubsub.publish(topics.queue, { executionId: execution.id }))
       return execution
     })
   } catch (e) {
-    await giveBack()
+    await admitted.giveBack()
     // A concurrent identical request won the unique key: answer with its execution (or refuse a different payload).
     if ((e as { code?: string }).code === 'P2002') {
       const winner = await findByKeys(s, a.runId, a.idempotencyKey, a.hash)
