@@ -6,8 +6,7 @@ import { topics } from '../../events/topics.ts'
 import { afterCommit } from '../../db/scope.ts'
 import type { Execution, Prisma } from '../../generated/prisma/client.ts'
 import { actorOf, recordAudit } from '../audit.ts'
-import { tenantRedactsPii } from '../tenants.ts'
-import { redaction } from '../../db/pii.ts'
+import { knownRedaction, redaction } from '../../db/pii.ts'
 import { announceThresholds, subjectsOf } from '../budgets/charge.ts'
 import { admitRun } from './admission.ts'
 import { waitUntilFinished } from './history.ts'
@@ -75,17 +74,17 @@ const requestHash = (agentId: string, model: string, threadId: string | null, me
 export async function runAgent(s: Session, input: RunAgentInput): Promise<Execution> {
   const valid = validate(s, input)
   const { runId, idempotencyKey } = valid
-  // Tenants with redactPii: the messages are stored, hashed, titled and sent to the model redacted.
-  const redact = redaction(await tenantRedactsPii(s.deps, s.principal.tenantId))
-  const messages = valid.messages.map((m) => ({ ...m, content: redact(m.content) }))
+  // One statement: the agent, its tools and the tenant's redactPii setting.
   const agent = await s.db.client.agent.findUnique({
     where: { id: input.agentId },
-    include: { agentTools: { orderBy: { position: 'asc' }, include: { tool: true } } },
+    include: { agentTools: { orderBy: { position: 'asc' }, include: { tool: true } }, tenant: { select: { redactPii: true } } },
   })
   if (!agent) throw notFound('Agent')
+  // Tenants with redactPii: the messages are stored, hashed, titled and sent to the model redacted.
+  const redact = redaction(agent.tenant.redactPii)
+  const messages = valid.messages.map((m) => ({ ...m, content: redact(m.content) }))
   const model = input.model ?? agent.model
   if (!s.deps.llm.isAllowed(model)) throw new AppError('INVALID_MODEL', `Model "${model}" is not available.`, { fields: [{ path: 'model', message: 'is not in the model allowlist' }] })
-  if (input.threadId && !(await s.db.client.thread.findUnique({ where: { id: input.threadId }, select: { id: true } }))) throw notFound('Thread')
   const clientTools = validateClientTools(input.clientTools, agent.agentTools.map((at) => at.tool.name))
   const hash = requestHash(agent.id, model, input.threadId ?? null, messages, clientTools)
 
@@ -107,11 +106,11 @@ async function findByKeys(s: Session, runId: string | null, idempotencyKey: stri
   return found[0]
 }
 
-type AgentWithTools = Prisma.AgentGetPayload<{ include: { agentTools: { include: { tool: true } } } }>
+type AgentWithTools = Prisma.AgentGetPayload<{ include: { agentTools: { include: { tool: true } }; tenant: { select: { redactPii: true } } } }>
 
 /** What the run uses of the agent, frozen: editing or deleting the agent later changes nothing about this run. */
 function agentSnapshot(agent: AgentWithTools) {
-  const { agentTools, tenantId: _t, createdAt: _c, updatedAt: _u, ...config } = agent
+  const { agentTools, tenant: _tenant, tenantId: _t, createdAt: _c, updatedAt: _u, ...config } = agent
   return {
     ...config,
     tools: agentTools.map(({ tool }) => ({
@@ -129,7 +128,10 @@ async function create(s: Session, a: { agent: AgentWithTools; model: string; mes
   const traceParent = currentTraceParent()
   try {
     return await s.db.tx(async (tx) => {
+      // The run is stored under the setting its messages were redacted with (read with the agent): no second read.
+      knownRedaction(tx, tenantId, a.agent.tenant.redactPii)
       // Lock order: runs, then the tenant's event log, as in endRun (see terminal.ts); no usage row is locked here.
+      // An unknown or foreign thread is found here, in the transaction, rather than by a read of its own before it.
       if (a.threadId) await applyThreadPolicy(s, tx, a.threadId, a.strategy)
       const threadId = a.threadId ?? (await tx.thread.create({ data: { tenantId, title: a.messages.at(-1)!.content.slice(0, 80), createdById: s.principal.kind === 'USER' ? s.principal.userId : null } })).id
       const execution = await tx.execution.create({
