@@ -63,8 +63,8 @@ export interface CountedExecution {
 
 /**
  * Counts one execution against the tenant's month inside `tx`, or refuses with QUOTA_EXCEEDED (so the run is never
- * created) when the month's executions or tokens are used up. runs/admission.ts calls it in a short transaction of its
- * own before the run's: the month's usage row is locked for that transaction only, so concurrent runs of one tenant do
+ * created) when the month's executions or tokens are used up. runs/admission.ts calls it last in a short transaction
+ * before the run's: the month's usage row is locked for that transaction only, so concurrent runs of one tenant do
  * not queue on it through their whole creation. The same statement tells whether the tenant has budgets, so a tenant
  * without any pays nothing more for them. The executions quota stays exact (the increment is conditional); a process
  * that dies between the two transactions leaves one execution counted that never existed. A run's tokens are only
