@@ -2,6 +2,7 @@
 // same frames are then broadcast by a bare `ws` server to as many bare clients, in the same process and run.
 // Prints delivered events/s and latency percentiles (commit → receipt) for both, and their ratio.
 //   npm run bench:fanout            (SUBSCRIBERS=1000 EVENTS=200; DATABASE_URL/REDIS_URL select real services)
+import { randomBytes } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
 import WebSocket, { WebSocketServer } from 'ws'
 import { createClient } from 'graphql-ws'
@@ -23,7 +24,10 @@ const pct = (xs: number[], p: number) => xs.sort((a, b) => a - b)[Math.min(xs.le
 async function ours(env: Record<string, string>): Promise<Stats & { frames: string[] }> {
   // Limits stay on (their cost is part of the pipeline) but far above what one principal opening every socket needs.
   const limits = { AUTH_RATE_LIMIT_PER_IP_PER_MINUTE: '100000', WS_CONNECTIONS_PER_IP_PER_MINUTE: '1000000', WS_SUBSCRIBES_PER_MINUTE: '1000000', WS_MAX_SUBSCRIPTIONS_PER_PRINCIPAL: '100000', RATE_LIMIT_FREE_PER_MINUTE: '10000000' }
-  const config = loadConfig({ ...process.env, ...env, PORT: '0', LOG_LEVEL: 'warn', WORKERS: '0', ...limits })
+  // bench/run.ts starts this in production mode, which requires a signing key: a generated one, as for the server
+  // bench/lib/procs.ts starts, unless the caller gave one.
+  const signing = process.env.JWT_SECRET || process.env.JWT_PRIVATE_KEYS ? {} : { JWT_SECRET: randomBytes(32).toString('base64url') }
+  const config = loadConfig({ ...process.env, ...env, ...signing, PORT: '0', LOG_LEVEL: 'warn', WORKERS: '0', ...limits })
   const app = await buildApp(config)
   const port = await app.listen()
   const gql = async (query: string, variables: object, token?: string): Promise<unknown> => {

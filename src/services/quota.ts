@@ -1,7 +1,7 @@
 // Monthly quotas per tenant (executions and tokens, sized by plan) and the usage they are checked against: one row
 // per tenant and calendar month (UTC) in tenant_usage, incremented atomically by the runs that consume it.
-// An execution counts when it is created (takeExecution, just before runAgent's transaction); its tokens when an attempt ends
-// (recordUsage, in the transaction that ends it: services/runs/terminal.ts).
+// An execution counts when it is created (countExecution, in runs/admission.ts just before the run's transaction); its
+// tokens when an attempt ends (recordUsage, in the transaction that ends it: services/runs/terminal.ts).
 import type { Plan, PlanQuota } from '../config.ts'
 import type { AppDeps, Session } from './session.ts'
 import type { Tx } from '../db/scope.ts'
@@ -55,40 +55,34 @@ export async function getUsage(target: QuotaTarget, tenantId: string, at?: numbe
   }
 }
 
-/**
- * Counts one execution against the tenant's month, or refuses with QUOTA_EXCEEDED (so the run is never created) when
- * the month's executions or tokens are used up; returns the function that gives the execution back when the run is
- * not created after all. It runs in its own one-statement transaction before the run's: the month's usage row is
- * locked for that statement only, so concurrent runs of one tenant do not queue on it through their whole creation.
- * The executions quota stays exact (the increment is conditional); a process that dies between the two leaves one
- * execution counted that never existed. A run's tokens are only known once it has run, so tokens are checked, not
- * reserved: usage can end a little above the limit, and the next run is then refused.
- */
-export async function takeExecution(target: QuotaTarget, tenantId: string, plan: Plan): Promise<() => Promise<void>> {
-  const deps = depsOf(target)
-  const db = deps.db.forTenant(tenantId)
-  const counted = await db.tx((tx) => countExecution(deps, tx, tenantId, plan))
-  // Never throws: the caller is already answering with why the run was not created.
-  return async () => {
-    await db.tx((tx) => tx.$executeRaw`
-      UPDATE tenant_usage SET executions = executions - 1, updated_at = now()
-      WHERE tenant_id = ${tenantId}::uuid AND period_start = ${counted}::date AND executions > 0`)
-      .catch((err: Error) => deps.logger.warn({ err: err.message }, 'could not give back an execution of the monthly quota'))
-  }
+/** What countExecution counted: the month (a date) and whether the tenant has any budget. */
+export interface CountedExecution {
+  period: string
+  budgeted: boolean
 }
 
-/** The conditional increment of takeExecution; returns the period (date) it counted in. */
-async function countExecution(deps: QuotaDeps, tx: Tx, tenantId: string, plan: Plan): Promise<string> {
+/**
+ * Counts one execution against the tenant's month inside `tx`, or refuses with QUOTA_EXCEEDED (so the run is never
+ * created) when the month's executions or tokens are used up. runs/admission.ts calls it last in a short transaction
+ * before the run's: the month's usage row is locked for that transaction only, so concurrent runs of one tenant do
+ * not queue on it through their whole creation. The same statement tells whether the tenant has budgets, so a tenant
+ * without any pays nothing more for them. The executions quota stays exact (the increment is conditional); a process
+ * that dies between the two transactions leaves one execution counted that never existed. A run's tokens are only
+ * known once it has run, so tokens are checked, not reserved: usage can end a little above the limit, and the next
+ * run is then refused.
+ */
+export async function countExecution(target: QuotaTarget, tx: Tx, tenantId: string, plan: Plan): Promise<CountedExecution> {
+  const deps = depsOf(target)
   const limits = deps.config.quotas[plan]
   const periodStart = periodStartOf(deps.clock())
   const period = periodStart.toISOString().slice(0, 10)
   const max = limits.executionsPerMonth
-  const [taken] = await tx.$queryRaw<{ tokens: bigint }[]>`
+  const [taken] = await tx.$queryRaw<{ tokens: bigint; budgeted: boolean }[]>`
     INSERT INTO tenant_usage (tenant_id, period_start, executions, tokens, updated_at)
     VALUES (${tenantId}::uuid, ${period}::date, 1, 0, now())
     ON CONFLICT (tenant_id, period_start) DO UPDATE SET executions = tenant_usage.executions + 1, updated_at = now()
       WHERE ${max}::int IS NULL OR tenant_usage.executions < ${max}::int
-    RETURNING tokens`
+    RETURNING tokens, EXISTS (SELECT 1 FROM budgets WHERE budgets.tenant_id = ${tenantId}::uuid) AS budgeted`
   const refuse = (quota: 'executions' | 'tokens', limit: number, used: number) => {
     deps.metrics.quotaRejections.inc({ quota })
     const resetAt = nextPeriod(periodStart)
@@ -102,7 +96,7 @@ async function countExecution(deps: QuotaDeps, tx: Tx, tenantId: string, plan: P
   }
   const tokens = Number(taken.tokens)
   if (limits.tokensPerMonth !== null && tokens >= limits.tokensPerMonth) throw refuse('tokens', limits.tokensPerMonth, tokens)
-  return period
+  return { period, budgeted: taken.budgeted }
 }
 
 /**

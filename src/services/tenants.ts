@@ -35,12 +35,6 @@ export async function updateTenant(s: Session, input: { name?: string | null; re
   })
 }
 
-/** Whether the tenant redacts personal data before storing it or sending it to a model (its `redactPii` setting). */
-export async function tenantRedactsPii(deps: Pick<AppDeps, 'db'>, tenantId: string): Promise<boolean> {
-  const row = await deps.db.forTenant(tenantId).client.tenant.findFirst({ select: { redactPii: true } })
-  return row?.redactPii ?? false
-}
-
 /**
  * Schedules the deletion of the caller's tenant (OWNER only, checked by the schema) after the grace period; with a
  * period of 0 the tenant is purged before this returns. `confirmName` must repeat the tenant's name exactly.

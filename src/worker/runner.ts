@@ -21,7 +21,6 @@ import { describeRun, traceRun } from './instrument.ts'
 import { RunWriter } from './run-writer.ts'
 import { Progress, type AgentSnapshot } from './snapshot.ts'
 import { openToolSecrets } from '../services/tool-secrets.ts'
-import { tenantRedactsPii } from '../services/tenants.ts'
 import { redactPiiText } from '../pii.ts'
 import { aguiInterrupt, type ResumeEntry } from '../services/runs/interrupts.ts'
 import type { LlmToolSpec } from '../llm/types.ts'
@@ -89,7 +88,7 @@ async function drive(deps: AppDeps, claimed: Claimed, shutdown: AbortSignal, spa
         onToolGone: (tool, serverId) => void markMcpToolGone(deps, claimed.tenantId, tool.id ?? '', serverId).catch(() => {}),
       },
       clientTools: runInput.clientTools ?? [], resume: runInput.resume ?? [], interruptTtlSeconds: deps.config.runs.interruptTtlSeconds,
-      ...((await tenantRedactsPii(deps, claimed.tenantId)) && { redact: redactPiiText }),
+      ...(claimed.redactPii && { redact: redactPiiText }),
     })
     if (interrupts.length) {
       progress.update({ status: 'INTERRUPTED', step: 'waiting for approval', percent: 100 })

@@ -211,6 +211,21 @@ describe('bad answers change nothing', () => {
   })
 })
 
+describe('budgets', () => {
+  it('a continuation is charged to the interrupted run\'s agent: refused with BUDGET_EXCEEDED once its budget is used up', async () => {
+    const session = await signUp(t)
+    const { agent, execution, interrupts } = await interrupted(session)
+    // The interrupted run ended before any budget existed: it was counted for its agent when it ended.
+    const set = await t.gql<{ setBudget: { budget: { usedExecutions: number } } }>('mutation($i: SetBudgetInput!) { setBudget(input: $i) { budget { usedExecutions } } }',
+      { i: { subject: 'AGENT', subjectId: agent, maxExecutions: 1 } }, session.headers)
+    expect(set.body.data!.setBudget.budget.usedExecutions).toBe(1)
+    const refused = await resume(session, { executionId: execution.id, resume: [{ interruptId: interrupts[0]!.id, status: 'RESOLVED' }] })
+    expect(refused.body.errors![0]!.extensions).toMatchObject({ code: 'BUDGET_EXCEEDED', scope: 'AGENT', limit: 1, used: 1 })
+    expect(await totalRuns(session)).toBe(1)
+    expect((await interruptsOf(session, execution.id)).interrupts[0]!.resolvedAt).toBeNull()
+  })
+})
+
 describe('over graphql-ws', () => {
   it('resumes and streams the continuation, which passes verifyEvents', async () => {
     const { execution, interrupts } = await interrupted()

@@ -23,7 +23,7 @@ const BudgetRef = builder.objectRef<BudgetView>('Budget').implement({
     subjectId: t.id({ description: 'Global id of the tenant, user, API key or agent.', resolve: (b) => encodeGlobalId(subjectTypename[b.subject], b.subjectId) }),
     maxExecutions: t.int({ nullable: true, description: 'Runs allowed per month; null: no cap.', resolve: (b) => b.maxExecutions }),
     maxTokens: t.float({ nullable: true, description: 'Tokens allowed per month (a whole number); null: no cap.', resolve: (b) => (b.maxTokens === null ? null : Number(b.maxTokens)) }),
-    usedExecutions: t.exposeInt('usedExecutions', { description: "Runs the subject started this month (counted whether or not a budget existed)." }),
+    usedExecutions: t.exposeInt('usedExecutions', { description: "Runs the subject started this month, counted whether or not a budget existed: while its tenant has no budget, a run counts once it ends." }),
     usedTokens: t.exposeFloat('usedTokens', { description: 'Tokens its runs consumed this month (a whole number).' }),
     periodStart: t.expose('periodStart', { type: 'DateTime', description: 'First instant of the month being counted.' }),
     resetAt: t.expose('periodEnd', { type: 'DateTime', description: 'When usage starts again from zero.' }),

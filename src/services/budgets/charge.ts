@@ -1,7 +1,9 @@
-// Charging runs to budgets: every run counts for its tenant, the member or API key that started it and its agent, in
-// subject_usage (one row per subject and UTC month), whether or not a budget caps that subject. A run is admitted
-// only if no budget of its subjects is used up; 80 % and 100 % of a limit are announced once per month as the tenant
-// event (and webhook) `budget.threshold`.
+// Charging runs to budgets: a run counts for its tenant, the member or API key that started it and its agent, in
+// subject_usage (one row per subject and UTC month), whether or not a budget caps that subject. A tenant with a budget
+// has its runs counted as they are created (takeBudgets, admitted only if no budget of their subjects is used up); a
+// tenant without any pays nothing at creation and has each run counted when it ends (chargeAttempt), so a budget set
+// mid-month still sees the month's finished runs. 80 % and 100 % of a limit are announced once per month as the
+// tenant event (and webhook) `budget.threshold`.
 import type { Principal } from '../../auth/principal.ts'
 import type { Tx } from '../../db/scope.ts'
 import { emitTenantEvent } from '../../events/tenant-events.ts'
@@ -53,17 +55,18 @@ export function subjectsOf(principal: Principal, agentId: string | null): Subjec
   ]
 }
 
-/** The subjects an existing run is charged to (read inside `tx`, which must see the run). */
-export async function subjectsOfRun(tx: Tx, tenantId: string, executionId: string): Promise<Subject[]> {
-  const [run] = await tx.$queryRaw<{ created_by_id: string | null; created_by_api_key_id: string | null; agent_id: string | null }[]>`
-    SELECT created_by_id, created_by_api_key_id, agent_id FROM executions WHERE id = ${executionId}::uuid`
-  if (!run) return []
-  return [
+/** The subjects an existing run is charged to and whether it was counted when created (read inside `tx`). */
+export async function subjectsOfRun(tx: Tx, tenantId: string, executionId: string): Promise<{ subjects: Subject[]; budgetCounted: boolean }> {
+  const [run] = await tx.$queryRaw<{ created_by_id: string | null; created_by_api_key_id: string | null; agent_id: string | null; budget_counted: boolean }[]>`
+    SELECT created_by_id, created_by_api_key_id, agent_id, budget_counted FROM executions WHERE id = ${executionId}::uuid`
+  if (!run) return { subjects: [], budgetCounted: true }
+  const subjects: Subject[] = [
     { subject: 'TENANT', subjectId: tenantId },
     ...(run.created_by_id ? [{ subject: 'USER' as const, subjectId: run.created_by_id }] : []),
     ...(run.created_by_api_key_id ? [{ subject: 'API_KEY' as const, subjectId: run.created_by_api_key_id }] : []),
     ...(run.agent_id ? [{ subject: 'AGENT' as const, subjectId: run.agent_id }] : []),
   ]
+  return { subjects, budgetCounted: run.budget_counted }
 }
 
 const periodOf = (at: number | Date) => periodStartOf(at).toISOString().slice(0, 10)
@@ -89,57 +92,91 @@ function exceeded(budget: BudgetRow, subject: Subject, metric: Metric, limit: nu
 /** GraphQL type of each kind of subject (for global ids). */
 export const subjectTypename: Record<BudgetSubject, string> = { TENANT: 'Tenant', USER: 'User', API_KEY: 'ApiKey', AGENT: 'Agent' }
 
+interface TakenRow extends Partial<UsageRow> {
+  subject: BudgetSubject
+  subject_id: string
+  budget_id: string | null
+  max_executions: number | null
+  max_tokens: bigint | null
+}
+
 /**
- * Counts one execution for each subject inside `tx` (the transaction creating the run, with app.tenant_id set), or
- * refuses with BUDGET_EXCEEDED, rolling back with `tx`, when a budget of one of them has no execution left or its
- * tokens are used up. Each increment is conditional on the row it locks, so concurrent runs can never take more
- * executions than a budget allows; tokens are only known once a run ends, so a budget's tokens can overshoot by what
- * the runs in flight consume. Returns the thresholds crossed, for announceThresholds once the run exists.
+ * Counts one execution for each subject inside `tx` (runs/admission.ts: the short transaction before the run's, with
+ * app.tenant_id set), or refuses with BUDGET_EXCEEDED, to be rolled back with `tx`, when a budget of one of them has
+ * no execution left or its tokens are used up. One statement: it reads the subjects' budgets and increments each
+ * usage row only while its budget allows, locking the rows in a fixed order (tenant, caller, agent), so concurrent
+ * runs can never take more executions than a budget allows; tokens are only known once a run ends, so a budget's
+ * tokens can overshoot by what the runs in flight consume. Returns the thresholds crossed, for announceThresholds.
  */
 export async function takeBudgets(tx: Tx, tenantId: string, subjects: Subject[], at: number): Promise<Crossing[]> {
-  const budgets = await budgetsOf(tx, tenantId, subjects)
   const periodStart = periodStartOf(at)
   const period = periodOf(at)
-  const crossings: Crossing[] = []
-  for (const subject of subjects) {
-    const budget = budgets.get(`${subject.subject}:${subject.subjectId}`)
-    const max = budget?.max_executions ?? null
-    if (budget && max === 0) throw exceeded(budget, subject, 'executions', 0, 0, periodStart)
-    const [row] = await tx.$queryRaw<UsageRow[]>`
+  const rows = await tx.$queryRaw<TakenRow[]>`
+    WITH wanted AS (
+      SELECT w.subject, w.subject_id, w.ord, b.id AS budget_id, b.max_executions, b.max_tokens
+      FROM unnest(${subjects.map((x) => x.subject)}::text[]::"BudgetSubject"[], ${subjects.map((x) => x.subjectId)}::uuid[]) WITH ORDINALITY AS w(subject, subject_id, ord)
+      LEFT JOIN budgets b ON b.tenant_id = ${tenantId}::uuid AND b.subject = w.subject AND b.subject_id = w.subject_id
+    ), counted AS (
       INSERT INTO subject_usage (tenant_id, subject, subject_id, period_start, executions, updated_at)
-      VALUES (${tenantId}::uuid, ${subject.subject}::"BudgetSubject", ${subject.subjectId}::uuid, ${period}::date, 1, now())
-      ON CONFLICT (tenant_id, subject, subject_id, period_start) DO UPDATE
-        SET executions = subject_usage.executions + 1, updated_at = now()
-        WHERE ${max}::int IS NULL OR subject_usage.executions < ${max}::int
-      RETURNING executions, tokens, executions_alerted, tokens_alerted`
-    if (!budget) continue
-    if (!row) throw exceeded(budget, subject, 'executions', max!, max!, periodStart)
-    const maxTokens = budget.max_tokens === null ? null : Number(budget.max_tokens)
+      SELECT ${tenantId}::uuid, subject, subject_id, ${period}::date, 1, now() FROM wanted WHERE max_executions IS DISTINCT FROM 0 ORDER BY ord
+      ON CONFLICT (tenant_id, subject, subject_id, period_start) DO UPDATE SET executions = subject_usage.executions + 1, updated_at = now()
+        WHERE NOT EXISTS (SELECT 1 FROM budgets b WHERE b.tenant_id = subject_usage.tenant_id AND b.subject = subject_usage.subject
+          AND b.subject_id = subject_usage.subject_id AND subject_usage.executions >= b.max_executions)
+      RETURNING subject, subject_id, executions, tokens, executions_alerted, tokens_alerted
+    )
+    SELECT w.subject, w.subject_id, w.budget_id, w.max_executions, w.max_tokens, c.executions, c.tokens, c.executions_alerted, c.tokens_alerted
+    FROM wanted w LEFT JOIN counted c ON c.subject = w.subject AND c.subject_id = w.subject_id ORDER BY w.ord`
+  const crossings: Crossing[] = []
+  for (const row of rows) {
+    if (!row.budget_id) continue
+    const budget: BudgetRow = { id: row.budget_id, subject: row.subject, subject_id: row.subject_id, max_executions: row.max_executions, max_tokens: row.max_tokens }
+    const subject = { subject: row.subject, subjectId: row.subject_id }
+    const max = row.max_executions
+    if (row.executions == null) throw exceeded(budget, subject, 'executions', max ?? 0, max ?? 0, periodStart)
+    const maxTokens = row.max_tokens === null ? null : Number(row.max_tokens)
     if (maxTokens !== null && Number(row.tokens) >= maxTokens) throw exceeded(budget, subject, 'tokens', maxTokens, Number(row.tokens), periodStart)
-    if (max !== null) crossings.push(...(await markCrossing(tx, tenantId, subject, period, budget, 'executions', max, row.executions, row.executions_alerted, periodStart)))
+    if (max !== null) crossings.push(...(await markCrossing(tx, tenantId, subject, period, budget, 'executions', max, row.executions, row.executions_alerted!, periodStart)))
   }
   return crossings
 }
 
+/** Gives back the execution takeBudgets counted in `period` for each subject, inside `tx`. */
+export async function giveBackBudgets(tx: Tx, tenantId: string, subjects: Subject[], period: string): Promise<void> {
+  await tx.$executeRaw`
+    UPDATE subject_usage SET executions = executions - 1, updated_at = now()
+    WHERE tenant_id = ${tenantId}::uuid AND period_start = ${period}::date AND executions > 0
+      AND (subject, subject_id) IN (SELECT * FROM unnest(${subjects.map((x) => x.subject)}::text[]::"BudgetSubject"[], ${subjects.map((x) => x.subjectId)}::uuid[]))`
+}
+
 /**
- * Adds `tokens` to each subject's month inside `tx` (the transaction ending a run's attempt); returns the token
- * thresholds crossed, for announceThresholds.
+ * Adds what an attempt of a run consumed to each of its subjects' month inside `tx` (the transaction ending the
+ * attempt): its `tokens`, and, when the run ends (`final`) without having been counted at creation (its tenant had no
+ * budget then), the execution itself. Returns the thresholds crossed, for announceThresholds.
  */
-export async function chargeTokens(tx: Tx, tenantId: string, subjects: Subject[], tokens: number, at: number): Promise<Crossing[]> {
-  if (!tokens) return []
+export async function chargeAttempt(tx: Tx, tenantId: string, executionId: string, a: { tokens: number; final: boolean }, at: number): Promise<Crossing[]> {
+  if (!a.tokens && !a.final) return []
+  const { subjects, budgetCounted } = await subjectsOfRun(tx, tenantId, executionId)
+  const executions = a.final && !budgetCounted ? 1 : 0
+  if (!a.tokens && !executions) return []
   const budgets = await budgetsOf(tx, tenantId, subjects)
   const periodStart = periodStartOf(at)
   const period = periodOf(at)
   const crossings: Crossing[] = []
   for (const subject of subjects) {
     const [row] = await tx.$queryRaw<UsageRow[]>`
-      INSERT INTO subject_usage (tenant_id, subject, subject_id, period_start, tokens, updated_at)
-      VALUES (${tenantId}::uuid, ${subject.subject}::"BudgetSubject", ${subject.subjectId}::uuid, ${period}::date, ${tokens}, now())
-      ON CONFLICT (tenant_id, subject, subject_id, period_start) DO UPDATE SET tokens = subject_usage.tokens + EXCLUDED.tokens, updated_at = now()
+      INSERT INTO subject_usage (tenant_id, subject, subject_id, period_start, executions, tokens, updated_at)
+      VALUES (${tenantId}::uuid, ${subject.subject}::"BudgetSubject", ${subject.subjectId}::uuid, ${period}::date, ${executions}, ${a.tokens}, now())
+      ON CONFLICT (tenant_id, subject, subject_id, period_start) DO UPDATE
+        SET executions = subject_usage.executions + EXCLUDED.executions, tokens = subject_usage.tokens + EXCLUDED.tokens, updated_at = now()
       RETURNING executions, tokens, executions_alerted, tokens_alerted`
     const budget = budgets.get(`${subject.subject}:${subject.subjectId}`)
-    if (!budget || budget.max_tokens === null || !row) continue
-    crossings.push(...(await markCrossing(tx, tenantId, subject, period, budget, 'tokens', Number(budget.max_tokens), Number(row.tokens), row.tokens_alerted, periodStart)))
+    if (!budget || !row) continue
+    if (executions && budget.max_executions !== null) {
+      crossings.push(...(await markCrossing(tx, tenantId, subject, period, budget, 'executions', budget.max_executions, row.executions, row.executions_alerted, periodStart)))
+    }
+    if (a.tokens && budget.max_tokens !== null) {
+      crossings.push(...(await markCrossing(tx, tenantId, subject, period, budget, 'tokens', Number(budget.max_tokens), Number(row.tokens), row.tokens_alerted, periodStart)))
+    }
   }
   return crossings
 }

@@ -13,6 +13,8 @@ export interface Claimed {
   claim: string
   /** W3C traceparent of the request that queued the run. */
   traceParent?: string
+  /** The tenant's redactPii setting as the claim read it: the run redacts what it stores and sends when set. */
+  redactPii: boolean
 }
 
 /**
@@ -38,7 +40,7 @@ export async function claimNext(deps: AppDeps, workerId: string): Promise<Claime
         ), busy AS (
           SELECT tenant_id, count(*) FILTER (WHERE status = 'RUNNING')::int AS running, max(claimed_at) AS last_claim FROM recent GROUP BY tenant_id
         )
-        SELECT e.id, e.tenant_id, e.agent_id, (e.agent_snapshot->>'maxConcurrentExecutions')::int AS max, e.trace_parent,
+        SELECT e.id, e.tenant_id, e.agent_id, (e.agent_snapshot->>'maxConcurrentExecutions')::int AS max, e.trace_parent, t.redact_pii,
           CASE t.plan WHEN 'ENTERPRISE' THEN ${caps.ENTERPRISE}::int WHEN 'PRO' THEN ${caps.PRO}::int ELSE ${caps.FREE}::int END AS tenant_max
         FROM executions e
         JOIN tenants t ON t.id = e.tenant_id
@@ -65,7 +67,7 @@ export async function claimNext(deps: AppDeps, workerId: string): Promise<Claime
           Prisma.sql`started_at = coalesce(started_at, now())`, Prisma.sql`claimed_by = ${workerId} || '#' || (attempt + 1)`,
         ],
       }))!
-      return { claimed: { id: row.id, tenantId: row.tenantId, attempt: row.attempt, lastSeq: row.lastSeq, claim: `${workerId}#${row.attempt}`, traceParent: candidate.trace_parent ?? undefined } }
+      return { claimed: { id: row.id, tenantId: row.tenantId, attempt: row.attempt, lastSeq: row.lastSeq, claim: `${workerId}#${row.attempt}`, traceParent: candidate.trace_parent ?? undefined, redactPii: candidate.redact_pii } }
     })
     if (!result) return undefined
     if ('claimed' in result) return result.claimed
@@ -81,6 +83,7 @@ interface Candidate {
   max: number | null
   tenant_max: number
   trace_parent: string | null
+  redact_pii: boolean
 }
 
 /**

@@ -2,6 +2,7 @@
 //   lifecycle.ts  the state machine: the table of allowed status changes and `transition`, the only write that
 //                 changes a status (each change is reported to the tenant in the same transaction)
 //   queue.ts      runAgent: validate, count against the quota, create the QUEUED run (idempotent by runId / key)
+//   admission.ts  admitRun: count a new run against the quota and budgets before its transaction (give back on failure)
 //   claims.ts     a worker's hold on runs: claimNext (QUEUED → RUNNING; thread order, tenant caps, fairness),
 //                 heartbeat, requeueStale (→ QUEUED)
 //   writer.ts     appendAsWriter: a running run's events, fenced by its writer's claim

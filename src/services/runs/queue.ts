@@ -3,13 +3,12 @@ import { createHash, randomUUID } from 'node:crypto'
 import type { Session } from '../session.ts'
 import { AppError, notFound } from '../../errors.ts'
 import { topics } from '../../events/topics.ts'
-import { afterCommit } from '../../db/scope.ts'
+import { afterCommit, type Tx } from '../../db/scope.ts'
 import type { Execution, Prisma } from '../../generated/prisma/client.ts'
 import { actorOf, recordAudit } from '../audit.ts'
-import { takeExecution } from '../quota.ts'
-import { tenantRedactsPii } from '../tenants.ts'
-import { redaction } from '../../db/pii.ts'
-import { announceThresholds, subjectsOf, takeBudgets } from '../budgets/charge.ts'
+import { knownRedaction, redaction } from '../../db/pii.ts'
+import { announceThresholds, subjectsOf } from '../budgets/charge.ts'
+import { admissionOf, countRun, type Admission } from './admission.ts'
 import { waitUntilFinished } from './history.ts'
 import { reportStatus } from './lifecycle.ts'
 import { applyThreadPolicy, type MultitaskStrategy } from './thread-policy.ts'
@@ -75,31 +74,37 @@ const requestHash = (agentId: string, model: string, threadId: string | null, me
 export async function runAgent(s: Session, input: RunAgentInput): Promise<Execution> {
   const valid = validate(s, input)
   const { runId, idempotencyKey } = valid
-  // Tenants with redactPii: the messages are stored, hashed, titled and sent to the model redacted.
-  const redact = redaction(await tenantRedactsPii(s.deps, s.principal.tenantId))
-  const messages = valid.messages.map((m) => ({ ...m, content: redact(m.content) }))
-  const agent = await s.db.client.agent.findUnique({
-    where: { id: input.agentId },
-    include: { agentTools: { orderBy: { position: 'asc' }, include: { tool: true } } },
-  })
-  if (!agent) throw notFound('Agent')
-  const model = input.model ?? agent.model
-  if (!s.deps.llm.isAllowed(model)) throw new AppError('INVALID_MODEL', `Model "${model}" is not available.`, { fields: [{ path: 'model', message: 'is not in the model allowlist' }] })
-  if (input.threadId && !(await s.db.client.thread.findUnique({ where: { id: input.threadId }, select: { id: true } }))) throw notFound('Thread')
-  const clientTools = validateClientTools(input.clientTools, agent.agentTools.map((at) => at.tool.name))
-  const hash = requestHash(agent.id, model, input.threadId ?? null, messages, clientTools)
-
-  const existing = await findByKeys(s, runId, idempotencyKey, hash)
   const strategy = input.multitaskStrategy ?? 'ENQUEUE'
-  const execution = existing ?? (await create(s, { agent, model, messages, clientTools, runId, idempotencyKey, hash, threadId: input.threadId ?? null, strategy }))
-  return input.wait ? waitUntilFinished(s, execution, agent.timeoutSeconds * 1000 + 30_000) : execution
+  // One short transaction reads the agent (with its tools and the tenant's redactPii setting) and, unless an earlier
+  // request created this run, counts the run against the quota and budgets last (see admission.ts): the usage rows
+  // are locked only until it commits, before the run's own transaction.
+  const read = await s.db.tx(async (tx) => {
+    const agent = await tx.agent.findUnique({
+      where: { id: input.agentId },
+      include: { agentTools: { orderBy: { position: 'asc' }, include: { tool: true } }, tenant: { select: { redactPii: true } } },
+    })
+    if (!agent) throw notFound('Agent')
+    // Tenants with redactPii: the messages are stored, hashed, titled and sent to the model redacted.
+    const redact = redaction(agent.tenant.redactPii)
+    const messages = valid.messages.map((m) => ({ ...m, content: redact(m.content) }))
+    const model = input.model ?? agent.model
+    if (!s.deps.llm.isAllowed(model)) throw new AppError('INVALID_MODEL', `Model "${model}" is not available.`, { fields: [{ path: 'model', message: 'is not in the model allowlist' }] })
+    const clientTools = validateClientTools(input.clientTools, agent.agentTools.map((at) => at.tool.name))
+    const hash = requestHash(agent.id, model, input.threadId ?? null, messages, clientTools)
+    const existing = await findByKeys(tx, runId, idempotencyKey, hash)
+    const run = { agent, model, messages, clientTools, runId, idempotencyKey, hash, threadId: input.threadId ?? null, strategy }
+    return existing ? { existing } : { run, counted: await countRun(s, tx, () => subjectsOf(s.principal, agent.id)) }
+  })
+  const execution = read.existing ?? (await create(s, read.run, admissionOf(s, read.counted)))
+  const timeoutSeconds = read.existing ? ((read.existing.agentSnapshot as { timeoutSeconds?: number }).timeoutSeconds ?? 300) : read.run.agent.timeoutSeconds
+  return input.wait ? waitUntilFinished(s, execution, timeoutSeconds * 1000 + 30_000) : execution
 }
 
 /** The execution an earlier request with the same runId or idempotencyKey created, if the payload is the same. */
-async function findByKeys(s: Session, runId: string | null, idempotencyKey: string | null, hash: string): Promise<Execution | undefined> {
+async function findByKeys(db: Pick<Tx, 'execution'>, runId: string | null, idempotencyKey: string | null, hash: string): Promise<Execution | undefined> {
   if (!runId && !idempotencyKey) return undefined
   const OR = [...(runId ? [{ runId }] : []), ...(idempotencyKey ? [{ idempotencyKey }] : [])]
-  const found = await s.db.client.execution.findMany({ where: { OR }, take: 2 })
+  const found = await db.execution.findMany({ where: { OR }, take: 2 })
   if (!found.length) return undefined
   if (found.length > 1 || found[0]!.requestHash !== hash) {
     throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This runId or idempotencyKey was already used for a different request.')
@@ -107,11 +112,11 @@ async function findByKeys(s: Session, runId: string | null, idempotencyKey: stri
   return found[0]
 }
 
-type AgentWithTools = Prisma.AgentGetPayload<{ include: { agentTools: { include: { tool: true } } } }>
+type AgentWithTools = Prisma.AgentGetPayload<{ include: { agentTools: { include: { tool: true } }; tenant: { select: { redactPii: true } } } }>
 
 /** What the run uses of the agent, frozen: editing or deleting the agent later changes nothing about this run. */
 function agentSnapshot(agent: AgentWithTools) {
-  const { agentTools, tenantId: _t, createdAt: _c, updatedAt: _u, ...config } = agent
+  const { agentTools, tenant: _tenant, tenantId: _t, createdAt: _c, updatedAt: _u, ...config } = agent
   return {
     ...config,
     tools: agentTools.map(({ tool }) => ({
@@ -120,18 +125,17 @@ function agentSnapshot(agent: AgentWithTools) {
   }
 }
 
-async function create(s: Session, a: { agent: AgentWithTools; model: string; messages: InputMessage[]; clientTools: ClientTool[]; runId: string | null; idempotencyKey: string | null; hash: string; threadId: string | null; strategy: MultitaskStrategy }) {
+async function create(s: Session, a: { agent: AgentWithTools; model: string; messages: InputMessage[]; clientTools: ClientTool[]; runId: string | null; idempotencyKey: string | null; hash: string; threadId: string | null; strategy: MultitaskStrategy }, admitted: Admission) {
   const tenantId = s.principal.tenantId
-  const plan = await s.deps.plans.planOf(tenantId)
-  // Counted before the run's transaction (see takeExecution), given back if the run is not created.
-  const giveBack = await takeExecution(s, tenantId, plan)
+  // Counted against the quota and budgets before the run's transaction (see runAgent), given back if it is not created.
   // The request's span, so that the worker's span of this run joins the request's trace.
   const traceParent = currentTraceParent()
   try {
     return await s.db.tx(async (tx) => {
-      // Lock order (the subjects' budget usage, then runs, then the tenant's event log) as in endRun: see
-      // terminal.ts. The plan's usage row is not locked here (takeExecution counted in its own transaction first).
-      const crossings = await takeBudgets(tx, tenantId, subjectsOf(s.principal, a.agent.id), s.deps.clock())
+      // The run is stored under the setting its messages were redacted with (read with the agent): no second read.
+      knownRedaction(tx, tenantId, a.agent.tenant.redactPii)
+      // Lock order: runs, then the tenant's event log, as in endRun (see terminal.ts); no usage row is locked here.
+      // An unknown or foreign thread is found here, in the transaction, rather than by a read of its own before it.
       if (a.threadId) await applyThreadPolicy(s, tx, a.threadId, a.strategy)
       const threadId = a.threadId ?? (await tx.thread.create({ data: { tenantId, title: a.messages.at(-1)!.content.slice(0, 80), createdById: s.principal.kind === 'USER' ? s.principal.userId : null } })).id
       const execution = await tx.execution.create({
@@ -145,19 +149,20 @@ async function create(s: Session, a: { agent: AgentWithTools; model: string; mes
           createdById: s.principal.kind === 'USER' ? s.principal.userId : null,
           traceParent,
           createdByApiKeyId: s.principal.kind === 'API_KEY' ? s.principal.apiKeyId : null,
+          budgetCounted: admitted.budgetCounted,
         },
       })
       await recordAudit(tx, tenantId, actorOf(s.principal), s.meta, { action: 'execution.create', outcome: 'SUCCESS', resourceType: 'Execution', resourceId: execution.id, metadata: { agentId: a.agent.id, model: a.model } })
       await reportStatus(s.deps, tx, tenantId, execution.id, 'QUEUED')
-      await announceThresholds(s.deps, tx, tenantId, crossings)
+      await announceThresholds(s.deps, tx, tenantId, admitted.crossings)
       afterCommit(tx, () => void s.deps.pubsub.publish(topics.queue, { executionId: execution.id }))
       return execution
     })
   } catch (e) {
-    await giveBack()
+    await admitted.giveBack()
     // A concurrent identical request won the unique key: answer with its execution (or refuse a different payload).
     if ((e as { code?: string }).code === 'P2002') {
-      const winner = await findByKeys(s, a.runId, a.idempotencyKey, a.hash)
+      const winner = await findByKeys(s.db.client, a.runId, a.idempotencyKey, a.hash)
       if (winner) return winner
     }
     throw e

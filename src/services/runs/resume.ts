@@ -10,8 +10,9 @@ import { currentTraceParent } from '../../telemetry.ts'
 import type { Execution, Prisma } from '../../generated/prisma/client.ts'
 import { validateArguments } from '../../tools/schema.ts'
 import { actorOf, recordAudit } from '../audit.ts'
-import { takeExecution } from '../quota.ts'
-import { announceThresholds, subjectsOf, takeBudgets } from '../budgets/charge.ts'
+import { announceThresholds, subjectsOf } from '../budgets/charge.ts'
+import { admitRun } from './admission.ts'
+import { agentOf } from './retry.ts'
 import { Problems, text } from '../validation.ts'
 import { waitUntilFinished } from './history.ts'
 import { isExpired, storedInterrupts, type ResumeEntry, type ResumeStatus, type StoredInterrupt } from './interrupts.ts'
@@ -75,9 +76,8 @@ export async function resumeExecution(s: Session, input: ResumeExecutionInput): 
   const { idempotencyKey, runId } = validateShape(input)
   const hash = requestHash(input.executionId, input.resume)
   const tenantId = s.principal.tenantId
-  const plan = await s.deps.plans.planOf(tenantId)
   // Counted in its own transaction first (as runAgent does), given back unless a continuation is created.
-  const giveBack = await takeExecution(s, tenantId, plan)
+  const admitted = await admitRun(s, async (tx) => subjectsOf(s.principal, await agentOf(tx, input.executionId)))
   // The request's span, so that the worker's span of the continuation joins the request's trace.
   const traceParent = currentTraceParent()
   let created = false
@@ -92,7 +92,6 @@ export async function resumeExecution(s: Session, input: ResumeExecutionInput): 
     if (earlier.length) throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This runId or idempotencyKey was already used for a different request.')
     if (e.status !== 'INTERRUPTED') throw new AppError('CONFLICT', `Only an INTERRUPTED execution can be resumed (this one is ${e.status}).`)
     const matched = matchAnswers(e, input.resume, new Date(s.deps.clock()))
-    const crossings = await takeBudgets(tx, tenantId, subjectsOf(s.principal, e.agentId), s.deps.clock())
     const resume: ResumeEntry[] = matched.map(({ answer, interrupt }) => ({
       interruptId: interrupt.id, status: answer.status, ...(answer.payload != null && { payload: answer.payload }),
       toolCallId: interrupt.toolCallId, toolName: interrupt.toolName, arguments: interrupt.arguments,
@@ -103,16 +102,17 @@ export async function resumeExecution(s: Session, input: ResumeExecutionInput): 
         input: { messages: [], resume } as unknown as Prisma.InputJsonValue, agentSnapshot: e.agentSnapshot as Prisma.InputJsonValue,
         createdById: s.principal.kind === 'USER' ? s.principal.userId : null, traceParent,
         createdByApiKeyId: s.principal.kind === 'API_KEY' ? s.principal.apiKeyId : null,
+        budgetCounted: admitted.budgetCounted,
       },
     })
     await recordAnswers(s, tx, e, matched, next.id)
     await reportStatus(s.deps, tx, tenantId, next.id, 'QUEUED')
-    await announceThresholds(s.deps, tx, tenantId, crossings)
+    await announceThresholds(s.deps, tx, tenantId, admitted.crossings)
     afterCommit(tx, () => void s.deps.pubsub.publish(topics.queue, { executionId: next.id }))
     created = true
     return next
   }).finally(async () => {
-    if (!created) await giveBack()
+    if (!created) await admitted.giveBack()
   })
   // As runAgent: up to the agent's timeout (frozen in the run's snapshot) plus a margin for the queue.
   const timeoutSeconds = (continuation.agentSnapshot as { timeoutSeconds?: number }).timeoutSeconds ?? 300

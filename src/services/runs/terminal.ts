@@ -6,7 +6,7 @@ import { insertEvents, wakeSubscribers } from '../../events/execution-log.ts'
 import { redactionFor } from '../../db/pii.ts'
 import { Prisma } from '../../generated/prisma/client.ts'
 import { recordUsage, type UsageDelta } from '../quota.ts'
-import { announceThresholds, chargeTokens, subjectsOfRun } from '../budgets/charge.ts'
+import { announceThresholds, chargeAttempt } from '../budgets/charge.ts'
 import type { AppDeps } from '../session.ts'
 import type { StoredInterrupt } from './interrupts.ts'
 import { transition } from './lifecycle.ts'
@@ -58,10 +58,11 @@ export async function endRun(deps: AppDeps, w: Writer, events: AguiEvent[], give
     // log (runAgent takes runs then the event log; it counts usage in its own transaction before). A lost claim below
     // rolls the usage back with everything else.
     if (end.usage) await recordUsage(tx, w.tenantId, end.usage, deps.clock())
-    const crossings = end.usage?.tokens ? await chargeTokens(tx, w.tenantId, await subjectsOfRun(tx, w.tenantId, w.executionId), end.usage.tokens, deps.clock()) : []
+    const final = end.status !== 'QUEUED'
+    const crossings = await chargeAttempt(tx, w.tenantId, w.executionId, { tokens: end.usage?.tokens ?? 0, final }, deps.clock())
     const row = await transition(deps, tx, {
       id: w.executionId, from: 'RUNNING', to: end.status, fence: Prisma.sql`claimed_by = ${w.claim}`,
-      set: [Prisma.sql`last_seq = last_seq + ${events.length}`, Prisma.sql`heartbeat_at = now()`, ...endColumns(end)],
+      set: [Prisma.sql`last_seq = last_seq + ${events.length}`, Prisma.sql`heartbeat_at = now()`, ...endColumns(end), ...(final ? [Prisma.sql`budget_counted = true`] : [])],
     })
     if (!row) throw new ClaimLostError(w.executionId)
     if (events.length) await insertEvents(tx, w.tenantId, w.executionId, row.lastSeq, events)

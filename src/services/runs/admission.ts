@@ -1,0 +1,59 @@
+// Admitting a run (runAgent, retryExecution, resumeExecution): counting it against the plan's monthly quota and, when
+// its tenant has a budget, against the budgets of its subjects, in one short transaction before the run's own. The
+// usage rows are locked for that transaction only, never while the run is created, so runs of one tenant do not
+// queue on them; the run's transaction then touches no usage row. A tenant without budgets costs one statement here.
+// runAgent counts at the end of the transaction that reads the agent (countRun), saving a transaction.
+import type { Tx } from '../../db/scope.ts'
+import { countExecution } from '../quota.ts'
+import { giveBackBudgets, takeBudgets, type Crossing, type Subject } from '../budgets/charge.ts'
+import type { Session } from '../session.ts'
+
+export interface Admission {
+  /** Whether the run was counted against its subjects' budgets now (otherwise it is counted when it ends). */
+  budgetCounted: boolean
+  /** The budget thresholds the run crossed: announced by the run's transaction, so only for a run that exists. */
+  crossings: Crossing[]
+  /** Gives the counted execution back when the run is not created after all. Never throws: it logs its failure. */
+  giveBack: () => Promise<void>
+}
+
+/** What countRun counted, for admissionOf once its transaction has committed. */
+export interface Counted {
+  period: string
+  budgeted: boolean
+  subjects: Subject[]
+  crossings: Crossing[]
+}
+
+/**
+ * Counts one run of the caller's tenant against its quota and budgets inside `tx`, or refuses with QUOTA_EXCEEDED or
+ * BUDGET_EXCEEDED. `subjectsOf` names the run's subjects; it is only called (inside `tx`) when the tenant has a
+ * budget. The usage rows stay locked until `tx` commits: make this the last work of a short transaction.
+ */
+export async function countRun(s: Session, tx: Tx, subjectsOf: (tx: Tx) => Promise<Subject[]> | Subject[]): Promise<Counted> {
+  const tenantId = s.principal.tenantId
+  const counted = await countExecution(s, tx, tenantId, await s.deps.plans.planOf(tenantId))
+  if (!counted.budgeted) return { ...counted, subjects: [], crossings: [] }
+  const subjects = await subjectsOf(tx)
+  return { ...counted, subjects, crossings: await takeBudgets(tx, tenantId, subjects, s.deps.clock()) }
+}
+
+/** The admission of a run countRun counted in a transaction that has committed. */
+export function admissionOf(s: Session, counted: Counted): Admission {
+  const tenantId = s.principal.tenantId
+  const giveBack = async () => {
+    await s.deps.db.forTenant(tenantId).tx(async (tx) => {
+      // Same lock order as the count: the plan's row, then the subjects'.
+      await tx.$executeRaw`
+        UPDATE tenant_usage SET executions = executions - 1, updated_at = now()
+        WHERE tenant_id = ${tenantId}::uuid AND period_start = ${counted.period}::date AND executions > 0`
+      if (counted.subjects.length) await giveBackBudgets(tx, tenantId, counted.subjects, counted.period)
+    }).catch((err: Error) => s.deps.logger.warn({ err: err.message }, 'could not give back an execution of the monthly quota and budgets'))
+  }
+  return { budgetCounted: counted.budgeted, crossings: counted.crossings, giveBack }
+}
+
+/** Counts one run of the caller's tenant (see countRun) in a transaction of its own. */
+export async function admitRun(s: Session, subjectsOf: (tx: Tx) => Promise<Subject[]> | Subject[]): Promise<Admission> {
+  return admissionOf(s, await s.deps.db.forTenant(s.principal.tenantId).tx((tx) => countRun(s, tx, subjectsOf)))
+}
