@@ -114,17 +114,23 @@ export async function buildApp(config: Config, opts: DepsOptions = {}): Promise<
   /**
    * Graceful stop within SHUTDOWN_TIMEOUT_MS: readiness turns 503 and new connections are refused at once; requests
    * in flight finish (each response closes its keep-alive connection); WebSockets close with 1001; the worker stops
-   * claiming and its running executions go on until the reserve, then are handed back to the queue. What still waits
-   * at the reserve (runAgent with `wait`) answers SERVICE_UNAVAILABLE; only then are remaining connections cut.
+   * claiming, except the runs requests here wait on (runAgent with `wait`), and its running executions go on until
+   * the reserve, then are handed back to the queue; the waited ones go on until the last call. What still waits then
+   * answers SERVICE_UNAVAILABLE; only then are remaining connections cut.
    */
   async function drain() {
     const started = Date.now()
     const deadline = started + config.shutdownTimeoutMs
     // Time kept back for handing runs back, answering the last waits and closing the database.
     const reserve = Math.min(3_000, Math.floor(config.shutdownTimeoutMs * 0.3))
+    // The last moment for a waiting request: the run it waits on may go on until then (handed back after), so a short
+    // run finishing near the reserve still answers its waiting client.
+    const lastCall = Math.min(1_500, Math.floor(reserve / 2))
     stopping = true
     deps.logger.info({ timeoutMs: config.shutdownTimeoutMs }, 'draining')
-    const handedBack = workers?.stop(Math.max(0, deadline - reserve - Date.now()))
+    // Until the last requests are answered the worker still runs the runs they wait on: another process would take
+    // them only after its own queue, and a wait still open at the reserve is refused.
+    const handedBack = workers?.stop(Math.max(0, deadline - reserve - Date.now()), { serveWaitsUntil: deps.shutdownDeadline })
     // Keep-alive connections stay usable until the listener is closed: clients reuse them instead of opening new
     // connections, and a new connection is what the kernel resets if it is still queued when the listener closes.
     const { ended: closed, ...listener } = await stopListening(server)
@@ -133,7 +139,7 @@ export async function buildApp(config: Config, opts: DepsOptions = {}): Promise<
     // which clients know from the `Keep-Alive: timeout` hint and stop reusing before it, so neither side races.
     closingConnections = true
     for (const res of answering) closeAfter(res)
-    await Promise.all([ws.close(deadline - reserve), untilOrDeadline(closed, deadline - reserve)])
+    await Promise.all([ws.close(deadline - reserve), untilOrDeadline(closed, deadline - lastCall)])
     endRequests()
     // The refusals just produced still need writing out, on a process that may be busy: leave them all but a moment.
     await untilOrDeadline(closed, deadline - Math.min(250, reserve / 2))

@@ -15,6 +15,7 @@ import { createLlmRegistry } from './llm/registry.ts'
 import { createLogger, type Logger } from './logger.ts'
 import { createPubSub } from './pubsub/index.ts'
 import { queueStats } from './services/runs/queue-stats.ts'
+import { RunWaiters } from './services/runs/waiters.ts'
 import { createRedis, whenReady } from './redis.ts'
 import { createSecretBox } from './tools/secret-box.ts'
 import { createTracing, type Tracing, type TracingOptions } from './tracing.ts'
@@ -56,7 +57,7 @@ export async function buildDeps(config: Config, opts: DepsOptions = {}): Promise
   const deps: AppDeps = {
     config, logger, db, pubsub, keys, denylist, principals, limits, streamLimits, requestLimiter, plans, metrics, clock, llm, serverSecret,
     secrets: createSecretBox(config.secretsKey ?? serverSecret), logCache: new LogCache(),
-    shutdownDeadline: shutdownDeadline.signal,
+    shutdownDeadline: shutdownDeadline.signal, waiters: new RunWaiters(),
   }
   metrics.trackQueue(() => queueStats(deps))
   metrics.trackDatabaseUp(() => db.ping())

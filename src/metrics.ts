@@ -4,7 +4,7 @@
 // webhook dispatcher (worker/webhooks.ts) feeds `webhookDeliveries` and `webhookDeliveryLag`.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
 import { createWorkMetrics, type WorkMetrics } from './metrics-work.ts'
-import { redisConnections } from './redis.ts'
+import { redisConnections, redisReconnections } from './redis.ts'
 
 export type ExecutionStatusLabel = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED' | 'TIMED_OUT' | 'INTERRUPTED'
 export type Transport = 'http' | 'ws'
@@ -88,6 +88,16 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
       this.set({ state: 'in_use' }, s.total - s.idle)
       this.set({ state: 'waiting' }, s.waiting)
       this.set({ state: 'max' }, s.max)
+    },
+  })
+  new Counter({
+    name: 'redis_reconnections_total',
+    help: 'Redis connections of that purpose made again after the link was lost (killed, reset, timed out).',
+    labelNames: ['connection'],
+    registers,
+    collect() {
+      this.reset()
+      for (const [connection, n] of redisReconnections()) this.inc({ connection }, n)
     },
   })
   new Gauge({

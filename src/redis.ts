@@ -14,6 +14,10 @@ const live = new Set<Tracked>()
 /** Every Redis connection of this process still in use, with its state (for the redis_connection_up metric). */
 export const redisConnections = () => [...live].map((c) => ({ name: c.name, status: c.redis.status }))
 
+const reconnections = new Map<string, number>()
+/** How often each kind of connection became ready again after losing its link (redis_reconnections_total). */
+export const redisReconnections = () => [...reconnections]
+
 export function createRedis(url: string, name: string, logger: Logger, overrides: RedisOptions = {}): Redis {
   const redis = new Redis(url, {
     connectionName: `agent-platform:${name}`,
@@ -34,9 +38,13 @@ export function createRedis(url: string, name: string, logger: Logger, overrides
     if (!down) logger.warn({ err: err.message, connection: name }, 'redis connection error')
     down = true
   })
+  // A link the server closed (CLIENT KILL, a restart, an idle timeout) ends without an error: count it on return.
+  let connected = false
   redis.on('ready', () => {
     if (down) logger.info({ connection: name }, 'redis connection restored')
+    if (connected) reconnections.set(name, (reconnections.get(name) ?? 0) + 1)
     down = false
+    connected = true
   })
   return redis
 }

@@ -16,6 +16,7 @@ import type { Logger } from '../logger.ts'
 import type { Metrics } from '../metrics.ts'
 import type { PubSub } from '../pubsub/pubsub.ts'
 import type { SecretBox } from '../tools/secret-box.ts'
+import type { RunWaiters } from './runs/waiters.ts'
 
 /** Long-lived dependencies built once per process. */
 export interface AppDeps {
@@ -49,6 +50,8 @@ export interface AppDeps {
    * answers SERVICE_UNAVAILABLE instead of having its connection cut.
    */
   shutdownDeadline: AbortSignal
+  /** The runs this process's requests wait on: a draining worker still runs them. */
+  waiters: RunWaiters
   /** Seals tenant secrets at rest (HTTP tool headers); keyed by SECRETS_KEY or the signing material. */
   secrets: SecretBox
 }

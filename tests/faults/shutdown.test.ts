@@ -34,6 +34,11 @@ it('drains in-flight requests, closes sockets with 1001, hands runs back and exi
   const sockets: WsConnection[] = Array.from({ length: 3 }, () => connectWs(a.port!, { authorization: owner.headers.authorization }))
   for (const s of sockets) s.start('subscription { tenantEvents { cursor type } }')
 
+  // A run that cannot finish within the budget, waited on at A: the wait lasts until A's last call, then is refused.
+  const longWait = fetch(`http://127.0.0.1:${a.port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...owner.headers },
+    body: JSON.stringify({ query: runQuery, variables: { input: { agentId, prompt: 'longest [[mock:delay=2000]] tell me everything', idempotencyKey: uniqueKey(), wait: true } } }) })
+    .then(async (r) => ({ status: r.status, code: ((await r.json()) as { errors?: { extensions?: { code?: string } }[] }).errors?.[0]?.extensions?.code, at: Date.now() }))
+
   let aUp = true
   const ports = () => (aUp ? [a.port!, b.port!] : [b.port!])
   const tally = new Tally()
@@ -73,8 +78,9 @@ it('drains in-flight requests, closes sockets with 1001, hands runs back and exi
     await sleep(250)
     runs = await counts()
   }
+  const long = await longWait
   const drained = a.lines.find((l) => l.msg === 'drained')?.ms
-  printFigures('SIGTERM under load', { ...tally.summary(), inFlightAtSignal, readinessAfterSignal: ready, exitCode: code, exitMs, shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS, webSocketCloses: closes, runs, drainMs: drained, signalled, drainingAt: a.lines.find((l) => l.msg === 'draining')?.time, listener: a.lines.find((l) => l.msg === 'listener closed'), resetLog: tally.resetLog })
+  printFigures('SIGTERM under load', { ...tally.summary(), longWait: { ...long, msAfterSignal: long.at - signalled }, inFlightAtSignal, readinessAfterSignal: ready, exitCode: code, exitMs, shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS, webSocketCloses: closes, runs, drainMs: drained, signalled, drainingAt: a.lines.find((l) => l.msg === 'draining')?.time, listener: a.lines.find((l) => l.msg === 'listener closed'), resetLog: tally.resetLog })
 
   expect(code).toBe(0)
   // The budget is SHUTDOWN_TIMEOUT_MS from the signal; the margin covers the exit itself on a loaded machine.
@@ -85,6 +91,9 @@ it('drains in-flight requests, closes sockets with 1001, hands runs back and exi
   expect(tally.internalErrors).toBe(0)
   expect([...tally.codes.keys()].filter((c) => c !== 'SERVICE_UNAVAILABLE')).toEqual([])
   expect(closes).toEqual([1001, 1001, 1001])
+  // Waited on until the last call (the budget less at most 1.5 s), not refused at the signal.
+  expect(long).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE' })
+  expect(long.at - signalled).toBeGreaterThan(SHUTDOWN_TIMEOUT_MS - 3_000)
   expect(runs).toMatchObject({ QUEUED: 0, RUNNING: 0, FAILED: 0 })
   expect(tally.ok).toBeGreaterThan(20)
 }, 120_000)

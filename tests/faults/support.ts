@@ -183,6 +183,8 @@ export interface Followed {
   seqs: number[]
   /** Arrival minus the event's own timestamp, per event (ms). */
   latencies: number[]
+  /** When each event arrived (epoch ms). */
+  arrivals: number[]
   /** `extensions.code` of each error that ended a subscription (then resumed). */
   errors: string[]
   done: Promise<void>
@@ -190,7 +192,7 @@ export interface Followed {
 
 /** Follows run `id` on `ws` to its terminal event, resubscribing after its last cursor when the server ends it with an error. */
 export function followRun(ws: WsConnection, id: string, opts: { resumeDelayMs?: number; maxResumes?: number } = {}): Followed {
-  const f: Followed = { seqs: [], latencies: [], errors: [], done: Promise.resolve() }
+  const f: Followed = { seqs: [], latencies: [], arrivals: [], errors: [], done: Promise.resolve() }
   let cursor: string | undefined
   let ended: string | undefined
   f.done = new Promise<void>((resolve, reject) => {
@@ -202,6 +204,7 @@ export function followRun(ws: WsConnection, id: string, opts: { resumeDelayMs?: 
         const e = r.data?.executionEvents
         if (!e) return
         f.seqs.push(e.seq)
+        f.arrivals.push(Date.now())
         if (typeof e.event.timestamp === 'number') f.latencies.push(Date.now() - e.event.timestamp)
         cursor = e.cursor
       },

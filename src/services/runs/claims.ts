@@ -22,11 +22,12 @@ export interface Claimed {
  * thread is unfinished, none is running: a thread's runs never overlap and each starts from the history of those
  * before it); its tenant below its plan's cap and its agent below maxConcurrentExecutions. Fair across tenants: the
  * tenant with the fewest running runs goes first, ties to the one that started a run least recently (round robin, even
- * with one slot), so no tenant waits behind another's backlog. Atomic across workers
+ * with one slot), so no tenant waits behind another's backlog. `only` restricts it to those runs (a draining worker
+ * takes only the runs its own process's requests wait on; the same rules apply to them). Atomic across workers
  * and processes: candidates are row-locked with SKIP LOCKED, and the running counts are taken under per-tenant and
  * per-agent advisory locks, so two workers can never both start the last free slot.
  */
-export async function claimNext(deps: AppDeps, workerId: string): Promise<Claimed | undefined> {
+export async function claimNext(deps: AppDeps, workerId: string, opts: { only?: string[] } = {}): Promise<Claimed | undefined> {
   const caps = deps.config.worker.tenantMaxRunning
   const skipped: string[] = []
   for (let tries = 0; tries < 20; tries++) {
@@ -46,6 +47,7 @@ export async function claimNext(deps: AppDeps, workerId: string): Promise<Claime
         JOIN tenants t ON t.id = e.tenant_id
         LEFT JOIN busy b ON b.tenant_id = e.tenant_id
         WHERE e.status = 'QUEUED' AND e.run_after <= now() AND NOT (e.id = ANY(${skipped}::uuid[]))
+          ${opts.only ? Prisma.sql`AND e.id = ANY(${opts.only}::uuid[])` : Prisma.empty}
           AND coalesce(b.running, 0) < CASE t.plan WHEN 'ENTERPRISE' THEN ${caps.ENTERPRISE}::int WHEN 'PRO' THEN ${caps.PRO}::int ELSE ${caps.FREE}::int END
           AND NOT EXISTS (
             SELECT 1 FROM executions o
@@ -74,6 +76,19 @@ export async function claimNext(deps: AppDeps, workerId: string): Promise<Claime
     skipped.push(result.skip)
   }
   return undefined
+}
+
+/** Which of `ids` a worker could claim now but for its tenant's and agent's caps (QUEUED, due, first on its thread). */
+export async function claimableAmong(deps: AppDeps, ids: string[]): Promise<string[]> {
+  if (!ids.length) return []
+  const rows = await systemTx(deps.db.prisma, { purpose: 'worker' }, (tx) => tx.$queryRaw<{ id: string }[]>`
+    SELECT e.id FROM executions e
+    WHERE e.id = ANY(${ids}::uuid[]) AND e.status = 'QUEUED' AND e.run_after <= now()
+      AND NOT EXISTS (
+        SELECT 1 FROM executions o
+        WHERE o.tenant_id = e.tenant_id AND o.thread_id = e.thread_id AND o.id <> e.id
+          AND (o.status = 'RUNNING' OR (o.status = 'QUEUED' AND o.id < e.id)))`)
+  return rows.map((r) => r.id)
 }
 
 interface Candidate {

@@ -69,11 +69,14 @@ export async function waitUntilFinished(s: Session, execution: Execution, timeou
   // A process shutting down answers a retryable refusal rather than cutting the connection; the run itself goes on.
   const onShutdown = () => void events.return?.()
   s.deps.shutdownDeadline.addEventListener('abort', onShutdown)
+  // While this process drains, its worker still claims the runs its requests wait on (see ./waiters.ts).
+  const release = s.deps.waiters.hold(execution.id)
   try {
     for await (const _ of events) {
       // drain until the terminal event, or until the timer ends the iteration
     }
   } finally {
+    release()
     clearTimeout(timer)
     s.deps.shutdownDeadline.removeEventListener('abort', onShutdown)
   }

@@ -4,6 +4,8 @@
 import type { AguiEvent, AguiMessage, Usage } from '../../events/agui.ts'
 import { insertEvents, wakeSubscribers } from '../../events/execution-log.ts'
 import { redactionFor } from '../../db/pii.ts'
+import { afterCommit } from '../../db/scope.ts'
+import { topics } from '../../events/topics.ts'
 import { Prisma } from '../../generated/prisma/client.ts'
 import { recordUsage, type UsageDelta } from '../quota.ts'
 import { announceThresholds, chargeAttempt } from '../budgets/charge.ts'
@@ -68,6 +70,8 @@ export async function endRun(deps: AppDeps, w: Writer, events: AguiEvent[], give
     if (events.length) await insertEvents(tx, w.tenantId, w.executionId, row.lastSeq, events)
     if (events.length) wakeSubscribers(deps, tx, w.executionId, row.lastSeq)
     await announceThresholds(deps, tx, w.tenantId, crossings)
+    // Handed back (a shutdown, a lost database): other workers take it now rather than at their next poll.
+    if (end.status === 'QUEUED' && !end.runAfter) afterCommit(tx, () => void deps.pubsub.publish(topics.queue, { executionId: w.executionId }))
     return row.lastSeq
   })
 }
