@@ -56,14 +56,21 @@ export async function gql<T = Record<string, any>>(url: string, query: string, v
 
 const answers = (url: string) => fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{__typename}"}' }).then((r) => r.ok)
 
-/** Our server, as `npm start` runs it (tsx), production mode, rate limits off unless `limits`. */
-export function startOurs(name: string, env: Record<string, string>, limits = false) {
-  return start(name, ['--import', 'tsx', 'src/index.ts'], {
-    NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', WORKERS: '0',
-    JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
-    RATE_LIMITS_ENABLED: String(limits), RATE_LIMIT_FREE_PER_MINUTE: '10000000', RATE_LIMIT_ANONYMOUS_PER_MINUTE: '10000000',
-    AUTH_RATE_LIMIT_PER_IP_PER_MINUTE: '100000', QUOTA_FREE_EXECUTIONS_PER_MONTH: '0', QUOTA_FREE_TOKENS_PER_MONTH: '0', ...env,
-  }, answers)
+/** Our server's environment in benchmarks: production, rate limits off unless `limits`, no in-process worker. */
+export const benchEnv = (limits = false): Record<string, string> => ({
+  NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', WORKERS: '0',
+  JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
+  RATE_LIMITS_ENABLED: String(limits), RATE_LIMIT_FREE_PER_MINUTE: '10000000', RATE_LIMIT_ANONYMOUS_PER_MINUTE: '10000000',
+  AUTH_RATE_LIMIT_PER_IP_PER_MINUTE: '100000', QUOTA_FREE_EXECUTIONS_PER_MONTH: '0', QUOTA_FREE_TOKENS_PER_MONTH: '0',
+})
+
+/**
+ * Our server as `npm start` runs it: the compiled dist/index.js (build it first: bench/lib/startup.ts#buildServer).
+ * Variables set to undefined in `env` are left unset (their defaults apply).
+ */
+export function startOurs(name: string, env: Record<string, string | undefined>, limits = false) {
+  const all = Object.entries({ ...benchEnv(limits), ...env }).filter((e): e is [string, string] => e[1] !== undefined)
+  return start(name, ['dist/index.js'], Object.fromEntries(all), answers)
 }
 
 /** A baseline from bench/baselines. */
