@@ -3,20 +3,19 @@
 // it is not even loaded when the history says every migration is applied).
 import fs from 'node:fs'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { PGlite } from '@electric-sql/pglite'
 import { PrismaPg } from '@prisma/adapter-pg'
 import pg from 'pg'
 import type { PrismaPGlite } from 'pglite-prisma-adapter'
 import { PrismaClient } from '../generated/prisma/client.ts'
-import type { Config } from '../config.ts'
+import { projectRoot, type Config } from '../config.ts'
 import type { Logger } from '../logger.ts'
 import { dirPGlite, migrateDeployAtBoot, MigratePgFactory, MigratePGliteFactory } from './migrations.ts'
 import { shareReads, tenantDbCache, type TenantDb } from './scope.ts'
 import { tracedAdapterFactory } from './traced-adapter.ts'
 import { tracingEnabled } from '../telemetry.ts'
 
-export const migrationsDir = fileURLToPath(new URL('../../prisma/migrations', import.meta.url))
+export const migrationsDir = path.join(projectRoot, 'prisma', 'migrations')
 
 export interface Database {
   /** Unscoped client: only for the scoping module, the authentication path and the worker's claim. */
