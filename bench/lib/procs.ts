@@ -12,6 +12,8 @@ export interface Proc {
   url: string
   /** Spawn to first answered request, ms. */
   startupMs: number
+  /** CPU time (user + system) the process used until its first answer, ms: less sensitive to a busy machine. */
+  startupCpuMs: number
   rssMb(): number
   stop(): Promise<void>
 }
@@ -35,7 +37,7 @@ export async function start(name: string, args: string[], env: Record<string, st
   while (!(await probe(url).catch(() => false))) await new Promise((r) => setTimeout(r, 5))
   const startupMs = performance.now() - t0
   return {
-    name, pid: child.pid!, url, startupMs,
+    name, pid: child.pid!, url, startupMs, startupCpuMs: cpuMs(child.pid!),
     rssMb: () => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
     stop: () => new Promise((resolve) => {
       child.once('exit', () => resolve())
@@ -43,6 +45,13 @@ export async function start(name: string, args: string[], env: Record<string, st
       setTimeout(() => child.kill('SIGKILL'), 5_000).unref()
     }),
   }
+}
+
+/** User + system CPU time of process `pid` so far, ms (from /proc; clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return (Number(f[11]) + Number(f[12])) * 10
 }
 
 /** POSTs a GraphQL request; throws on HTTP or GraphQL errors. */

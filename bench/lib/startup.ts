@@ -20,7 +20,7 @@ const settings = {
 }
 
 interface Arm { name: string; target?: string; launch(): Promise<Proc> }
-interface Sample { startupMs: number; rssMb: number; foreign: number }
+interface Sample { startupMs: number; cpuMs: number; rssMb: number; foreign: number }
 
 /** `npm run build`, as `prestart` does before `npm start`. */
 export function buildServer() {
@@ -56,7 +56,7 @@ async function sample(arm: Arm): Promise<Sample> {
   const proc = await arm.launch()
   try {
     await new Promise((r) => setTimeout(r, settings.idleMs))
-    return { startupMs: proc.startupMs, rssMb: proc.rssMb(), foreign: foreign() }
+    return { startupMs: proc.startupMs, cpuMs: proc.startupCpuMs, rssMb: proc.rssMb(), foreign: foreign() }
   } finally {
     await proc.stop()
   }
@@ -70,16 +70,18 @@ export async function measureStartup(arms: Arm[]) {
   for (let round = 0; round < settings.starts; round++) {
     for (const arm of round % 2 ? [...arms].reverse() : arms) samples.get(arm)!.push(await sample(arm))
   }
-  console.log(`\n## S0 start-up to first answer, idle RSS after ${settings.idleMs / 1000} s (medians of ${settings.starts} starts, min–max)`)
+  console.log(`\n## S0 start-up to first answer (wall, and the process's CPU until then), idle RSS after ${settings.idleMs / 1000} s`)
+  console.log(`   medians of ${settings.starts} starts (min–max)`)
   for (const [arm, all] of samples) {
     const quiet = all.filter((s) => s.foreign <= settings.foreignCores)
     const used = quiet.length >= 3 ? quiet : all
     const ms = used.map((s) => s.startupMs)
     const mb = used.map((s) => s.rssMb)
+    const cpu = median(used.map((s) => s.cpuMs))
     const [msLo, msHi] = spread(ms) as [number, number]
     const [mbLo, mbHi] = spread(mb) as [number, number]
     const note = used === all && quiet.length < all.length ? `  (${all.length - quiet.length} starts under foreign load, kept: fewer than 3 quiet)` : ''
-    console.log(`  ${arm.name.padEnd(38)} ${fmt(median(ms)).padStart(6)} ms (${fmt(msLo)}–${fmt(msHi)})   ${fmt(median(mb)).padStart(4)} MB (${fmt(mbLo)}–${fmt(mbHi)})` +
+    console.log(`  ${arm.name.padEnd(38)} ${fmt(median(ms)).padStart(6)} ms (${fmt(msLo)}–${fmt(msHi)})   CPU ${fmt(cpu).padStart(5)} ms   ${fmt(median(mb)).padStart(4)} MB (${fmt(mbLo)}–${fmt(mbHi)})` +
       `${arm.target ? `   target ${arm.target}` : ''}${note}`)
   }
 }
