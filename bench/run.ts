@@ -7,11 +7,12 @@
 //   S3 runAgent (async): vs raw INSERT + PUBLISH; p99 at half of our measured throughput.
 //   S4 event fan-out, 1,000 subscribers (bench/fanout.ts): vs raw `ws` broadcast.
 //   S5 rate limiter on / off for S1, S2 and an anonymous request.
-//   S0 start-up to first answer and idle RSS (always printed).
+//   S0 start-up to first answer and idle RSS, medians of several starts (lib/startup.ts; `npm run bench:startup` alone).
 // BENCH_ROUNDS, BENCH_ROUND_SECONDS, BENCH_CONNECTIONS, BENCH_FOREIGN_CORES tune it (lib/load.ts).
 import { spawn } from 'node:child_process'
 import { compare, hit, ratio, type Arm } from './lib/load.ts'
 import { startBaseline, startOurs, type Proc } from './lib/procs.ts'
+import { buildServer, cleanCompiled, measureStartup, startupArms } from './lib/startup.ts'
 import { seed } from './lib/seed.ts'
 import { fmt } from './lib/stats.ts'
 import { benchServices, tempDirFor } from './support.ts'
@@ -25,6 +26,7 @@ const S3 = 'mutation($i: RunAgentInput!) { runAgent(input: $i) { execution { id 
 const ANON = '{ serverInfo { version } }'
 const body = (query: string, variables?: object) => JSON.stringify({ query, variables })
 
+buildServer()
 const services = await benchServices()
 if (!services.env.DATABASE_URL) throw new Error('npm run bench needs PostgreSQL and Redis binaries (or DATABASE_URL and REDIS_URL)')
 console.log(`# npm run bench: ${services.label}, ${new Date().toISOString()}`)
@@ -35,8 +37,9 @@ const track = async (p: Promise<Proc>) => {
   return proc
 }
 try {
+  // First, while nothing else of ours runs.
+  if (runs('S0')) await measureStartup(await startupArms(services.env))
   const ours = await track(startOurs('ours (service)', services.env))
-  const idleRss = ours.rssMb()
   const yoga = await track(startBaseline('yoga-hello'))
   const data = await seed(ours.url, 'service')
   const key = { 'x-api-key': data.apiKey }
@@ -44,26 +47,20 @@ try {
   const ourArm = (name: string, q: string, p = ours, k: Record<string, string> = key): Arm => ({ name, url: `${p.url}/graphql`, body: body(q), headers: k })
   const yogaArm: Arm = { name: 'bare yoga hello', url: `${yoga.url}/graphql`, body: body('{ hello }') }
 
-  console.log('\n## S0 start-up to first answer, idle RSS')
-  console.log(`  ours (service)     ${fmt(ours.startupMs)} ms   idle RSS ${fmt(idleRss)} MB   (targets ≤ 2,000 ms, ≤ 200 MB)`)
-  console.log(`  bare yoga hello    ${fmt(yoga.startupMs)} ms   idle RSS ${fmt(yoga.rssMb())} MB`)
-  if (runs('S1') || runs('S0')) {
+  if (runs('S1')) {
     const embedded = await track(startOurs('ours (embedded)', { DATA_DIR: tempDirFor('bench-embedded') }))
-    console.log(`  ours (embedded)    ${fmt(embedded.startupMs)} ms   idle RSS ${fmt(embedded.rssMb())} MB   (target ≤ 3,000 ms)`)
-    if (runs('S1')) {
-      const eData = await seed(embedded.url, 'embedded')
-      const merc = await track(startBaseline('mercurius-hello'))
-      const r = await compare('S1 viewer + tools(first: 10), API key', [
-        ourArm('ours (service)', S1), yogaArm, { name: 'mercurius + jit hello', url: `${merc.url}/graphql`, body: body('{ hello }') },
-        { name: 'raw node + pg (same JSON)', url: `${raw.url}/s1`, body: body(S1), headers: key },
-        ourArm('ours (embedded)', S1, embedded, { 'x-api-key': eData.apiKey }),
-      ])
-      ratio(r[0]!, r[1]!, 0.5)
-      ratio(r[0]!, r[2]!)
-      ratio(r[0]!, r[3]!)
-      console.log(`  embedded p99 at ${r[4]!.name}: ${fmt(r[4]!.p99)} ms (target ≤ 100 ms); ratio to bare yoga below`)
-      ratio(r[4]!, r[1]!)
-    }
+    const eData = await seed(embedded.url, 'embedded')
+    const merc = await track(startBaseline('mercurius-hello'))
+    const r = await compare('S1 viewer + tools(first: 10), API key', [
+      ourArm('ours (service)', S1), yogaArm, { name: 'mercurius + jit hello', url: `${merc.url}/graphql`, body: body('{ hello }') },
+      { name: 'raw node + pg (same JSON)', url: `${raw.url}/s1`, body: body(S1), headers: key },
+      ourArm('ours (embedded)', S1, embedded, { 'x-api-key': eData.apiKey }),
+    ])
+    ratio(r[0]!, r[1]!, 0.5)
+    ratio(r[0]!, r[2]!)
+    ratio(r[0]!, r[3]!)
+    console.log(`  embedded p99 at ${r[4]!.name}: ${fmt(r[4]!.p99)} ms (target ≤ 100 ms); ratio to bare yoga below`)
+    ratio(r[4]!, r[1]!)
   }
   if (runs('S2')) {
     const r = await compare('S2 agents(first: 50) { tools { agents } }', [ourArm('ours (service)', S2), { name: 'raw node + pg (same JSON)', url: `${raw.url}/s2`, body: body(S2), headers: key }])
@@ -94,6 +91,7 @@ try {
     console.log('  targets: throughput ratio ≥ 0.8, p99 ≤ 2× the raw broadcast')
   }
 } finally {
+  cleanCompiled()
   await Promise.all(started.map((p) => p.stop()))
   await services.stop()
 }

@@ -276,7 +276,23 @@ export const modeOf = (config: Config): { database: Mode; redis: 'redis' | 'memo
 /** For the few decisions taken at module load, before loadConfig runs (e.g. schema-builder strictness). */
 export const isProductionProcess = process.env.NODE_ENV === 'production'
 
-/** Read at run time rather than imported: the compiled server in dist/ and the sources in src/ both sit one level below it. */
+const here = import.meta.dirname
+
+/**
+ * The directory of package.json, prisma/ and console/: the nearest one above this module, wherever it runs from (a
+ * source file in src/, or a chunk of the bundle in dist/ at whatever depth the build put it).
+ */
+export const projectRoot = (() => {
+  for (let dir = here; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir
+    if (path.dirname(dir) === dir) return path.dirname(here)
+  }
+})()
+
+/** Whether this process runs the compiled build (dist/, `npm start`) rather than the sources (tsx, tests). */
+export const runningCompiled = path.relative(projectRoot, here).split(path.sep)[0] === 'dist'
+
+/** Read at run time rather than imported, so that the build never inlines a stale version. */
 function packageVersion(): string {
-  return (JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version
+  return (JSON.parse(fs.readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version
 }

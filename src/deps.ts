@@ -33,7 +33,7 @@ export interface DepsOptions extends TracingOptions {
 export async function buildDeps(config: Config, opts: DepsOptions = {}): Promise<{ deps: AppDeps; tracing: Tracing; endRequests(): void; close(): Promise<void> }> {
   const logger = opts.logger ?? createLogger(config)
   // First, so that the database and Redis connections opened below are traced.
-  const tracing = createTracing(config, logger, opts)
+  const tracing = await createTracing(config, logger, opts)
   const clock = opts.clock ?? Date.now
   const metrics = createMetrics()
   const { keys, serverSecret } = await loadSigning(config, logger)

@@ -1,8 +1,13 @@
 // `npm run build`: src/ → dist/ as JavaScript (server, worker, command-line scripts, the generated Prisma client)
-// and the web console's assets → dist/console/. It transpiles file by file with esbuild (a production dependency:
-// the console needs it) instead of tsc, because `npm start` builds first (prestart) and must stay quick: about a
-// second here against 20-50 s for tsc, which also type-checks. Type checking is `npm run typecheck`, in CI.
-// Per-file transpiling is exact for this code base: tsconfig sets isolatedModules and verbatimModuleSyntax.
+// and the web console's assets → dist/console/. esbuild (a production dependency: the console needs it) bundles each
+// entry point with its dependencies instead of tsc transpiling file by file, because `npm start` builds first
+// (prestart) and must stay quick (a few seconds here against 20-50 s for tsc, which also type-checks; type checking
+// is `npm run typecheck`, in CI), and because start-up is dominated by loading modules: node resolves, reads and
+// compiles ~1,600 files one by one when they are separate (about 40 % of the CPU of a start, measured in
+// docs/performance.md), and a handful of chunks when bundled. Code shared by several entries goes to chunks
+// (splitting); what is imported dynamically (GraphiQL, the MCP SDK, the tracing SDK) stays in chunks of its own that
+// load on first use. Packages that read files beside their own code or load native addons stay external and load
+// from node_modules as before.
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
@@ -13,19 +18,28 @@ const src = path.join(root, 'src')
 const out = path.join(root, 'dist')
 const started = performance.now()
 
-const entryPoints = (await fs.readdir(src, { recursive: true })).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).map((f) => path.join(src, f))
+// What `node dist/…` runs: the server, the standalone worker and the command-line scripts.
+const entryPoints = ['index.ts', 'worker/main.ts', ...(await fs.readdir(path.join(src, 'cli'))).filter((f) => f.endsWith('.ts')).map((f) => `cli/${f}`)]
+  .map((f) => path.join(src, f))
+const external = [
+  '@electric-sql/pglite', 'pglite-prisma-adapter', // WASM and data files loaded relative to the package
+  '@prisma/schema-engine-wasm', // its .wasm is resolved and read from the package (src/db/migrations.ts)
+  '@node-rs/argon2', 'esbuild', // native binaries
+  'pino', // resolves its transports' worker files by path
+  'pg-native', 'bufferutil', 'utf-8-validate', // optional native peers, absent unless installed
+  // Big string modules loaded on demand (GraphiQL's 9 MB page; the query compiler's WASM as 4.6 MB of base64): left
+  // as they are, they cost the build most of its time and gain nothing from bundling.
+  '@graphql-yoga/render-graphiql', '@prisma/client/runtime/query_compiler_fast_bg.postgresql.wasm-base64.mjs',
+]
 await fs.rm(out, { recursive: true, force: true })
 const result = await build({
-  entryPoints, outdir: out, outbase: src, bundle: false, write: false, format: 'esm', platform: 'node', target: 'node20.19',
-  sourcemap: 'linked', logLevel: 'warning', tsconfig: path.join(root, 'tsconfig.json'),
+  entryPoints, outdir: out, outbase: src, bundle: true, splitting: true, format: 'esm', platform: 'node', target: 'node20.19',
+  external, keepNames: true, sourcemap: process.env.BUILD_SOURCEMAP === 'false' ? false : 'linked', logLevel: 'warning', tsconfig: path.join(root, 'tsconfig.json'), metafile: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  // Bundled CommonJS packages call require() for node built-ins; an ES module has none of its own.
+  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
 })
-// Sources import `./x.ts` (as tsx and vitest run them); the output imports `./x.js`. Same length, so the source
-// maps stay exact. esbuild prints every specifier in double quotes.
-const relativeTs = /((?:\bfrom|\bimport)\s*\(?\s*)"(\.{1,2}\/[^"\n]*?)\.ts"/g
-await Promise.all(result.outputFiles.map(async (file) => {
-  await fs.mkdir(path.dirname(file.path), { recursive: true })
-  await fs.writeFile(file.path, file.path.endsWith('.js') ? file.text.replace(relativeTs, '$1"$2.js"') : file.contents)
-}))
+await fs.writeFile(path.join(out, 'meta.json'), JSON.stringify(result.metafile))
 
 // The console: bundled once here; src/http/console.ts serves these files when present (else bundles on demand).
 const consoleDir = path.join(root, 'console')
@@ -36,4 +50,4 @@ await build({
 })
 await Promise.all(['index.html', 'style.css'].map((f) => fs.copyFile(path.join(consoleDir, f), path.join(consoleOut, f))))
 
-console.log(`built dist/ (${entryPoints.length} modules and the console) in ${Math.round(performance.now() - started)} ms`)
+console.log(`built dist/ (${entryPoints.length} entry points, ${Object.keys(result.metafile.inputs).length} modules, and the console) in ${Math.round(performance.now() - started)} ms`)

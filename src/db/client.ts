@@ -1,22 +1,22 @@
 // Opens the database for the configured mode: PostgreSQL through @prisma/adapter-pg, or an embedded PGlite persisted
-// under DATA_DIR. Applies pending migrations at boot (the engine serialises concurrent deploys with an advisory lock).
+// under DATA_DIR. Applies pending migrations at boot (the engine serialises concurrent deploys with an advisory lock;
+// it is not even loaded when the history says every migration is applied).
 import fs from 'node:fs'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { PGlite } from '@electric-sql/pglite'
 import { PrismaPg } from '@prisma/adapter-pg'
 import pg from 'pg'
-import { PrismaPGlite } from 'pglite-prisma-adapter'
+import type { PrismaPGlite } from 'pglite-prisma-adapter'
 import { PrismaClient } from '../generated/prisma/client.ts'
-import type { Config } from '../config.ts'
+import { projectRoot, type Config } from '../config.ts'
 import type { Logger } from '../logger.ts'
-import { dirPGlite, migrateDeploy, MigratePgFactory, MigratePGliteFactory } from './migrations.ts'
+import { dirPGlite, migrateDeployAtBoot, MigratePgFactory, MigratePGliteFactory } from './migrations.ts'
 import { shareReads, tenantDbCache, type TenantDb } from './scope.ts'
 import { sendSettingsWithBegin } from './settings-on-begin.ts'
 import { tracedAdapterFactory } from './traced-adapter.ts'
 import { tracingEnabled } from '../telemetry.ts'
 
-export const migrationsDir = fileURLToPath(new URL('../../prisma/migrations', import.meta.url))
+export const migrationsDir = path.join(projectRoot, 'prisma', 'migrations')
 
 export interface Database {
   /** Unscoped client: only for the scoping module, the authentication path and the worker's claim. */
@@ -45,7 +45,7 @@ export async function openDatabase(config: Config, logger: Logger, opts: Databas
   const filter = { filter: opts.tenantFilter ?? true }
   const { url, migrationUrl, migrateOnBoot, poolSize, dataDir } = config.database
   if (url) {
-    if (migrateOnBoot) await logMigrations(logger, migrateDeploy(new MigratePgFactory(migrationUrl ?? url), migrationsDir))
+    if (migrateOnBoot) await logMigrations(logger, migrateDeployAtBoot(new MigratePgFactory(migrationUrl ?? url), migrationsDir))
     // `-c role=…` is SET ROLE at session start: every pooled connection runs as the restricted role.
     const options = config.database.role ? `-c role=${config.database.role}` : undefined
     // Our own pool (the adapter ends it on disconnect) so its usage can be reported.
@@ -72,13 +72,15 @@ export async function openDatabase(config: Config, logger: Logger, opts: Databas
   let lite: PGlite
   try {
     lite = await dirPGlite(dir)
-    if (migrateOnBoot) await logMigrations(logger, migrateDeploy(new MigratePGliteFactory(lite), migrationsDir))
+    if (migrateOnBoot) await logMigrations(logger, migrateDeployAtBoot(new MigratePGliteFactory(lite), migrationsDir))
   } catch (e) {
     releaseLock()
     throw e
   }
   // PGlite's single session runs as the restricted role too, so row-level security holds in embedded mode.
   if (config.database.role) await lite.exec(`SET ROLE ${config.database.role}`)
+  // Loaded here only: service mode never needs it (nor PGlite behind it).
+  const { PrismaPGlite } = await import('pglite-prisma-adapter')
   const prisma = createClient(new PrismaPGlite(lite), opts.onQuery)
   await warnIfRlsBypassed(prisma, logger)
   return {

@@ -2,13 +2,13 @@
 // (@prisma/adapter-pg) and PGlite. No engine download, same prisma/migrations format and _prisma_migrations table
 // as the stock CLI. Relies on Prisma-internal APIs: versions are pinned exactly in package.json. Upstream bugs worked
 // around here are numbered as in docs/adr/0002-offline-prisma.md.
+import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import zlib from 'node:zlib'
 import path from 'node:path'
 import { createRequire } from 'node:module'
-import { PGlite } from '@electric-sql/pglite'
-import { PrismaPGlite } from 'pglite-prisma-adapter'
+import type { PGlite } from '@electric-sql/pglite'
 import { PrismaPg } from '@prisma/adapter-pg'
 import { bindMigrationAwareSqlAdapterFactory, ColumnTypeEnum } from '@prisma/driver-adapter-utils'
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils'
@@ -18,6 +18,10 @@ import type pg from 'pg'
 /* eslint-disable @typescript-eslint/no-explicit-any -- wasm-bindgen glue and adapter internals are untyped */
 
 const req = createRequire(import.meta.url)
+// PGlite (WASM PostgreSQL, ~50 MB of RSS once loaded) is imported only where an embedded database is opened, so a
+// server in service mode never loads it.
+const pglite = () => import('@electric-sql/pglite').then((m) => m.PGlite)
+const pgliteAdapter = () => import('pglite-prisma-adapter').then((m) => m.PrismaPGlite)
 type EngineClass = typeof SchemaEngine
 type Factory = SqlMigrationAwareDriverAdapterFactory
 let engineClass: Promise<EngineClass> | undefined
@@ -66,6 +70,7 @@ function pgliteTemplate(): Promise<Blob> {
     const version = JSON.parse(fs.readFileSync(pkg, 'utf8')).version
     const cache = path.join(os.tmpdir(), `pglite-template-${version}.tgz`)
     if (fs.existsSync(cache)) return new Blob([zlib.gunzipSync(fs.readFileSync(cache))])
+    const PGlite = await pglite()
     const t = new PGlite()
     const tar = Buffer.from(await (await t.dumpDataDir('none')).arrayBuffer())
     await t.close()
@@ -78,6 +83,7 @@ function pgliteTemplate(): Promise<Blob> {
 
 /** A fresh in-memory PGlite, started from the cached template (fast). */
 export async function memoryPGlite(): Promise<PGlite> {
+  const PGlite = await pglite()
   const db = new PGlite({ loadDataDir: await pgliteTemplate() })
   await db.waitReady
   return db
@@ -87,6 +93,7 @@ export async function memoryPGlite(): Promise<PGlite> {
 export async function dirPGlite(dir: string): Promise<PGlite> {
   const fresh = !fs.existsSync(path.join(dir, 'PG_VERSION'))
   if (fresh) fs.mkdirSync(dir, { recursive: true })
+  const PGlite = await pglite()
   const db = new PGlite(dir, fresh ? { loadDataDir: await pgliteTemplate() } : {})
   await db.waitReady
   return db
@@ -95,9 +102,11 @@ export async function dirPGlite(dir: string): Promise<PGlite> {
 /** Migration factory over a PGlite instance (the embedded default and the shadow database). */
 export class MigratePGliteFactory implements Factory {
   readonly provider = 'postgres' as const
-  readonly adapterName = new PrismaPGlite(null as any).adapterName
+  /** pglite-prisma-adapter's name (its `adapterName`), spelled out so that the adapter loads only when connecting. */
+  readonly adapterName = 'pglite-prisma-adapter'
   constructor(private db: PGlite) {}
   async connect() {
+    const PrismaPGlite = await pgliteAdapter()
     return withScriptFix(await new PrismaPGlite(this.db).connect(), (s) => this.db.exec(s))
   }
   connectToShadowDb() {
@@ -108,6 +117,7 @@ export class MigratePGliteFactory implements Factory {
 /** Shadow database: a throwaway in-memory PGlite, closed when the engine disposes it. */
 export async function pgliteShadow(): Promise<SqlDriverAdapter> {
   const shadow = await memoryPGlite()
+  const PrismaPGlite = await pgliteAdapter()
   const adapter = withScriptFix(await new PrismaPGlite(shadow).connect(), (s) => shadow.exec(s))
   adapter.dispose = () => shadow.close()
   return adapter
@@ -241,6 +251,43 @@ async function withEngine<T>(factory: Factory, schemaFiles: { path: string; cont
 /** `prisma migrate deploy`: applies pending migrations (advisory-locked, recorded in _prisma_migrations). */
 export const migrateDeploy = (factory: Factory, migrationsDir: string) =>
   withEngine(factory, undefined, (e) => e.applyMigrations({ migrationsList: readMigrationsList(migrationsDir), filters }))
+
+/**
+ * `migrate deploy` at boot: when `_prisma_migrations` already records every local migration as applied, unchanged
+ * (same checksum) and nothing else (no failed, foreign or rolled-back-only entry), there is nothing to apply and the
+ * schema engine (5 MB of WASM: ~0.5 s to compile, tens of MB of RSS kept for the life of the process) is not loaded.
+ * Anything else, or a history that cannot be read, goes to the engine, which decides exactly as before.
+ */
+export async function migrateDeployAtBoot(factory: Factory, migrationsDir: string): Promise<{ appliedMigrationNames: string[] }> {
+  if (await migrationsUpToDate(factory, migrationsDir)) return { appliedMigrationNames: [] }
+  return migrateDeploy(factory, migrationsDir)
+}
+
+/** The checksum Prisma Migrate records for a migration script: SHA-256 of its bytes, hex. */
+export const migrationChecksum = (script: string) => createHash('sha256').update(script).digest('hex')
+
+/** Whether the database's history records every local migration as applied, unchanged, and nothing else. */
+export async function migrationsUpToDate(factory: Factory, migrationsDir: string): Promise<boolean> {
+  const list = readMigrationsList(migrationsDir)
+  const adapter = await factory.connect()
+  try {
+    const rs = await adapter.queryRaw({
+      sql: `SELECT migration_name, checksum, CASE WHEN rolled_back_at IS NOT NULL THEN 'rolled_back'
+              WHEN finished_at IS NOT NULL THEN 'applied' ELSE 'failed' END AS state FROM _prisma_migrations`,
+      args: [], argTypes: [],
+    })
+    const rows = rs.rows.map(([name, checksum, state]) => ({ name: String(name), checksum: String(checksum), state: String(state) }))
+    const local = new Map(list.migrationDirectories.map((d) => [d.path, d.migrationFile.content]))
+    if (rows.some((r) => r.state === 'failed' || !local.has(r.name))) return false
+    return [...local].every(([name, content]) => content.tag === 'ok' &&
+      rows.some((r) => r.name === name && r.state === 'applied' && r.checksum === migrationChecksum(content.value)))
+  } catch {
+    // No history table yet (a new database), or not readable: the engine creates it or says why.
+    return false
+  } finally {
+    await adapter.dispose().catch(() => {})
+  }
+}
 
 /** `prisma migrate status`: migration history only, no shadow database. */
 export const migrateStatus = (factory: Factory, migrationsDir: string) =>

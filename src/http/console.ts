@@ -5,11 +5,12 @@
 import fs from 'node:fs/promises'
 import type http from 'node:http'
 import path from 'node:path'
-import { build } from 'esbuild'
+import { projectRoot, runningCompiled } from '../config.ts'
 
-const root = path.resolve(import.meta.dirname, '../../console')
-// Beside the compiled server only (dist/http/ → dist/console/); from src/ this path does not exist.
-const prebuilt = path.resolve(import.meta.dirname, '../console')
+const root = path.join(projectRoot, 'console')
+// The compiled server serves what `npm run build` bundled; from the sources, the console is bundled on demand (a
+// dist/ left by an earlier build may be stale).
+const prebuilt = runningCompiled ? path.join(projectRoot, 'dist', 'console') : undefined
 
 /** Scripts and styles from this origin only; the API over fetch and WebSocket. */
 const consoleCsp = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws: wss:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
@@ -22,10 +23,11 @@ interface Asset {
 let bundle: Promise<Map<string, Asset>> | undefined
 
 async function buildAssets(): Promise<Map<string, Asset>> {
-  const dir = await fs.access(path.join(prebuilt, 'app.js')).then(() => prebuilt, () => undefined)
+  const dir = prebuilt && await fs.access(path.join(prebuilt, 'app.js')).then(() => prebuilt, () => undefined)
+  // esbuild only when there is no prebuilt console: the compiled server never loads it.
   const app = dir
     ? await fs.readFile(path.join(dir, 'app.js'), 'utf8')
-    : (await build({ entryPoints: [path.join(root, 'main.ts')], bundle: true, write: false, format: 'esm', target: 'es2022', minify: true, sourcemap: false, platform: 'browser', logLevel: 'silent' })).outputFiles[0]!.text
+    : (await (await import('esbuild')).build({ entryPoints: [path.join(root, 'main.ts')], bundle: true, write: false, format: 'esm', target: 'es2022', minify: true, sourcemap: false, platform: 'browser', logLevel: 'silent' })).outputFiles[0]!.text
   const [html, css] = await Promise.all([fs.readFile(path.join(dir ?? root, 'index.html')), fs.readFile(path.join(dir ?? root, 'style.css'))])
   return new Map<string, Asset>([
     ['/console', { type: 'text/html; charset=utf-8', body: html }],

@@ -3,10 +3,8 @@
 // spends the IP's anonymous budget), the EXECUTIONS_RUN scope, then one request counted per HTTP request.
 import type http from 'node:http'
 import { randomUUID } from 'node:crypto'
-import { Server } from '@modelcontextprotocol/sdk/server/index.js'
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js'
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js'
 import { SpanKind } from '@opentelemetry/api'
-import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError } from '@modelcontextprotocol/sdk/types.js'
 import type { Admission } from '../admission.ts'
 import { credentialFromHeaders } from '../auth/authenticate.ts'
 import type { Principal } from '../auth/principal.ts'
@@ -14,6 +12,18 @@ import { AppError } from '../errors.ts'
 import { callAgentTool, listAgentTools } from '../services/mcp-agents.ts'
 import type { AppDeps, Session } from '../services/session.ts'
 import { contextFromTraceParent, inSpan } from '../telemetry.ts'
+
+// The SDK's server side (about a hundred modules) is loaded by the first POST /mcp, not at start-up.
+let sdk: ReturnType<typeof loadSdk> | undefined
+const loadSdk = async () => {
+  const [{ Server }, { StreamableHTTPServerTransport }, types] = await Promise.all([
+    import('@modelcontextprotocol/sdk/server/index.js'),
+    import('@modelcontextprotocol/sdk/server/streamableHttp.js'),
+    import('@modelcontextprotocol/sdk/types.js'),
+  ])
+  return { Server, StreamableHTTPServerTransport, ...types }
+}
+type Sdk = Awaited<ReturnType<typeof loadSdk>>
 
 const httpStatus: Partial<Record<string, number>> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, RATE_LIMITED: 429, SERVICE_UNAVAILABLE: 503 }
 
@@ -43,16 +53,18 @@ export function createMcpEndpoint(deps: AppDeps, admission: Admission, clientIp:
     const meta = { requestId: randomUUID(), transport: 'http' as const, ip, userAgent: req.headers['user-agent'] }
     const session: Session = { deps, meta, principal, db: deps.db.forTenant(principal.tenantId) }
     const traceParent = typeof req.headers.traceparent === 'string' ? req.headers.traceparent : undefined
-    const server = agentServer(session, traceParent)
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true })
+    const mcp = await (sdk ??= loadSdk())
+    const server = agentServer(mcp, session, traceParent)
+    const transport = new mcp.StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true })
     res.on('close', () => void transport.close().then(() => server.close()).catch(() => {}))
     await server.connect(transport)
     await transport.handleRequest(req, res)
   }
 }
 
-function agentServer(s: Session, traceParent: string | undefined): Server {
-  const server = new Server({ name: 'agent-platform', version: '1.0.0' }, { capabilities: { tools: {} } })
+function agentServer(mcp: Sdk, s: Session, traceParent: string | undefined): Server {
+  const { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError } = mcp
+  const server = new mcp.Server({ name: 'agent-platform', version: '1.0.0' }, { capabilities: { tools: {} } })
   server.setRequestHandler(ListToolsRequestSchema, async () => ({
     tools: (await listAgentTools(s)).map((t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema })),
   }))

@@ -1,9 +1,8 @@
 // Talking to a tenant's MCP server over Streamable HTTP with the official SDK client: list its tools, call one.
 // Each operation opens a fresh, stateless connection (initialize, request, close): no session outlives a call, so
 // a restarted or scaled-out server never sees a stale session id, and nothing is shared between tenants.
-import { Client } from '@modelcontextprotocol/sdk/client/index.js'
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
-import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js'
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
+import { mcpClientSdk } from './mcp-sdk.ts'
 import { z } from 'zod'
 import type { HttpToolPolicy } from './address-policy.ts'
 import { abortedError, ToolCallError } from './errors.ts'
@@ -42,6 +41,7 @@ async function withClient<T>(ep: McpEndpoint, opts: McpCallOptions, fn: (client:
   const host = safeHost(ep.url)
   const deadline = AbortSignal.timeout(opts.timeoutMs)
   const signal = AbortSignal.any([opts.signal, deadline])
+  const { Client, StreamableHTTPClientTransport, ToolListChangedNotificationSchema } = await mcpClientSdk()
   const transport = new StreamableHTTPClientTransport(new URL(ep.url), {
     requestInit: { headers: ep.headers, redirect: 'error' },
     fetch: guardedFetch({ policy: opts.policy, maxResponseBytes: opts.maxResponseBytes, resolve: opts.resolve }),

@@ -2,9 +2,7 @@
 // delivers server-initiated notifications on the GET SSE stream the client opens after initialization; a server
 // that does not announce `tools.listChanged`, gives no session id (stateless), or answers that GET with anything
 // but an event stream cannot notify, and watchMcpServer says so instead of holding a useless connection.
-import { Client } from '@modelcontextprotocol/sdk/client/index.js'
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
-import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js'
+import { mcpClientSdk } from './mcp-sdk.ts'
 import type { HttpToolPolicy } from './address-policy.ts'
 import type { McpEndpoint } from './mcp-client.ts'
 import { guardedFetch } from './mcp-fetch.ts'
@@ -28,6 +26,7 @@ export interface McpWatch {
 
 /** Opens the watch; resolves to null when the server cannot send list_changed over this transport. */
 export async function watchMcpServer(ep: McpEndpoint, opts: McpWatchOptions): Promise<McpWatch | null> {
+  const { Client, StreamableHTTPClientTransport, ToolListChangedNotificationSchema } = await mcpClientSdk()
   let closing = false
   let ended = false
   const end = () => {

@@ -8,7 +8,8 @@ import pg from 'pg'
 import { describe, expect, it } from 'vitest'
 import { migrationsDir } from '../../src/db/client.ts'
 import {
-  dirPGlite, memoryPGlite, migrateCreate, migrateDeploy, migrateDiff, migrateStatus, MigratePgFactory, MigratePGliteFactory,
+  dirPGlite, memoryPGlite, migrateCreate, migrateDeploy, migrateDeployAtBoot, migrateDiff, migrateStatus, migrationsUpToDate, MigratePgFactory,
+  MigratePGliteFactory,
 } from '../../src/db/migrations.ts'
 import { createDatabase } from '../setup/services.ts'
 import { services, tempDir } from '../helpers/env.ts'
@@ -98,6 +99,51 @@ describe('migrations on PGlite', () => {
     } finally {
       await db.close()
     }
+  })
+})
+
+describe('migrations at boot', () => {
+  it('skip the engine only when the history records every local migration, unchanged, and nothing else', async () => {
+    const db = await memoryPGlite()
+    try {
+      const factory = new MigratePGliteFactory(db)
+      // A new database has no history table: the engine creates it and applies everything.
+      expect(await migrationsUpToDate(factory, migrationsDir)).toBe(false)
+      expect((await migrateDeployAtBoot(factory, migrationsDir)).appliedMigrationNames).toEqual(migrationNames)
+      expect(await migrationsUpToDate(factory, migrationsDir)).toBe(true)
+      expect((await migrateDeployAtBoot(factory, migrationsDir)).appliedMigrationNames).toEqual([])
+
+      // A new local migration is pending: applied by the engine, and only it.
+      const withFn = migrationsWith({ '29990101000000_fn': fnMigration })
+      expect(await migrationsUpToDate(factory, withFn)).toBe(false)
+      expect((await migrateDeployAtBoot(factory, withFn)).appliedMigrationNames).toEqual(['29990101000000_fn'])
+      expect(await migrationsUpToDate(factory, withFn)).toBe(true)
+
+      // An applied migration unknown here (an older build) or edited after it was applied: the engine decides.
+      expect(await migrationsUpToDate(factory, migrationsDir)).toBe(false)
+      const edited = migrationsWith({ '29990101000000_fn': `${fnMigration}\n-- edited` })
+      expect(await migrationsUpToDate(factory, edited)).toBe(false)
+
+      // A failed migration in the history: the engine refuses to go on, as it would without the shortcut.
+      const broken = migrationsWith({ '29990101000000_fn': fnMigration, '29990102000000_broken': brokenMigration })
+      await expect(migrateDeployAtBoot(factory, broken)).rejects.toThrow(/does_not_exist/)
+      expect(await migrationsUpToDate(factory, broken)).toBe(false)
+      expect(await migrationsUpToDate(factory, withFn)).toBe(false)
+      await expect(migrateDeployAtBoot(factory, broken)).rejects.toThrow()
+    } finally {
+      await db.close()
+    }
+  })
+
+  it.skipIf(!services.postgresUrl)('on PostgreSQL, read the history on a connection they close again', async () => {
+    const url = await freshPgDatabase()
+    const factory = new MigratePgFactory(url)
+    const boots = await Promise.all([1, 2, 3].map(() => migrateDeployAtBoot(factory, migrationsDir)))
+    expect(boots.flatMap((r) => r.appliedMigrationNames).sort()).toEqual(migrationNames)
+    expect(await migrationsUpToDate(factory, migrationsDir)).toBe(true)
+    expect((await migrateDeployAtBoot(factory, migrationsDir)).appliedMigrationNames).toEqual([])
+    const left = await query<{ n: number }>(url, 'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()')
+    expect(left[0]!.n).toBe(0)
   })
 })
 
