@@ -12,6 +12,7 @@ import type { AppDeps, RequestMeta } from './services/session.ts'
 import { httpStatusFor, type ErrorCode } from './errors.ts'
 import { denialAuditPlugin } from './graphql/denials.ts'
 import { fanOutPlugin } from './graphql/fan-out.ts'
+import { jitPlugin } from './graphql/jit.ts'
 import { addRequestId, isMasked, toPublicError } from './graphql/errors.ts'
 import { schema } from './graphql/index.ts'
 import { corsOptions, csrfPlugin, securityHeadersPlugin } from './http/hardening.ts'
@@ -186,6 +187,8 @@ export function createYogaServer(deps: AppDeps, opts: YogaOptions): Yoga {
       httpOperationPlugin(http) as Plugin,
       activeSubscriptionsPlugin(deps.metrics) as Plugin,
       ...(opts.admission.plugins as Plugin[]),
+      // Before sharedReads: it wraps whichever execute function is in place when its hook runs.
+      ...(config.jit.enabled ? [jitPlugin({ cacheSize: config.jit.cacheSize, onFallback: (reason, operationName) => logger.warn({ err: reason, operationName }, 'graphql-jit could not compile an operation; graphql-js runs it') }) as Plugin] : []),
       sharedReadsPlugin(deps) as Plugin,
       fanOutPlugin(deps.metrics) as Plugin,
       denialAuditPlugin,
