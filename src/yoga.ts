@@ -177,6 +177,9 @@ export function createYogaServer(deps: AppDeps, opts: YogaOptions): Yoga {
       error: (...a) => logger.debug({ yoga: a.map(String) }),
     },
     plugins: [
+      // First: it replaces the execute function, and the plugins after it (tracing's context, sharedReads) wrap
+      // whichever execute function is in place when their hook runs.
+      ...(config.jit.enabled ? [jitPlugin({ cacheSize: config.jit.cacheSize, onFallback: (reason, operationName) => logger.warn({ err: reason, operationName }, 'graphql-jit could not compile an operation; graphql-js runs it') }) as Plugin] : []),
       http.plugin,
       csrfPlugin(),
       malformedRequestPlugin(config.queryLimits.maxBodyBytes),
@@ -187,8 +190,6 @@ export function createYogaServer(deps: AppDeps, opts: YogaOptions): Yoga {
       httpOperationPlugin(http) as Plugin,
       activeSubscriptionsPlugin(deps.metrics) as Plugin,
       ...(opts.admission.plugins as Plugin[]),
-      // Before sharedReads: it wraps whichever execute function is in place when its hook runs.
-      ...(config.jit.enabled ? [jitPlugin({ cacheSize: config.jit.cacheSize, onFallback: (reason, operationName) => logger.warn({ err: reason, operationName }, 'graphql-jit could not compile an operation; graphql-js runs it') }) as Plugin] : []),
       sharedReadsPlugin(deps) as Plugin,
       fanOutPlugin(deps.metrics) as Plugin,
       denialAuditPlugin,
