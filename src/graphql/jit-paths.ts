@@ -6,24 +6,25 @@
 // paths are identical objects, as under graphql-js. Calls from graphql-js pass straight through.
 import { isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql'
 
-interface Link { readonly prev: Link | undefined; readonly key: string | number; readonly typename: string | undefined }
+// `children` rides on the link itself (one Map lookup per level; Pothos reads only `prev` and `key`).
+interface Link { readonly prev: Link | undefined; readonly key: string | number; readonly typename: string | undefined; children?: Map<string | number, Link> }
 interface JitLink { prev?: JitLink; key: string | number }
 
 const wrapped = new WeakSet<GraphQLSchema>()
-const roots = new WeakMap<object, Map<string | number, Link>>()
-const children = new WeakMap<Link, Map<string | number, Link>>()
+const roots = new WeakMap<object, Link>()
 
-function canonical(context: object, path: JitLink): Link {
-  const prev = path.prev ? canonical(context, path.prev) : undefined
-  let siblings = prev ? children.get(prev) : roots.get(context)
-  if (!siblings) {
-    siblings = new Map()
-    if (prev) children.set(prev, siblings)
-    else roots.set(context, siblings)
-  }
+function canonical(root: Link, path: JitLink): Link {
+  const prev = path.prev ? canonical(root, path.prev) : root
+  const siblings = (prev.children ??= new Map())
   let link = siblings.get(path.key)
-  if (!link) siblings.set(path.key, (link = { prev, key: path.key, typename: undefined }))
+  if (!link) siblings.set(path.key, (link = { prev: prev === root ? undefined : prev, key: path.key, typename: undefined }))
   return link
+}
+
+function rootOf(context: object): Link {
+  let root = roots.get(context)
+  if (!root) roots.set(context, (root = { prev: undefined, key: '', typename: undefined }))
+  return root
 }
 
 /** Wraps every field resolver of `schema` (once) so that graphql-jit's calls see shared path links. */
@@ -37,7 +38,7 @@ export function shareJitPaths(schema: GraphQLSchema) {
       if (!resolve) continue
       field.resolve = ((parent, args, context, info) => {
         if (!('typename' in info.path) && typeof context === 'object' && context !== null) {
-          ;(info as { path: unknown }).path = canonical(context, info.path)
+          ;(info as { path: unknown }).path = canonical(rootOf(context), info.path)
         }
         return resolve(parent, args, context, info)
       }) satisfies GraphQLFieldResolver<unknown, unknown>
