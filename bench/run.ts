@@ -44,6 +44,8 @@ try {
   const data = await seed(ours.url, 'service')
   const key = { 'x-api-key': data.apiKey }
   const raw = await track(startBaseline('raw-pg', services.env))
+  // The same server with graphql-jit off, on the same database, for the jit's same-run ratio in S1 and S2.
+  const noJit = runs('S1') || runs('S2') ? await track(startOurs('ours, GRAPHQL_JIT=false', { ...services.env, GRAPHQL_JIT: 'false' })) : undefined
   const ourArm = (name: string, q: string, p = ours, k: Record<string, string> = key): Arm => ({ name, url: `${p.url}/graphql`, body: body(q), headers: k })
   const yogaArm: Arm = { name: 'bare yoga hello', url: `${yoga.url}/graphql`, body: body('{ hello }') }
 
@@ -55,16 +57,21 @@ try {
       ourArm('ours (service)', S1), yogaArm, { name: 'mercurius + jit hello', url: `${merc.url}/graphql`, body: body('{ hello }') },
       { name: 'raw node + pg (same JSON)', url: `${raw.url}/s1`, body: body(S1), headers: key },
       ourArm('ours (embedded)', S1, embedded, { 'x-api-key': eData.apiKey }),
+      ourArm('ours, GRAPHQL_JIT=false', S1, noJit),
     ])
     ratio(r[0]!, r[1]!, 0.5)
     ratio(r[0]!, r[2]!)
     ratio(r[0]!, r[3]!)
     console.log(`  embedded p99 at ${r[4]!.name}: ${fmt(r[4]!.p99)} ms (target ≤ 100 ms); ratio to bare yoga below`)
     ratio(r[4]!, r[1]!)
+    ratio(r[5]!, r[1]!)
+    ratio(r[0]!, r[5]!)
   }
   if (runs('S2')) {
-    const r = await compare('S2 agents(first: 50) { tools { agents } }', [ourArm('ours (service)', S2), { name: 'raw node + pg (same JSON)', url: `${raw.url}/s2`, body: body(S2), headers: key }])
+    const r = await compare('S2 agents(first: 50) { tools { agents } }', [ourArm('ours (service)', S2), { name: 'raw node + pg (same JSON)', url: `${raw.url}/s2`, body: body(S2), headers: key }, ourArm('ours, GRAPHQL_JIT=false', S2, noJit)])
     ratio(r[0]!, r[1]!, 0.5)
+    ratio(r[2]!, r[1]!)
+    ratio(r[0]!, r[2]!)
   }
   if (runs('S3')) {
     const input = { agentId: data.agentId, prompt: 'bench' }

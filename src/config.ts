@@ -196,6 +196,12 @@ const declaration = {
     batchLimit: env('GRAPHQL_BATCH_LIMIT', int(0, 0, 100)),
     maxBodyBytes: env('REQUEST_MAX_BODY_BYTES', int(1_048_576, 1_024, 64 * 1_048_576)),
   },
+  jit: {
+    /** Queries and mutations run compiled by graphql-jit (src/graphql/jit.ts); off: graphql-js for everything. */
+    enabled: env('GRAPHQL_JIT', bool(true)),
+    /** Compiled operations kept per process (least recently used evicted first). */
+    cacheSize: env('GRAPHQL_JIT_CACHE_SIZE', int(1_000, 1, 100_000)),
+  },
   quotas: {
     FREE: {
       executionsPerMonth: env('QUOTA_FREE_EXECUTIONS_PER_MONTH', quota(1_000)),

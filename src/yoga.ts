@@ -12,6 +12,7 @@ import type { AppDeps, RequestMeta } from './services/session.ts'
 import { httpStatusFor, type ErrorCode } from './errors.ts'
 import { denialAuditPlugin } from './graphql/denials.ts'
 import { fanOutPlugin } from './graphql/fan-out.ts'
+import { jitPlugin } from './graphql/jit.ts'
 import { addRequestId, isMasked, toPublicError } from './graphql/errors.ts'
 import { schema } from './graphql/index.ts'
 import { corsOptions, csrfPlugin, securityHeadersPlugin } from './http/hardening.ts'
@@ -176,6 +177,9 @@ export function createYogaServer(deps: AppDeps, opts: YogaOptions): Yoga {
       error: (...a) => logger.debug({ yoga: a.map(String) }),
     },
     plugins: [
+      // First: it replaces the execute function, and the plugins after it (tracing's context, sharedReads) wrap
+      // whichever execute function is in place when their hook runs.
+      ...(config.jit.enabled ? [jitPlugin({ cacheSize: config.jit.cacheSize, onFallback: (reason, operationName) => logger.warn({ err: reason, operationName }, 'graphql-jit could not compile an operation; graphql-js runs it') }) as Plugin] : []),
       http.plugin,
       csrfPlugin(),
       malformedRequestPlugin(config.queryLimits.maxBodyBytes),
