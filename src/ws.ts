@@ -204,16 +204,36 @@ const SEND_HIGH_WATER_BYTES = 64 * 1024
 function frameSink(ctx: { subscriptions: Record<string, unknown>; extra: Extra }, id: string): FrameSink {
   const { socket } = ctx.extra
   let mine: unknown
+  // A write that failed (the connection was reset under us) ends direct sending before ws reports the close.
+  let failed = false
+  let unflushed = 0
+  let onFlushed: (() => void) | undefined
+  const written = (err?: Error | null) => {
+    if (err) failed = true
+    if (--unflushed === 0) onFlushed?.()
+  }
+  const dead = () => (failed || socket.readyState !== socket.OPEN) && socket.readyState !== socket.CLOSED
   return {
     prefix: `{"id":${JSON.stringify(id)},"type":"next","payload":`,
     open() {
       // graphql-ws registers the operation before it asks for its first result, i.e. before the first frame.
       mine ??= ctx.subscriptions[id]
-      return socket.readyState === socket.OPEN && mine != null && ctx.subscriptions[id] === mine
+      return !failed && socket.readyState === socket.OPEN && mine != null && ctx.subscriptions[id] === mine
     },
     send(frame) {
-      if (socket.bufferedAmount < SEND_HIGH_WATER_BYTES) return void socket.send(frame)
-      return new Promise<void>((resolve) => socket.send(frame, () => resolve()))
+      unflushed++
+      if (socket.bufferedAmount < SEND_HIGH_WATER_BYTES) return void socket.send(frame, written)
+      return new Promise<void>((resolve) => socket.send(frame, (err) => resolve(written(err))))
+    },
+    // What graphql-ws sends next must find the socket as its own awaited sends would have left it: every direct
+    // frame written, and a dead socket closed (the close forgets the operation, so no `complete` goes to it).
+    settled() {
+      if (!unflushed && !dead()) return undefined
+      return (async () => {
+        if (unflushed) await new Promise<void>((resolve) => (onFlushed = resolve))
+        onFlushed = undefined
+        if (dead()) await new Promise<void>((resolve) => socket.once('close', () => resolve()))
+      })()
     },
   }
 }

@@ -7,8 +7,9 @@
 //
 // Everything else still takes the ordinary path, in order: the iterator handed to graphql-ws pulls the source and
 // writes frames itself until it meets a result that must go through graphql-ws (errors, a stream's failure, a result
-// not shared), which it returns as its next value; graphql-ws sends it and only then asks for more, so frames never
-// overtake each other. Completion, errors and `complete` frames stay graphql-ws's.
+// not shared), which it returns as its next value once its own frames are written (as graphql-ws awaits each send);
+// graphql-ws sends it and only then asks for more, so frames never overtake each other. Completion, errors and
+// `complete` frames stay graphql-ws's.
 import type { ExecutionResult } from 'graphql'
 
 /** Where a WebSocket operation's frames go (built by the transport, src/ws.ts). */
@@ -19,6 +20,8 @@ export interface FrameSink {
   open(): boolean
   /** Sends a frame; returns a promise (resolved once written) when the socket's buffer is above its high-water mark. */
   send(frame: string): Promise<void> | undefined
+  /** What to wait for before graphql-ws sends on this operation again (direct frames still being written), if any. */
+  settled(): Promise<void> | undefined
 }
 
 const sinks = new WeakMap<object, FrameSink>()
@@ -59,10 +62,19 @@ export function directFrames<T>(source: AsyncIterator<T>, sink: FrameSink, step:
     async next(): Promise<IteratorResult<ExecutionResult>> {
       while (!ended) {
         const r = await source.next()
-        if (r.done) return done
+        if (r.done) {
+          await sink.settled()
+          return done
+        }
         const { result, shared } = step(r.value)
-        if (!shared || result instanceof Promise || result.errors !== undefined) return { done: false, value: await result }
-        if (!sink.open()) return end()
+        if (!shared || result instanceof Promise || result.errors !== undefined) {
+          await sink.settled()
+          return { done: false, value: await result }
+        }
+        if (!sink.open()) {
+          await sink.settled()
+          return end()
+        }
         const written = sink.send(sink.prefix + payloadOf(result) + '}')
         if (written) await written
       }
