@@ -1,9 +1,9 @@
 // Direct frames: a WebSocket subscription whose event result is shared (src/graphql/fan-out.ts) and carries no errors
 // is written to its socket as a ready-made graphql-ws `next` frame, without passing through envelop's result hooks,
-// graphql-ws's `for await` loop, its `onNext`/stringify and a promise per send. The profile of `bench:fanout` put
-// that chain at most of a delivery's cost (docs/performance.md, S4). The payload is serialised once per shared result
-// and each frame is the subscriber's prefix (its operation id) plus that string, so the bytes are exactly the ones
-// graphql-ws would have sent.
+// graphql-ws's `for await` loop, its `onNext`/stringify and a promise per send. The profile of `bench:fanout` gave
+// that chain the largest share of a delivery's cost (docs/performance.md, S4). The payload is serialised once per
+// shared result and each frame is the subscriber's prefix (its operation id) plus that string, so the bytes are
+// exactly the ones graphql-ws would have sent.
 //
 // Everything else still takes the ordinary path, in order: the iterator handed to graphql-ws pulls the source and
 // writes frames itself until it meets a result that must go through graphql-ws (errors, a stream's failure, a result
