@@ -1,6 +1,7 @@
 // Event fan-out: SUBSCRIBERS graphql-ws subscribers follow one run while EVENTS events are appended to its log; the
 // same frames are then broadcast by a bare `ws` server to as many bare clients, in the same process and run.
-// Prints delivered events/s and latency percentiles (commit → receipt) for both, and their ratio.
+// Prints delivered events/s, CPU time per delivery (this process: server and clients) and latency percentiles
+// (commit → receipt) for both, and their ratios.
 //   npm run bench:fanout            (SUBSCRIBERS=1000 EVENTS=200; DATABASE_URL/REDIS_URL select real services)
 import { randomBytes } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
@@ -18,7 +19,9 @@ const SUBSCRIBERS = Number(process.env.SUBSCRIBERS ?? 1000)
 const EVENTS = Number(process.env.EVENTS ?? 200)
 const BATCH = Number(process.env.BATCH ?? 1)
 
-interface Stats { delivered: number; seconds: number; p50: number; p99: number; max: number }
+interface Stats { delivered: number; seconds: number; cpuUs: number; p50: number; p99: number; max: number }
+// CPU time of this process (server and its clients) per delivered event: steadier than throughput on a shared machine.
+const cpuSince = (start: NodeJS.CpuUsage) => { const d = process.cpuUsage(start); return d.user + d.system }
 const pct = (xs: number[], p: number) => xs.sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!
 
 async function ours(env: Record<string, string>): Promise<Stats & { frames: string[] }> {
@@ -75,6 +78,7 @@ async function ours(env: Record<string, string>): Promise<Stats & { frames: stri
   }
   await new Promise((r) => setTimeout(r, 2_000)) // let every subscription start
   const t0 = performance.now()
+  const cpu0 = process.cpuUsage()
   await appendAsWriter(app.deps, writer, [toWire(ev.runStarted('t', 'r')), toWire(ev.textStart('m'))])
   for (let i = 0; i < EVENTS; i += BATCH) {
     await appendAsWriter(app.deps, writer, Array.from({ length: Math.min(BATCH, EVENTS - i) }, (_, j) => toWire(ev.textContent('m', `word${i + j} `))))
@@ -82,8 +86,9 @@ async function ours(env: Record<string, string>): Promise<Stats & { frames: stri
   await endRun(app.deps, writer, [toWire(ev.textEnd('m')), toWire(ev.runFinished('t', 'r', { promptTokens: 0, completionTokens: 0 }, 'mock-1', 'success'))], { status: 'SUCCEEDED' })
   await allDone
   const seconds = (performance.now() - t0) / 1000
+  const cpuUs = cpuSince(cpu0)
   await app.stop()
-  return { delivered, seconds, p50: pct(latencies, 0.5), p99: pct(latencies, 0.99), max: pct(latencies, 1), frames }
+  return { delivered, seconds, cpuUs, p50: pct(latencies, 0.5), p99: pct(latencies, 0.99), max: pct(latencies, 1), frames }
 }
 
 async function rawWs(frames: string[]): Promise<Stats> {
@@ -109,6 +114,7 @@ async function rawWs(frames: string[]): Promise<Stats> {
   })
   while (wss.clients.size < SUBSCRIBERS) await new Promise((r) => setTimeout(r, 10))
   const t0 = performance.now()
+  const cpu0 = process.cpuUsage()
   for (const f of frames) {
     const frame = `${Date.now()}${f}` // the same bytes, prefixed with the send time
     for (const c of wss.clients) c.send(frame)
@@ -116,18 +122,19 @@ async function rawWs(frames: string[]): Promise<Stats> {
   }
   await allDone
   const seconds = (performance.now() - t0) / 1000
+  const cpuUs = cpuSince(cpu0)
   wss.close()
-  return { delivered, seconds, p50: pct(latencies, 0.5), p99: pct(latencies, 0.99), max: pct(latencies, 1) }
+  return { delivered, seconds, cpuUs, p50: pct(latencies, 0.5), p99: pct(latencies, 0.99), max: pct(latencies, 1) }
 }
 
 const services = await benchServices()
 const a = await ours(services.env)
 await services.stop()
 const b = await rawWs(a.frames)
-const row = (name: string, s: Stats) => `${name.padEnd(28)} ${String(s.delivered).padStart(9)} ${(s.delivered / s.seconds).toFixed(0).padStart(12)} ${String(s.p50).padStart(7)} ${String(s.p99).padStart(7)} ${String(s.max).padStart(7)}`
+const row = (name: string, s: Stats) => `${name.padEnd(28)} ${String(s.delivered).padStart(9)} ${(s.delivered / s.seconds).toFixed(0).padStart(12)} ${(s.cpuUs / s.delivered).toFixed(1).padStart(11)} ${String(s.p50).padStart(7)} ${String(s.p99).padStart(7)} ${String(s.max).padStart(7)}`
 console.log(`fan-out: ${SUBSCRIBERS} subscribers × ${a.frames.length} events (${services.label})`)
-console.log(`${'pipeline'.padEnd(28)} ${'delivered'.padStart(9)} ${'events/s'.padStart(12)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'max ms'.padStart(7)}`)
+console.log(`${'pipeline'.padEnd(28)} ${'delivered'.padStart(9)} ${'events/s'.padStart(12)} ${'CPU µs/ev'.padStart(11)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'max ms'.padStart(7)}`)
 console.log(row('graphql-ws + event log', a))
 console.log(row('raw ws broadcast (baseline)', b))
-console.log(`ratio (ours / baseline): throughput ${((a.delivered / a.seconds) / (b.delivered / b.seconds)).toFixed(3)}, p99 latency ${(a.p99 / Math.max(1, b.p99)).toFixed(1)}×`)
+console.log(`ratio (ours / baseline): throughput ${((a.delivered / a.seconds) / (b.delivered / b.seconds)).toFixed(3)}, p99 latency ${(a.p99 / Math.max(1, b.p99)).toFixed(1)}×, CPU per delivery ${(a.cpuUs / a.delivered / (b.cpuUs / b.delivered)).toFixed(2)}×`)
 process.exit(0)

@@ -21,6 +21,7 @@ import type { Principal } from './auth/principal.ts'
 import type { AppDeps } from './services/session.ts'
 import type { Context } from './context.ts'
 import { AppError } from './errors.ts'
+import { attachFrameSink, type FrameSink } from './graphql/direct-frames.ts'
 import { addRequestId, toPublicError, toWire } from './graphql/errors.ts'
 import { moduleLogger } from './logger.ts'
 import { createOperationObserver, type OperationRecord } from './observability.ts'
@@ -146,6 +147,7 @@ export function attachWebSocket(server: Server, yoga: Yoga, deps: AppDeps, { adm
           record.operationName ??= operation?.name?.value
           // The pipeline's per-operation limits run here; a refusal thrown here is this operation's `error`.
           const contextValue = await enveloped.contextFactory()
+          if (operation?.operation === 'subscription') attachFrameSink(contextValue, frameSink(ctx, id))
           return {
             schema: enveloped.schema,
             document,
@@ -187,6 +189,51 @@ export function attachWebSocket(server: Server, yoga: Yoga, deps: AppDeps, { adm
       await Promise.race([closed, new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))))])
       clearTimeout(timer)
       for (const socket of open) if (socket.readyState !== socket.CLOSED) socket.terminate()
+    },
+  }
+}
+
+/** Above this many bytes waiting in a socket's buffer, a subscription waits for its write before sending more. */
+const SEND_HIGH_WATER_BYTES = 64 * 1024
+
+/**
+ * Where operation `id` writes its shared `next` frames directly (src/graphql/direct-frames.ts). It may send while
+ * graphql-ws still holds the very operation it started with: a client `complete` (or a closed socket) removes it
+ * synchronously, and an id the client reuses afterwards is another operation.
+ */
+function frameSink(ctx: { subscriptions: Record<string, unknown>; extra: Extra }, id: string): FrameSink {
+  const { socket } = ctx.extra
+  let mine: unknown
+  // A write that failed (the connection was reset under us) ends direct sending before ws reports the close.
+  let failed = false
+  let unflushed = 0
+  let onFlushed: (() => void) | undefined
+  const written = (err?: Error | null) => {
+    if (err) failed = true
+    if (--unflushed === 0) onFlushed?.()
+  }
+  const dead = () => (failed || socket.readyState !== socket.OPEN) && socket.readyState !== socket.CLOSED
+  return {
+    prefix: `{"id":${JSON.stringify(id)},"type":"next","payload":`,
+    open() {
+      // graphql-ws registers the operation before it asks for its first result, i.e. before the first frame.
+      mine ??= ctx.subscriptions[id]
+      return !failed && socket.readyState === socket.OPEN && mine != null && ctx.subscriptions[id] === mine
+    },
+    send(frame) {
+      unflushed++
+      if (socket.bufferedAmount < SEND_HIGH_WATER_BYTES) return void socket.send(frame, written)
+      return new Promise<void>((resolve) => socket.send(frame, (err) => resolve(written(err))))
+    },
+    // What graphql-ws sends next must find the socket as its own awaited sends would have left it: every direct
+    // frame written, and a dead socket closed (the close forgets the operation, so no `complete` goes to it).
+    settled() {
+      if (!unflushed && !dead()) return undefined
+      return (async () => {
+        if (unflushed) await new Promise<void>((resolve) => (onFlushed = resolve))
+        onFlushed = undefined
+        if (dead()) await new Promise<void>((resolve) => socket.once('close', () => resolve()))
+      })()
     },
   }
 }

@@ -10,8 +10,10 @@ import { mapAsyncIterator } from '@graphql-tools/utils'
 import type { Plugin } from 'graphql-yoga'
 import type { Context } from '../context.ts'
 import type { Metrics } from '../metrics.ts'
+import { directFrames, frameSinkOf } from './direct-frames.ts'
 
 type Result = ExecutionResult | Promise<ExecutionResult>
+type Counters = Record<'executed' | 'shared', { inc(): void }>
 
 const printed = new WeakMap<DocumentNode, string>()
 // Per event: results by selection (an interned number, so an event holds no copy of the key). Weak: an event's
@@ -45,24 +47,26 @@ export function selectionKey(args: Pick<ExecutionArgs, 'document' | 'operationNa
   return JSON.stringify([who, args.operationName ?? null, args.variableValues ?? null, documentText(args.document)])
 }
 
-function resultFor(args: ExecutionArgs, key: number, event: unknown, metrics: Metrics): Result {
+/** The event's result for this selection; `shared` when it is the one result every sharer of the key gets. */
+function resultFor(args: ExecutionArgs, key: number, event: unknown, counters: Counters): { result: Result; shared: boolean } {
   const run = () => execute({ ...args, rootValue: event })
-  if (typeof event !== 'object' || event === null || !Object.isFrozen(event)) return run()
+  if (typeof event !== 'object' || event === null || !Object.isFrozen(event)) return { result: run(), shared: false }
   let results = resultsByEvent.get(event)
   if (!results) resultsByEvent.set(event, (results = new Map()))
-  const known = results.get(key)
-  if (known) {
-    metrics.subscriptionEventResults.inc({ source: 'shared' })
-    return known
+  let result = results.get(key)
+  if (result) {
+    counters.shared.inc()
+  } else {
+    counters.executed.inc()
+    results.set(key, (result = run()))
   }
-  metrics.subscriptionEventResults.inc({ source: 'executed' })
-  const result = run()
-  results.set(key, result)
-  return result
+  return { result, shared: true }
 }
 
 /** Envelop plugin: subscriptions with the same selection share each event's execution (see above). */
 export function fanOutPlugin(metrics: Metrics): Plugin<Context> {
+  // Label lookups once, not per subscriber and event.
+  const counters = { executed: metrics.subscriptionEventResults.labels({ source: 'executed' }), shared: metrics.subscriptionEventResults.labels({ source: 'shared' }) }
   return {
     onSubscribe({ args, setSubscribeFn }) {
       const text = selectionKey(args)
@@ -71,7 +75,10 @@ export function fanOutPlugin(metrics: Metrics): Plugin<Context> {
       setSubscribeFn(async (a) => {
         const stream = await createSourceEventStream(a)
         if (!(Symbol.asyncIterator in stream)) return stream
-        return mapAsyncIterator(stream as AsyncIterable<unknown> as AsyncIterableIterator<unknown>, (event) => resultFor(a, key, event, metrics))
+        const events = stream as AsyncIterable<unknown> as AsyncIterableIterator<unknown>
+        const sink = frameSinkOf(a.contextValue)
+        if (sink) return directFrames(events, sink, (event) => resultFor(a, key, event, counters))
+        return mapAsyncIterator(events, (event) => resultFor(a, key, event, counters).result)
       })
     },
   }

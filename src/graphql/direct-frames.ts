@@ -1,0 +1,92 @@
+// Direct frames: a WebSocket subscription whose event result is shared (src/graphql/fan-out.ts) and carries no errors
+// is written to its socket as a ready-made graphql-ws `next` frame, without passing through envelop's result hooks,
+// graphql-ws's `for await` loop, its `onNext`/stringify and a promise per send. The profile of `bench:fanout` gave
+// that chain the largest share of a delivery's cost (docs/performance.md, S4). The payload is serialised once per
+// shared result and each frame is the subscriber's prefix (its operation id) plus that string, so the bytes are
+// exactly the ones graphql-ws would have sent.
+//
+// Everything else still takes the ordinary path, in order: the iterator handed to graphql-ws pulls the source and
+// writes frames itself until it meets a result that must go through graphql-ws (errors, a stream's failure, a result
+// not shared), which it returns as its next value once its own frames are written (as graphql-ws awaits each send);
+// graphql-ws sends it and only then asks for more, so frames never overtake each other. Completion, errors and
+// `complete` frames stay graphql-ws's.
+import type { ExecutionResult } from 'graphql'
+
+/** Where a WebSocket operation's frames go (built by the transport, src/ws.ts). */
+export interface FrameSink {
+  /** The start of this operation's `next` frame: `{"id":"…","type":"next","payload":` */
+  readonly prefix: string
+  /** Whether this operation may still send: the socket is open and the client has not completed the operation. */
+  open(): boolean
+  /** Sends a frame; returns a promise (resolved once written) when the socket's buffer is above its high-water mark. */
+  send(frame: string): Promise<void> | undefined
+  /** What to wait for before graphql-ws sends on this operation again (direct frames still being written), if any. */
+  settled(): Promise<void> | undefined
+}
+
+const sinks = new WeakMap<object, FrameSink>()
+const serialised = new WeakMap<object, string>()
+
+/** Lets the subscription built with `contextValue` write its shared results straight to `sink`. */
+export function attachFrameSink(contextValue: object, sink: FrameSink) {
+  sinks.set(contextValue, sink)
+}
+
+/** The sink attached to this operation's context, if its transport has one. */
+export const frameSinkOf = (contextValue: unknown): FrameSink | undefined =>
+  typeof contextValue === 'object' && contextValue !== null ? sinks.get(contextValue) : undefined
+
+/** A shared result's payload text, serialised once for all its subscribers. */
+function payloadOf(result: ExecutionResult): string {
+  let text = serialised.get(result)
+  if (text === undefined) serialised.set(result, (text = JSON.stringify(result)))
+  return text
+}
+
+type Step = { result: ExecutionResult | Promise<ExecutionResult>; shared: boolean }
+
+/**
+ * An iterator for graphql-ws over `source`: shared results without errors are written to `sink` directly; the rest
+ * are yielded. While the socket's buffer is above its high-water mark it waits for the write before pulling again,
+ * so a slow client holds at most that much plus one page (its follower falls behind and is ended as before).
+ */
+export function directFrames<T>(source: AsyncIterator<T>, sink: FrameSink, step: (value: T) => Step): AsyncIterableIterator<ExecutionResult> {
+  const done = { done: true, value: undefined } as IteratorReturnResult<undefined>
+  let ended = false
+  const end = async () => {
+    ended = true
+    await source.return?.()
+    return done
+  }
+  return {
+    async next(): Promise<IteratorResult<ExecutionResult>> {
+      while (!ended) {
+        const r = await source.next()
+        if (r.done) {
+          await sink.settled()
+          return done
+        }
+        const { result, shared } = step(r.value)
+        if (!shared || result instanceof Promise || result.errors !== undefined) {
+          await sink.settled()
+          return { done: false, value: await result }
+        }
+        if (!sink.open()) {
+          await sink.settled()
+          return end()
+        }
+        const written = sink.send(sink.prefix + payloadOf(result) + '}')
+        if (written) await written
+      }
+      return done
+    },
+    return: end,
+    async throw(e?: unknown) {
+      await end()
+      throw e
+    },
+    [Symbol.asyncIterator]() {
+      return this
+    },
+  }
+}
