@@ -10,6 +10,8 @@ export interface TestMcpServer {
   url: string
   /** Headers of every request received, in order. */
   requests: http.IncomingHttpHeaders[]
+  /** Names of the tools called (tools/call), in order: unlike `requests`, blind to sessions opened to list or watch. */
+  toolCalls: string[]
   /** Whether the `shout` tool is listed (flip it to simulate a tool disappearing). */
   state: { withShout: boolean; hang: boolean }
   close(): Promise<void>
@@ -30,19 +32,32 @@ function build(state: TestMcpServer['state']) {
 /** Starts the server on 127.0.0.1 (a fresh McpServer per request, as the SDK's stateless example does). */
 export async function startTestMcpServer(): Promise<TestMcpServer> {
   const requests: http.IncomingHttpHeaders[] = []
+  const toolCalls: string[] = []
   const state = { withShout: true, hang: false }
   const httpServer = http.createServer((req, res) => {
     requests.push(req.headers)
-    const server = build(state)
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true })
-    res.on('close', () => void transport.close().then(() => server.close()))
-    void server.connect(transport).then(() => transport.handleRequest(req, res))
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => {
+      let body: unknown
+      try {
+        body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString()) : undefined
+      } catch {
+        body = undefined
+      }
+      for (const m of [body].flat() as { method?: string; params?: { name?: string } }[]) if (m?.method === 'tools/call') toolCalls.push(String(m.params?.name))
+      const server = build(state)
+      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true })
+      res.on('close', () => void transport.close().then(() => server.close()))
+      void server.connect(transport).then(() => transport.handleRequest(req, res, body))
+    })
   })
   await new Promise<void>((r) => httpServer.listen(0, '127.0.0.1', r))
   const { port } = httpServer.address() as AddressInfo
   return {
     url: `http://127.0.0.1:${port}/mcp`,
     requests,
+    toolCalls,
     state,
     close: () => new Promise((r) => { httpServer.closeAllConnections(); httpServer.close(() => r()) }),
   }
