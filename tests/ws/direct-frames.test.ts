@@ -149,7 +149,7 @@ describe('direct frames', () => {
 })
 
 describe('direct frames and a stalled socket', () => {
-  it('closes a socket that stops reading with 4008 while the others following the same run get every event', async () => {
+  it('drops a socket that stops reading while the others following the same run get every event', async () => {
     const app = await startApp({ ...(await isolatedDatabaseEnv()), WORKERS: '0', WS_STALL_BYTES: '65536', WS_STALL_MS: '300' }, { listen: true })
     const prev = t
     t = app
@@ -162,14 +162,17 @@ describe('direct frames and a stalled socket', () => {
       await eventually(() => [...fast, slow].forEach((c) => expect(c.seqs('1')).toEqual([1, 2])))
       const closed = new Promise<number>((resolve) => slow.socket.once('close', (code) => resolve(code)))
       ;(slow.socket as unknown as { _socket: { pause(): void } })._socket.pause() // stop reading: its frames pile up
-      // Enough bytes to outgrow the kernel's buffers for the stalled socket: big events, the same selection for all.
-      const big = 'x'.repeat(200_000)
+      // Enough bytes to outgrow the kernel's buffers for the stalled socket (loopback buffers grow to tens of MB):
+      // big events, the same selection for all.
+      const big = 'x'.repeat(1_000_000)
       for (let i = 0; i < 40; i++) await appendAsWriter(app.app.deps, r.writer, [toWire(ev.textContent('m', big))])
       await r.end()
       await eventually(() => fast.forEach((c) => expect(c.of('1').at(-1)?.type).toBe('complete')), 20_000)
       for (const c of fast) expect(c.seqs('1')).toEqual(range(1, 2 + 40 + 2))
       ;(slow.socket as unknown as { _socket: { resume(): void } })._socket.resume()
-      expect(await closed).toBe(4008)
+      // 4008 when its close frame got through before the hard close a second later, else 1006: either way the server
+      // dropped it.
+      expect([4008, 1006]).toContain(await closed)
       // What it did receive is a gapless prefix of the log.
       expect(slow.seqs('1')).toEqual(range(1, slow.seqs('1').length))
       fast.forEach((c) => c.socket.close())
