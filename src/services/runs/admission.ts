@@ -3,6 +3,7 @@
 // usage rows are locked for that transaction only, never while the run is created, so runs of one tenant do not
 // queue on them; the run's transaction then touches no usage row. A tenant without budgets costs one statement here.
 // runAgent counts at the end of the transaction that reads the agent (countRun), saving a transaction.
+import type { Plan } from '../../config.ts'
 import type { Tx } from '../../db/scope.ts'
 import { countExecution } from '../quota.ts'
 import { giveBackBudgets, takeBudgets, type Crossing, type Subject } from '../budgets/charge.ts'
@@ -26,13 +27,15 @@ export interface Counted {
 }
 
 /**
- * Counts one run of the caller's tenant against its quota and budgets inside `tx`, or refuses with QUOTA_EXCEEDED or
- * BUDGET_EXCEEDED. `subjectsOf` names the run's subjects; it is only called (inside `tx`) when the tenant has a
- * budget. The usage rows stay locked until `tx` commits: make this the last work of a short transaction.
+ * Counts one run of the caller's tenant (on `plan`) against its quota and budgets inside `tx`, or refuses with
+ * QUOTA_EXCEEDED or BUDGET_EXCEEDED. `subjectsOf` names the run's subjects; it is only called (inside `tx`) when the
+ * tenant has a budget. The usage rows stay locked until `tx` commits: make this the last work of a short transaction.
+ * The plan is known before: loading it here would wait for a second pooled connection while `tx` holds one, and under
+ * a burst every connection would be held by a transaction waiting for another (a pool deadlock).
  */
-export async function countRun(s: Session, tx: Tx, subjectsOf: (tx: Tx) => Promise<Subject[]> | Subject[]): Promise<Counted> {
+export async function countRun(s: Session, tx: Tx, plan: Plan, subjectsOf: (tx: Tx) => Promise<Subject[]> | Subject[]): Promise<Counted> {
   const tenantId = s.principal.tenantId
-  const counted = await countExecution(s, tx, tenantId, await s.deps.plans.planOf(tenantId))
+  const counted = await countExecution(s, tx, tenantId, plan)
   if (!counted.budgeted) return { ...counted, subjects: [], crossings: [] }
   const subjects = await subjectsOf(tx)
   return { ...counted, subjects, crossings: await takeBudgets(tx, tenantId, subjects, s.deps.clock()) }
@@ -55,5 +58,6 @@ export function admissionOf(s: Session, counted: Counted): Admission {
 
 /** Counts one run of the caller's tenant (see countRun) in a transaction of its own. */
 export async function admitRun(s: Session, subjectsOf: (tx: Tx) => Promise<Subject[]> | Subject[]): Promise<Admission> {
-  return admissionOf(s, await s.deps.db.forTenant(s.principal.tenantId).tx((tx) => countRun(s, tx, subjectsOf)))
+  const plan = await s.deps.plans.planOf(s.principal.tenantId)
+  return admissionOf(s, await s.deps.db.forTenant(s.principal.tenantId).tx((tx) => countRun(s, tx, plan, subjectsOf)))
 }

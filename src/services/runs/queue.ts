@@ -81,7 +81,7 @@ export async function runAgent(s: Session, input: RunAgentInput): Promise<Execut
   const read = await s.db.tx(async (tx) => {
     const agent = await tx.agent.findUnique({
       where: { id: input.agentId },
-      include: { agentTools: { orderBy: { position: 'asc' }, include: { tool: true } }, tenant: { select: { redactPii: true } } },
+      include: { agentTools: { orderBy: { position: 'asc' }, include: { tool: true } }, tenant: { select: { redactPii: true, plan: true } } },
     })
     if (!agent) throw notFound('Agent')
     // Tenants with redactPii: the messages are stored, hashed, titled and sent to the model redacted.
@@ -93,7 +93,7 @@ export async function runAgent(s: Session, input: RunAgentInput): Promise<Execut
     const hash = requestHash(agent.id, model, input.threadId ?? null, messages, clientTools)
     const existing = await findByKeys(tx, runId, idempotencyKey, hash)
     const run = { agent, model, messages, clientTools, runId, idempotencyKey, hash, threadId: input.threadId ?? null, strategy }
-    return existing ? { existing } : { run, counted: await countRun(s, tx, () => subjectsOf(s.principal, agent.id)) }
+    return existing ? { existing } : { run, counted: await countRun(s, tx, agent.tenant.plan, () => subjectsOf(s.principal, agent.id)) }
   })
   const execution = read.existing ?? (await create(s, read.run, admissionOf(s, read.counted)))
   const timeoutSeconds = read.existing ? ((read.existing.agentSnapshot as { timeoutSeconds?: number }).timeoutSeconds ?? 300) : read.run.agent.timeoutSeconds
