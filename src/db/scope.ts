@@ -6,7 +6,7 @@
 // Either layer alone keeps tenants apart; tests prove it by disabling the other one.
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { Prisma, type PrismaClient } from '../generated/prisma/client.ts'
-import { beginWithSettings, type SettingValues } from './settings-on-begin.ts'
+import { beginWithSettings, setConfigSql, type SettingValues } from './settings-on-begin.ts'
 import { retryTransient } from './transient.ts'
 
 /** Transaction-local settings read by the row-level security policies. */
@@ -34,12 +34,11 @@ export function afterCommit(tx: Tx, fn: () => void) {
 // after-commit hooks), as PostgreSQL asks clients to do.
 async function inTransaction<T>(client: PrismaClient, settings: DbSettings, fn: (tx: Tx) => Promise<T>): Promise<T> {
   let hooks: (() => void)[] = []
-  const result = await retryTransient(() => beginWithSettings(settingValues(settings), (sent) => client.$transaction(async (tx) => {
+  const result = await retryTransient(() => transactionWith(client, settingValues(settings), (tx) => {
     hooks = []
     afterCommitHooks.set(tx, hooks)
-    if (!sent()) await applySettings(tx, settings)
     return fn(tx)
-  })))
+  }))
   for (const hook of hooks) hook()
   return result
 }
@@ -83,13 +82,11 @@ function sharedTx(client: PrismaClient, tenantId: string): { scope: OperationSco
   const scope = operationScope.getStore()
   if (!scope || scope.closed || scope.tenantId !== tenantId) return undefined
   scope.tx ??= new Promise<Tx>((resolve, reject) => {
-    const settings = { ...settingValues({ tenantId }), transaction_read_only: 'on' }
-    scope.done = beginWithSettings(settings, (sent) => client.$transaction(async (tx) => {
+    scope.done = transactionWith(client, { ...settingValues({ tenantId }), transaction_read_only: 'on' }, async (tx) => {
       afterCommitHooks.set(tx, scope.hooks)
-      if (!sent()) await tx.$executeRaw`SELECT set_config('app.tenant_id', ${tenantId}, true), set_config('app.user_id', '', true), set_config('app.purpose', '', true), set_config('transaction_read_only', 'on', true)`
       resolve(tx)
       await new Promise<void>((r) => (scope.finish = r))
-    }, { timeout: 60_000 }))
+    }, { timeout: 60_000 })
     scope.done.catch(reject)
   })
   return { scope, tx: scope.tx }
@@ -130,8 +127,18 @@ const creates = new Set(['create', 'createMany', 'createManyAndReturn'])
 const settingValues = (s: DbSettings): SettingValues => ({ 'app.tenant_id': s.tenantId ?? '', 'app.user_id': s.userId ?? '', 'app.purpose': s.purpose ?? '' })
 
 /** Statement that applies `s` to the current transaction only. */
-export const applySettings = (db: { $executeRaw: PrismaClient['$executeRaw'] }, s: DbSettings) =>
-  db.$executeRaw`SELECT set_config('app.tenant_id', ${s.tenantId ?? ''}, true), set_config('app.user_id', ${s.userId ?? ''}, true), set_config('app.purpose', ${s.purpose ?? ''}, true)`
+export const applySettings = (db: { $executeRawUnsafe: PrismaClient['$executeRawUnsafe'] }, s: DbSettings) => db.$executeRawUnsafe(setConfigSql(settingValues(s)))
+
+/**
+ * `client.$transaction(fn)` with `values` set for the whole transaction: sent with its BEGIN where the pool allows
+ * (settings-on-begin.ts), else as its first statement.
+ */
+function transactionWith<T>(client: PrismaClient, values: SettingValues, fn: (tx: Tx) => Promise<T>, options?: { timeout: number }): Promise<T> {
+  return beginWithSettings(values, (sent) => client.$transaction(async (tx) => {
+    if (!sent()) await tx.$executeRawUnsafe(setConfigSql(values))
+    return fn(tx)
+  }, options))
+}
 
 type Args = Record<string, unknown> & { where?: unknown; data?: unknown; create?: unknown }
 

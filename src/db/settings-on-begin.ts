@@ -18,7 +18,8 @@ const carrying = new AsyncLocalStorage<Carrier>()
 const nextBegin = new WeakMap<pg.PoolClient, Carrier>()
 const patched = new WeakSet<pg.PoolClient>()
 
-const setConfigSql = (settings: SettingValues) =>
+/** SELECT set_config(name, value, true) for each setting, values escaped as literals. */
+export const setConfigSql = (settings: SettingValues) =>
   `SELECT ${Object.entries(settings).map(([name, value]) => `set_config(${pg.escapeLiteral(name)}, ${pg.escapeLiteral(value)}, true)`).join(', ')}`
 
 /**
