@@ -264,7 +264,7 @@ export async function migrateDeployAtBoot(factory: Factory, migrationsDir: strin
 }
 
 /** The checksum Prisma Migrate records for a migration script: SHA-256 of its bytes, hex. */
-export const migrationChecksum = (script: string) => createHash('sha256').update(script).digest('hex')
+const migrationChecksum = (script: string) => createHash('sha256').update(script).digest('hex')
 
 /** Whether the database's history records every local migration as applied, unchanged, and nothing else. */
 export async function migrationsUpToDate(factory: Factory, migrationsDir: string): Promise<boolean> {

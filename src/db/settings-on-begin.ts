@@ -16,7 +16,6 @@ interface Carrier {
 
 const carrying = new AsyncLocalStorage<Carrier>()
 const nextBegin = new WeakMap<pg.PoolClient, Carrier>()
-const patched = new WeakSet<pg.PoolClient>()
 
 /** SELECT set_config(name, value, true) for each setting, values escaped as literals. */
 export const setConfigSql = (settings: SettingValues) =>
@@ -35,6 +34,7 @@ type Query = pg.PoolClient['query']
 
 /** Makes `pool`'s connections send the carried settings with the BEGIN that follows their checkout. */
 export function sendSettingsWithBegin(pool: pg.Pool): pg.Pool {
+  pool.on('connect', patchQuery)
   const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>
   pool.connect = (async (...args: unknown[]) => {
     if (args.length) return (connect as (...a: unknown[]) => unknown)(...args)
@@ -43,14 +43,12 @@ export function sendSettingsWithBegin(pool: pg.Pool): pg.Pool {
     // A checkout outside a carrying context must not inherit a carrier its previous checkout left unused.
     if (carrier && !carrier.sent) nextBegin.set(client, carrier)
     else nextBegin.delete(client)
-    if (!patched.has(client)) patchQuery(client)
     return client
   }) as typeof pool.connect
   return pool
 }
 
 function patchQuery(client: pg.PoolClient) {
-  patched.add(client)
   const query = client.query.bind(client) as (...a: unknown[]) => unknown
   client.query = ((config: unknown, ...rest: unknown[]) => {
     const carrier = nextBegin.get(client)

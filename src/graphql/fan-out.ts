@@ -5,46 +5,37 @@
 // checked on subscribe); the key still holds everything the result may depend on besides the event: the tenant, the
 // principal's role, scopes and deletion state, the document, the operation name and the variables. Payloads that are
 // not frozen (another stream's entries, a stream's failure) are executed per subscriber as before.
-import { createSourceEventStream, execute, print, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql'
+import { createSourceEventStream, execute, print, type ExecutionArgs, type ExecutionResult } from 'graphql'
+import { getDocumentString } from '@envelop/core'
 import { mapAsyncIterator } from '@graphql-tools/utils'
 import type { Plugin } from 'graphql-yoga'
 import type { Context } from '../context.ts'
 import type { Metrics } from '../metrics.ts'
 import { directFrames, frameSinkOf } from './direct-frames.ts'
+import { LruCache } from './lru.ts'
 
 type Result = ExecutionResult | Promise<ExecutionResult>
 type Counters = Record<'executed' | 'shared', { inc(): void }>
 
-const printed = new WeakMap<DocumentNode, string>()
 // Per event: results by selection (an interned number, so an event holds no copy of the key). Weak: an event's
 // results go when the log cache and every follower have let the event go.
 const resultsByEvent = new WeakMap<object, Map<number, Result>>()
-const selectionIds = new Map<string, number>()
-const MAX_SELECTIONS = 10_000
+const selectionIds = new LruCache<string, number>(10_000)
 let nextSelectionId = 0
 
-/** A number for `key`, the same while the key stays among the most recent MAX_SELECTIONS. */
+/** A number for `key`, the same while the key stays among the most recently used selections. */
 function selectionId(key: string) {
   let id = selectionIds.get(key)
-  if (id === undefined) {
-    if (selectionIds.size >= MAX_SELECTIONS) selectionIds.delete(selectionIds.keys().next().value!)
-    selectionIds.set(key, (id = nextSelectionId++))
-  }
+  if (id === undefined) selectionIds.set(key, (id = nextSelectionId++))
   return id
 }
 
-function documentText(document: DocumentNode) {
-  let text = printed.get(document)
-  if (text === undefined) printed.set(document, (text = print(document)))
-  return text
-}
-
 /** What a subscription's results may depend on besides the event; undefined: never share (no principal). */
-export function selectionKey(args: Pick<ExecutionArgs, 'document' | 'operationName' | 'variableValues' | 'contextValue'>): string | undefined {
+function selectionKey(args: Pick<ExecutionArgs, 'document' | 'operationName' | 'variableValues' | 'contextValue'>): string | undefined {
   const p = (args.contextValue as Context).principal
   if (!p) return undefined
   const who = [p.tenantId, p.kind, p.kind === 'USER' ? p.role : null, [...p.scopes].sort(), p.tenantDeletionScheduledAt?.getTime() ?? null]
-  return JSON.stringify([who, args.operationName ?? null, args.variableValues ?? null, documentText(args.document)])
+  return JSON.stringify([who, args.operationName ?? null, args.variableValues ?? null, getDocumentString(args.document, print)])
 }
 
 /** The event's result for this selection; `shared` when it is the one result every sharer of the key gets. */

@@ -10,6 +10,7 @@
 // graphql-js executes the operation, so the error reads exactly as it does without the compiler.
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit'
 import { shareJitPaths } from './jit-paths.ts'
+import { LruCache } from './lru.ts'
 import { getDocumentString, type Plugin } from '@envelop/core'
 import { getOperationAST, getVariableValues, GraphQLError, print, visit, BREAK, type Source, type SourceLocation, type DocumentNode, type ExecutionArgs, type VariableDefinitionNode, type ExecutionResult } from 'graphql'
 
@@ -26,25 +27,6 @@ export interface JitOptions {
 
 /** A compiled operation and its variable definitions, or null: graphql-js answers this one. */
 type Entry = { query: CompiledQuery['query']; variables: readonly VariableDefinitionNode[] } | null
-
-/** A bounded map that forgets the least recently used key first (a Map iterates in insertion order). */
-export class LruCache<K, V> {
-  private readonly map = new Map<K, V>()
-  constructor(readonly max: number) {}
-  get size() { return this.map.size }
-  get(key: K): V | undefined {
-    const value = this.map.get(key)
-    if (value === undefined) return undefined
-    this.map.delete(key)
-    this.map.set(key, value)
-    return value
-  }
-  set(key: K, value: V) {
-    this.map.delete(key)
-    if (this.map.size >= this.max) this.map.delete(this.map.keys().next().value as K)
-    this.map.set(key, value)
-  }
-}
 
 function selectsIntrospection(document: DocumentNode) {
   let found = false

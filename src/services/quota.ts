@@ -35,7 +35,8 @@ export function periodStartOf(at: number | Date): Date {
   return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1))
 }
 
-const nextPeriod = (start: Date) => new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 1))
+/** The first instant of the month after the period that starts at `start`. */
+export const nextPeriod = (start: Date) => new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 1))
 
 /** The tenant's usage in the current month (by the app clock, or `at`) and its plan's limits. */
 export async function getUsage(target: QuotaTarget, tenantId: string, at?: number | Date): Promise<TenantUsageView> {

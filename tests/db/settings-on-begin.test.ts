@@ -31,9 +31,23 @@ describe.skipIf(!services.postgresUrl)('settings sent with BEGIN (PostgreSQL)', 
 
   it('reads of a query operation share one read-only transaction that carries the tenant', async () => {
     const owner = await signUp(t)
-    const r = await t.gql<{ viewer: { tenant: { name: string } } }>('{ viewer { tenant { name } } }', undefined, owner.headers)
+    const tenantId = Buffer.from(owner.tenantId, 'base64').toString().split(':')[1]!
+    await t.gql('mutation { createTool(input: { name: "shared", description: "Reads.", kind: BUILTIN, handler: "echo" }) { tool { id } } }', {}, owner.headers)
+    const query = '{ viewer { tenant { name } } tools(first: 5) { edges { node { name } } } }'
+    await t.gql(query, undefined, owner.headers) // the credential is then served from its cache
+    statements = []
+    const r = await t.gql<{ viewer: { tenant: { name: string } }; tools: { edges: { node: { name: string } }[] } }>(query, undefined, owner.headers)
+    const sent = statements
+    statements = undefined
+    // Row-level security alone: both reads saw the tenant's rows, so the settings reached their transaction.
     expect(r.body.errors).toBeUndefined()
     expect(r.body.data!.viewer.tenant.name).toBeTruthy()
+    expect(r.body.data!.tools.edges.map((e) => e.node.name)).toEqual(['shared'])
+    expect(sent.filter((sql) => /^\s*COMMIT/i.test(sql))).toHaveLength(1)
+    expect(sent.filter((sql) => /set_config/.test(sql))).toEqual([])
+    // And that transaction is read-only: a write inside it fails instead of committing half an operation.
+    const write = t.app.deps.db.shareReads(tenantId, () => t.app.deps.db.forTenant(tenantId).tx((tx) => tx.$executeRaw`UPDATE tools SET name = 'renamed'`))
+    await expect(write).rejects.toThrow(/read-only transaction/)
   })
 
   it('drops settings a checkout did not begin a transaction with, and escapes their values', async () => {

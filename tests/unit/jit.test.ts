@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest'
 import { envelop, useEngine, useSchema } from '@envelop/core'
 import { buildSchema, execute, parse, subscribe, validate, specifiedRules } from 'graphql'
 import { compileQuery } from 'graphql-jit'
-import { jitPlugin, LruCache } from '../../src/graphql/jit.ts'
+import { jitPlugin } from '../../src/graphql/jit.ts'
+import { LruCache } from '../../src/graphql/lru.ts'
 
 const schema = buildSchema('type Query { hello(name: String!): String! } type Subscription { ticks: Int }')
 schema.getQueryType()!.getFields().hello!.resolve = (_, { name }: { name: string }) => `hello ${name}`

@@ -7,7 +7,7 @@ import type { BudgetSubject } from '../../generated/prisma/enums.ts'
 import { auditChange } from '../audit.ts'
 import { diff } from '../audit-diff.ts'
 import { page, type Page, type PageRequest } from '../paging.ts'
-import { periodStartOf } from '../quota.ts'
+import { nextPeriod, periodStartOf } from '../quota.ts'
 import type { Session } from '../session.ts'
 import { Problems } from '../validation.ts'
 
@@ -104,7 +104,7 @@ export async function listBudgets(s: Session, req: PageRequest): Promise<Page<Bu
 // One query for the usage of a whole page of budgets.
 async function withUsage(s: Session, budgets: Budget[]): Promise<BudgetView[]> {
   const periodStart = periodStartOf(s.deps.clock())
-  const periodEnd = new Date(Date.UTC(periodStart.getUTCFullYear(), periodStart.getUTCMonth() + 1, 1))
+  const periodEnd = nextPeriod(periodStart)
   const usage = budgets.length
     ? await s.db.client.subjectUsage.findMany({ where: { periodStart, subjectId: { in: budgets.map((b) => b.subjectId) } } })
     : []

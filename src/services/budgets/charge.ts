@@ -11,7 +11,7 @@ import { encodeGlobalId } from '../../global-ids.ts'
 import { AppError } from '../../errors.ts'
 import type { BudgetSubject } from '../../generated/prisma/enums.ts'
 import type { PubSub } from '../../pubsub/pubsub.ts'
-import { periodStartOf } from '../quota.ts'
+import { nextPeriod, periodStartOf } from '../quota.ts'
 
 export interface Subject {
   subject: BudgetSubject
@@ -56,7 +56,7 @@ export function subjectsOf(principal: Principal, agentId: string | null): Subjec
 }
 
 /** The subjects an existing run is charged to and whether it was counted when created (read inside `tx`). */
-export async function subjectsOfRun(tx: Tx, tenantId: string, executionId: string): Promise<{ subjects: Subject[]; budgetCounted: boolean }> {
+async function subjectsOfRun(tx: Tx, tenantId: string, executionId: string): Promise<{ subjects: Subject[]; budgetCounted: boolean }> {
   const [run] = await tx.$queryRaw<{ created_by_id: string | null; created_by_api_key_id: string | null; agent_id: string | null; budget_counted: boolean }[]>`
     SELECT created_by_id, created_by_api_key_id, agent_id, budget_counted FROM executions WHERE id = ${executionId}::uuid`
   if (!run) return { subjects: [], budgetCounted: true }
@@ -70,7 +70,6 @@ export async function subjectsOfRun(tx: Tx, tenantId: string, executionId: strin
 }
 
 const periodOf = (at: number | Date) => periodStartOf(at).toISOString().slice(0, 10)
-const nextPeriod = (start: Date) => new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 1))
 
 async function budgetsOf(tx: Tx, tenantId: string, subjects: Subject[]): Promise<Map<string, BudgetRow>> {
   const rows = await tx.$queryRaw<BudgetRow[]>`

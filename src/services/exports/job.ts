@@ -7,7 +7,7 @@ import { tenantRecords } from './records.ts'
 
 const CHUNK_BYTES = 256 * 1024
 /** The export format, on the first line of every export. */
-export const EXPORT_FORMAT = 'agent-platform-export/1'
+const EXPORT_FORMAT = 'agent-platform-export/1'
 
 export interface ClaimedExport {
   id: string

@@ -37,7 +37,7 @@ export interface ResumeEntry {
 const REASON_MAX = 2000
 
 /** The schema an answer to a tool approval must satisfy: optional edited arguments (the tool's schema) and reason. */
-export function approvalSchema(inputSchema: unknown): Record<string, unknown> {
+function approvalSchema(inputSchema: unknown): Record<string, unknown> {
   const tool = (inputSchema && typeof inputSchema === 'object' && !Array.isArray(inputSchema) ? inputSchema : { type: 'object' }) as Record<string, unknown>
   // Keywords that only mean something at a schema's root move up, so `$ref: '#/definitions/x'` still resolves.
   const { $schema, $id: _id, definitions, $defs, ...args } = tool
