@@ -224,6 +224,19 @@ describe('budgets', () => {
     expect(await totalRuns(session)).toBe(1)
     expect((await interruptsOf(session, execution.id)).interrupts[0]!.resolvedAt).toBeNull()
   })
+  it('a repeated resume answers with its run without counting it again, even once the budget is used up', async () => {
+    const session = await signUp(t)
+    const { agent, execution, interrupts } = await interrupted(session)
+    await t.gql('mutation($i: SetBudgetInput!) { setBudget(input: $i) { budget { id } } }', { i: { subject: 'AGENT', subjectId: agent, maxExecutions: 2 } }, session.headers)
+    const input = { executionId: execution.id, resume: [{ interruptId: interrupts[0]!.id, status: 'RESOLVED' }], idempotencyKey: `k-${randomUUID()}` }
+    const first = await resume(session, input)
+    expect(first.body.errors).toBeUndefined()
+    const again = await resume(session, input)
+    expect(again.body.errors).toBeUndefined()
+    expect(again.body.data!.resumeExecution.execution.id).toBe(first.body.data!.resumeExecution.execution.id)
+    const used = await t.gql<{ budgets: { edges: { node: { usedExecutions: number } }[] } }>('{ budgets(first: 5) { edges { node { usedExecutions } } } }', {}, session.headers)
+    expect(used.body.data!.budgets.edges.map((e) => e.node.usedExecutions)).toEqual([2])
+  })
 })
 
 describe('over graphql-ws', () => {

@@ -57,6 +57,9 @@ export async function listEvents(s: Session, executionId: string, w: { after: nu
   return { events, hasNextPage: fromEnd ? w.before !== undefined : more, hasPreviousPage: fromEnd ? more : w.after > 0 }
 }
 
+/** How long a `wait: true` request waits for `execution`: its agent's timeout (frozen in the run's snapshot) plus a margin for the queue. */
+export const waitTimeoutMs = (execution: Execution) => ((execution.agentSnapshot as { timeoutSeconds?: number }).timeoutSeconds ?? 300) * 1000 + 30_000
+
 /** Resolves with the execution once it has finished, or as it is after `timeoutMs`. */
 export async function waitUntilFinished(s: Session, execution: Execution, timeoutMs: number): Promise<Execution> {
   if (isFinished(execution.status)) return execution

@@ -9,7 +9,7 @@ import { actorOf, recordAudit } from '../audit.ts'
 import { knownRedaction, redaction } from '../../db/pii.ts'
 import { announceThresholds, subjectsOf } from '../budgets/charge.ts'
 import { admissionOf, countRun, type Admission } from './admission.ts'
-import { waitUntilFinished } from './history.ts'
+import { waitTimeoutMs, waitUntilFinished } from './history.ts'
 import { reportStatus } from './lifecycle.ts'
 import { applyThreadPolicy, type MultitaskStrategy } from './thread-policy.ts'
 import { Problems, text } from '../validation.ts'
@@ -41,7 +41,8 @@ export interface RunAgentInput {
 }
 
 // Ids chosen by clients: printable ASCII, no spaces.
-const keyRule = { max: 255, singleLine: true, pattern: /^[\x21-\x7e]+$/, patternMessage: 'must be printable ASCII without spaces' }
+/** How runId and idempotencyKey must look. */
+export const keyRule = { max: 255, singleLine: true, pattern: /^[\x21-\x7e]+$/, patternMessage: 'must be printable ASCII without spaces' }
 
 function validate(s: Session, input: RunAgentInput) {
   const p = new Problems()
@@ -96,12 +97,12 @@ export async function runAgent(s: Session, input: RunAgentInput): Promise<Execut
     return existing ? { existing } : { run, counted: await countRun(s, tx, agent.tenant.plan, () => subjectsOf(s.principal, agent.id)) }
   })
   const execution = read.existing ?? (await create(s, read.run, admissionOf(s, read.counted)))
-  const timeoutSeconds = read.existing ? ((read.existing.agentSnapshot as { timeoutSeconds?: number }).timeoutSeconds ?? 300) : read.run.agent.timeoutSeconds
-  return input.wait ? waitUntilFinished(s, execution, timeoutSeconds * 1000 + 30_000) : execution
+  return input.wait ? waitUntilFinished(s, execution, waitTimeoutMs(execution)) : execution
 }
 
 /** The execution an earlier request with the same runId or idempotencyKey created, if the payload is the same. */
-async function findByKeys(db: Pick<Tx, 'execution'>, runId: string | null, idempotencyKey: string | null, hash: string): Promise<Execution | undefined> {
+/** The run an earlier request made with these keys, if the request was the same; IDEMPOTENCY_KEY_REUSED if not. */
+export async function findByKeys(db: Pick<Tx, 'execution'>, runId: string | null, idempotencyKey: string | null, hash: string): Promise<Execution | undefined> {
   if (!runId && !idempotencyKey) return undefined
   const OR = [...(runId ? [{ runId }] : []), ...(idempotencyKey ? [{ idempotencyKey }] : [])]
   const found = await db.execution.findMany({ where: { OR }, take: 2 })

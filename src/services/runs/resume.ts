@@ -14,7 +14,8 @@ import { announceThresholds, subjectsOf } from '../budgets/charge.ts'
 import { admitRun } from './admission.ts'
 import { agentOf } from './retry.ts'
 import { Problems, text } from '../validation.ts'
-import { waitUntilFinished } from './history.ts'
+import { waitTimeoutMs, waitUntilFinished } from './history.ts'
+import { findByKeys, keyRule } from './queue.ts'
 import { isExpired, storedInterrupts, type ResumeEntry, type ResumeStatus, type StoredInterrupt } from './interrupts.ts'
 import { reportStatus } from './lifecycle.ts'
 
@@ -37,9 +38,8 @@ function validateShape(input: ResumeExecutionInput) {
     if (seen.has(r.interruptId)) p.add(`resume.${i}.interruptId`, 'answers an interrupt already answered in this list')
     seen.add(r.interruptId)
   })
-  const rule = { max: 255, singleLine: true, pattern: /^[\x21-\x7e]+$/, patternMessage: 'must be printable ASCII without spaces' }
-  const idempotencyKey = input.idempotencyKey == null ? null : text(p, 'idempotencyKey', input.idempotencyKey, rule)
-  const runId = input.runId == null ? null : text(p, 'runId', input.runId, { ...rule, max: 128 })
+  const idempotencyKey = input.idempotencyKey == null ? null : text(p, 'idempotencyKey', input.idempotencyKey, keyRule)
+  const runId = input.runId == null ? null : text(p, 'runId', input.runId, { ...keyRule, max: 128 })
   p.check()
   return { idempotencyKey, runId }
 }
@@ -76,6 +76,9 @@ export async function resumeExecution(s: Session, input: ResumeExecutionInput): 
   const { idempotencyKey, runId } = validateShape(input)
   const hash = requestHash(input.executionId, input.resume)
   const tenantId = s.principal.tenantId
+  // A repeated request answers with the run the first one made, without counting anything (as runAgent does).
+  const replayed = await findByKeys(s.db.client, runId, idempotencyKey, hash)
+  if (replayed) return input.wait ? waitUntilFinished(s, replayed, waitTimeoutMs(replayed)) : replayed
   // Counted in its own transaction first (as runAgent does), given back unless a continuation is created.
   const admitted = await admitRun(s, async (tx) => subjectsOf(s.principal, await agentOf(tx, input.executionId)))
   // The request's span, so that the worker's span of the continuation joins the request's trace.
@@ -86,10 +89,8 @@ export async function resumeExecution(s: Session, input: ResumeExecutionInput): 
     const e = locked && (await tx.execution.findUnique({ where: { id: input.executionId } }))
     if (!e) throw notFound('Execution')
     // Under the lock, so a repeated request waits for the first and answers with its run.
-    const keys = [...(runId ? [{ runId }] : []), ...(idempotencyKey ? [{ idempotencyKey }] : [])]
-    const earlier = keys.length ? await tx.execution.findMany({ where: { OR: keys }, take: 2 }) : []
-    if (earlier.length === 1 && earlier[0]!.requestHash === hash) return earlier[0]!
-    if (earlier.length) throw new AppError('IDEMPOTENCY_KEY_REUSED', 'This runId or idempotencyKey was already used for a different request.')
+    const earlier = await findByKeys(tx, runId, idempotencyKey, hash)
+    if (earlier) return earlier
     if (e.status !== 'INTERRUPTED') throw new AppError('CONFLICT', `Only an INTERRUPTED execution can be resumed (this one is ${e.status}).`)
     const matched = matchAnswers(e, input.resume, new Date(s.deps.clock()))
     const resume: ResumeEntry[] = matched.map(({ answer, interrupt }) => ({
@@ -114,9 +115,7 @@ export async function resumeExecution(s: Session, input: ResumeExecutionInput): 
   }).finally(async () => {
     if (!created) await admitted.giveBack()
   })
-  // As runAgent: up to the agent's timeout (frozen in the run's snapshot) plus a margin for the queue.
-  const timeoutSeconds = (continuation.agentSnapshot as { timeoutSeconds?: number }).timeoutSeconds ?? 300
-  return input.wait ? waitUntilFinished(s, continuation, timeoutSeconds * 1000 + 30_000) : continuation
+  return input.wait ? waitUntilFinished(s, continuation, waitTimeoutMs(continuation)) : continuation
 }
 
 /** Marks the interrupts answered and records one audit entry per decision (approve, edit-and-approve, reject). */
