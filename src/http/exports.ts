@@ -7,11 +7,12 @@ import { once } from 'node:events'
 import type { Admission } from '../admission.ts'
 import { credentialFromHeaders } from '../auth/authenticate.ts'
 import { decodeGlobalId } from '../global-ids.ts'
-import { AppError, notFound } from '../errors.ts'
+import { AppError, httpStatusFor, notFound, type ErrorCode } from '../errors.ts'
 import { openExportDownload } from '../services/exports/exports.ts'
 import type { AppDeps, Session } from '../services/session.ts'
 
-const statusOf: Partial<Record<string, number>> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409, RATE_LIMITED: 429, SERVICE_UNAVAILABLE: 503 }
+// Besides the refusals every transport maps (httpStatusFor): what a download can answer on its own.
+const downloadStatus: Partial<Record<string, number>> = { NOT_FOUND: 404, CONFLICT: 409 }
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** The listener for /exports/*: returns false for paths it does not serve. */
@@ -57,7 +58,7 @@ export function createExportDownload(deps: AppDeps, admission: Admission, client
       if (!(e instanceof AppError)) deps.logger.error({ err: e }, 'export download failed')
       if (err.code === 'UNAUTHENTICATED') res.setHeader('WWW-Authenticate', 'Bearer')
       if (typeof err.details.retryAfter === 'number') res.setHeader('Retry-After', String(Math.ceil(err.details.retryAfter)))
-      const status = (err as AppError & { status?: number }).status ?? statusOf[err.code] ?? 500
+      const status = (err as AppError & { status?: number }).status ?? httpStatusFor[err.code as ErrorCode] ?? downloadStatus[err.code] ?? 500
       res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' })
       res.end(JSON.stringify({ errors: [{ message: err.message, extensions: { code: err.code, ...(err.details.reason ? { reason: err.details.reason } : {}) } }] }))
     }

@@ -8,7 +8,7 @@ import { SpanKind } from '@opentelemetry/api'
 import type { Admission } from '../admission.ts'
 import { credentialFromHeaders } from '../auth/authenticate.ts'
 import type { Principal } from '../auth/principal.ts'
-import { AppError } from '../errors.ts'
+import { AppError, httpStatusFor, type ErrorCode } from '../errors.ts'
 import { callAgentTool, listAgentTools } from '../services/mcp-agents.ts'
 import type { AppDeps, Session } from '../services/session.ts'
 import { contextFromTraceParent, inSpan } from '../telemetry.ts'
@@ -24,8 +24,6 @@ const loadSdk = async () => {
   return { Server, StreamableHTTPServerTransport, ...types }
 }
 type Sdk = Awaited<ReturnType<typeof loadSdk>>
-
-const httpStatus: Partial<Record<string, number>> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, RATE_LIMITED: 429, SERVICE_UNAVAILABLE: 503 }
 
 /** The request listener for /mcp. */
 export function createMcpEndpoint(deps: AppDeps, admission: Admission, clientIp: (req: http.IncomingMessage) => string | undefined) {
@@ -48,7 +46,7 @@ export function createMcpEndpoint(deps: AppDeps, admission: Admission, clientIp:
       if (!(e instanceof AppError)) throw e
       if (e.code === 'UNAUTHENTICATED') res.setHeader('WWW-Authenticate', 'Bearer')
       if (typeof e.details.retryAfter === 'number') res.setHeader('Retry-After', String(Math.ceil(e.details.retryAfter)))
-      return refuse(res, httpStatus[e.code] ?? 400, -32001, e.message, e.code)
+      return refuse(res, httpStatusFor[e.code as ErrorCode] ?? 400, -32001, e.message, e.code)
     }
     const meta = { requestId: randomUUID(), transport: 'http' as const, ip, userAgent: req.headers['user-agent'] }
     const session: Session = { deps, meta, principal, db: deps.db.forTenant(principal.tenantId) }
