@@ -59,12 +59,13 @@ export function credentialFromParams(params: Record<string, unknown> | undefined
 export async function authenticate(deps: AuthDeps, credential: Credential, opts: { failOpen?: boolean } = {}): Promise<Principal | undefined> {
   if (!credential) return undefined
   if (credential.kind === 'malformed' || !credential.value) return countAuth(deps.metrics, 'access_token', Promise.reject(unauthenticated()))
+  const method = credential.kind === 'apiKey' || credential.value.startsWith('apk_') ? 'api_key' : 'access_token'
   const cached = deps.principals?.get(credential.value)
-  if (cached) return cached
+  if (cached) return countAuth(deps.metrics, method, Promise.resolve(cached))
   const begun = deps.principals?.begin() ?? 0
-  const principal = credential.kind === 'apiKey' || credential.value.startsWith('apk_')
-    ? await countAuth(deps.metrics, 'api_key', authenticateApiKey(deps, credential.value))
-    : await countAuth(deps.metrics, 'access_token', authenticateAccessToken(deps, credential.value, opts))
+  const principal = method === 'api_key'
+    ? await countAuth(deps.metrics, method, authenticateApiKey(deps, credential.value))
+    : await countAuth(deps.metrics, method, authenticateAccessToken(deps, credential.value, opts))
   deps.principals?.set(credential.value, principal.principal, principal.until, begun)
   return principal.principal
 }

@@ -68,5 +68,9 @@ describe('work metrics', () => {
     expect(value(text, 'auth_attempts_total{method="access_token",outcome="failure"}')).toBe(1)
     expect(value(text, 'auth_attempts_total{method="access_token",outcome="success"}')).toBeGreaterThan(0)
     expect(value(text, 'queue_depth{plan="free"}')).toBeUndefined()
+    // Every authenticated request counts, also when its principal comes from the cache.
+    const before = value(text, 'auth_attempts_total{method="access_token",outcome="success"}')!
+    for (let i = 0; i < 3; i++) await t.gql('{ viewer { id } }', {}, owner.headers)
+    expect(value((await scrape(t.port!)).text, 'auth_attempts_total{method="access_token",outcome="success"}')).toBe(before + 3)
   })
 })
