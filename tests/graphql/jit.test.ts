@@ -76,5 +76,18 @@ describe('graphql-jit answers exactly as graphql-js', () => {
     const doc = 'query A { agents(first: 1) { totalCount } } query B { tools(first: 1) { totalCount } }'
     const [a, b] = await Promise.all([on.gql(doc, undefined, owner.headers), off.gql(doc, undefined, owner.headers)])
     expect(withoutRequestIds(a.body)).toEqual(withoutRequestIds(b.body))
+    // Each operation of the document by name: compiled one by one, cached apart (the name is part of the key).
+    const named = (app: TestApp, operationName: string) => app.fetch('/graphql', {
+      method: 'POST', headers: { 'content-type': 'application/json', ...owner.headers }, body: JSON.stringify({ query: doc, operationName }),
+    }).then(async (r) => withoutRequestIds(await r.json()))
+    const answers: unknown[] = []
+    for (const name of ['A', 'B', 'A']) {
+      const [x, y] = await Promise.all([named(on, name), named(off, name)])
+      expect(x).toEqual(y)
+      answers.push(x)
+    }
+    expect(answers[0]).toEqual({ data: { agents: { totalCount: 2 } } })
+    expect(answers[1]).toEqual({ data: { tools: { totalCount: expect.any(Number) } } })
+    expect(answers[2]).toEqual(answers[0])
   })
 })
