@@ -34,7 +34,8 @@ export interface McpToolInfo {
 /** More tools than this is refused: a model cannot use them and the tools table is not a dump. */
 export const MAX_MCP_TOOLS = 200
 const MAX_PAGES = 20
-const CLIENT_INFO = { name: 'agent-platform', version: '1.0.0' }
+/** How this server names itself to MCP servers. */
+export const CLIENT_INFO = { name: 'agent-platform', version: '1.0.0' }
 
 async function withClient<T>(ep: McpEndpoint, opts: McpCallOptions, fn: (client: Client, req: { signal: AbortSignal; timeout: number }) => Promise<T>): Promise<T> {
   if (opts.signal.aborted) throw abortedError()

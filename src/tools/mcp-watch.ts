@@ -4,7 +4,7 @@
 // but an event stream cannot notify, and watchMcpServer says so instead of holding a useless connection.
 import { mcpClientSdk } from './mcp-sdk.ts'
 import type { HttpToolPolicy } from './address-policy.ts'
-import type { McpEndpoint } from './mcp-client.ts'
+import { CLIENT_INFO, type McpEndpoint } from './mcp-client.ts'
 import { guardedFetch } from './mcp-fetch.ts'
 import type { Resolver } from './pinned-lookup.ts'
 
@@ -52,7 +52,7 @@ export async function watchMcpServer(ep: McpEndpoint, opts: McpWatchOptions): Pr
     fetch,
     reconnectionOptions: { maxRetries: 0, initialReconnectionDelay: 1_000, maxReconnectionDelay: 1_000, reconnectionDelayGrowFactor: 1 },
   })
-  const client = new Client({ name: 'agent-platform', version: '1.0.0' }, { capabilities: {} })
+  const client = new Client(CLIENT_INFO, { capabilities: {} })
   client.setNotificationHandler(ToolListChangedNotificationSchema, async () => opts.onChanged())
   client.onerror = end
   client.onclose = end
