@@ -6,6 +6,7 @@ import { createPrincipalCache } from './auth/principal-cache.ts'
 import type { Config } from './config.ts'
 import type { AppDeps } from './services/session.ts'
 import { openDatabase, type DatabaseOptions } from './db/client.ts'
+import { Feeds } from './events/feed.ts'
 import { LogCache } from './events/log-cache.ts'
 import { createLimitStores } from './limits/create.ts'
 import { createPlanCache } from './limits/plans.ts'
@@ -56,7 +57,7 @@ export async function buildDeps(config: Config, opts: DepsOptions = {}): Promise
   setMaxListeners(0, shutdownDeadline.signal)
   const deps: AppDeps = {
     config, logger, db, pubsub, keys, denylist, principals, limits, streamLimits, requestLimiter, plans, metrics, clock, llm, serverSecret,
-    secrets: createSecretBox(config.secretsKey ?? serverSecret), logCache: new LogCache(),
+    secrets: createSecretBox(config.secretsKey ?? serverSecret), logCache: new LogCache(), feeds: new Feeds(),
     shutdownDeadline: shutdownDeadline.signal, waiters: new RunWaiters(),
   }
   metrics.trackQueue(() => queueStats(deps))

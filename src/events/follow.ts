@@ -5,6 +5,7 @@
 // memory, and a consumer that falls more than `maxLag` entries behind the head is ended (it resumes by cursor).
 import { transientKind } from '../db/transient.ts'
 import type { PubSub } from '../pubsub/pubsub.ts'
+import type { FeedMember, Pushable } from './pushable.ts'
 
 export interface FollowOptions<T extends { seq: number }> {
   pubsub: PubSub
@@ -21,6 +22,14 @@ export interface FollowOptions<T extends { seq: number }> {
   maxLag?: number
   /** How long reads may keep failing with a transient database error (a restart) before the stream is ended. */
   outageMs?: number
+  /** The process's live feeds (src/events/feed.ts) and this log's key in them: lets `pushTo` join the log's feed. */
+  feed?: { hub: FeedHub; key: string }
+}
+
+/** One live follower per log and process, pushing each new entry to its members (implemented by events/feed.ts). */
+export interface FeedHub {
+  /** Joins `key`'s feed (started at `member.after` when there is none); undefined when the feed is already past it. */
+  join<T extends { seq: number }>(key: string, member: FeedMember<T>, source: FollowOptions<T>): (() => void) | undefined
 }
 
 /** The consumer fell too far behind; it can resubscribe from `lastSeq` (its last delivered entry). */
@@ -30,8 +39,14 @@ export class SlowConsumerError extends Error {
   }
 }
 
+export interface Followed<T> extends Pushable<T> {
+  /** Every entry read so far at once (up to the last one); empty when the stream ended. */
+  nextPage(): Promise<T[]>
+  return(): Promise<IteratorResult<T>>
+}
+
 /** An async iterator over the log, starting after `opts.after`. */
-export function follow<T extends { seq: number }>(opts: FollowOptions<T>): AsyncIterableIterator<T> {
+export function follow<T extends { seq: number }>(opts: FollowOptions<T>): Followed<T> {
   const { pageSize = 100, pollMs = 1_000, maxLag = 10_000, outageMs = 15_000 } = opts
   let delivered = opts.after
   let head = opts.after
@@ -40,6 +55,10 @@ export function follow<T extends { seq: number }>(opts: FollowOptions<T>): Async
   let closed = false
   let wake: (() => void) | undefined
   let timer: NodeJS.Timeout | undefined
+  // While pushed to by the feed: how to leave it, and what ends the wait of the `pushTo` caller.
+  let leave: (() => void) | undefined
+  let settle: (() => void) | undefined
+  let failure: { error: unknown } | undefined
   // Subscribe before the first read, so nothing committed after that read can go unannounced.
   const unsubscribe = opts.pubsub.subscribe(opts.topic, (p) => {
     const seq = (p as { seq?: unknown })?.seq
@@ -52,6 +71,7 @@ export function follow<T extends { seq: number }>(opts: FollowOptions<T>): Async
     unsubscribe()
     clearTimeout(timer)
     wake?.()
+    settle?.()
   }
   const idle = () =>
     new Promise<void>((resolve) => {
@@ -77,13 +97,22 @@ export function follow<T extends { seq: number }>(opts: FollowOptions<T>): Async
     }
   }
 
+  /** Whether to read again: the stream may go on (throws when it cannot: too far behind, or the feed failed). */
+  const check = () => {
+    if (failure) {
+      close()
+      throw failure.error
+    }
+    if (head - delivered > maxLag) {
+      close()
+      throw new SlowConsumerError(delivered)
+    }
+  }
+
   return {
     async next(): Promise<IteratorResult<T>> {
       while (!closed) {
-        if (head - delivered > maxLag) {
-          close()
-          throw new SlowConsumerError(delivered)
-        }
+        check()
         const entry = page.shift()
         if (entry) {
           delivered = entry.seq
@@ -98,6 +127,60 @@ export function follow<T extends { seq: number }>(opts: FollowOptions<T>): Async
       close()
       return done
     },
+    async nextPage(): Promise<T[]> {
+      while (!closed) {
+        check()
+        if (page.length) {
+          const end = opts.isLast ? page.findIndex((x) => opts.isLast!(x)) : -1
+          const taken = end < 0 ? page : page.slice(0, end + 1)
+          page = []
+          if (end >= 0) last = true
+          delivered = taken.at(-1)!.seq
+          return taken
+        }
+        if (last) break
+        page = await readThroughOutage()
+        if (page.length) head = Math.max(head, page.at(-1)!.seq)
+        else await idle()
+      }
+      close()
+      return []
+    },
+    pushTo(push) {
+      if (!opts.feed || closed || last || failure || leave || page.length) return undefined
+      // The feed let go of the member (it returned false, or the feed ended): nothing to leave.
+      const stopped = () => {
+        leave = undefined
+        settle?.()
+      }
+      const member: FeedMember<T> = {
+        after: delivered,
+        push(entry) {
+          delivered = entry.seq
+          if (entry.seq > head) head = entry.seq
+          if (opts.isLast?.(entry)) last = true
+          const more = push(entry) && !last
+          if (!more) stopped()
+          return more
+        },
+        drop(error) {
+          if (error !== undefined) failure = { error }
+          stopped()
+        },
+      }
+      const left = opts.feed.hub.join(opts.feed.key, member, opts)
+      if (!left) return undefined
+      leave = left
+      return new Promise<void>((resolve) => {
+        settle = () => {
+          settle = undefined
+          const l = leave
+          leave = undefined
+          l?.()
+          resolve()
+        }
+      })
+    },
     async return() {
       close()
       return done
@@ -105,35 +188,6 @@ export function follow<T extends { seq: number }>(opts: FollowOptions<T>): Async
     async throw(e?: unknown) {
       close()
       throw e
-    },
-    [Symbol.asyncIterator]() {
-      return this
-    },
-  }
-}
-
-/**
- * Maps (and filters, when `f` returns undefined) an iterator, forwarding `return()` at once. An async generator would
- * only see a consumer's `return()` after its pending `await` settles, keeping a dead subscription around.
- */
-export function transform<T, U>(source: AsyncIterator<T>, f: (value: T) => U | undefined, first?: U): AsyncIterableIterator<U> {
-  let pendingFirst = first !== undefined
-  return {
-    async next(): Promise<IteratorResult<U>> {
-      if (pendingFirst) {
-        pendingFirst = false
-        return { done: false, value: first as U }
-      }
-      for (;;) {
-        const r = await source.next()
-        if (r.done) return { done: true, value: undefined }
-        const mapped = f(r.value)
-        if (mapped !== undefined) return { done: false, value: mapped }
-      }
-    },
-    async return() {
-      await source.return?.()
-      return { done: true, value: undefined }
     },
     [Symbol.asyncIterator]() {
       return this

@@ -11,6 +11,7 @@
 // graphql-ws sends it and only then asks for more, so frames never overtake each other. Completion, errors and
 // `complete` frames stay graphql-ws's.
 import type { ExecutionResult } from 'graphql'
+import type { Pushable } from '../events/pushable.ts'
 
 /** Where a WebSocket operation's frames go (built by the transport, src/ws.ts). */
 export interface FrameSink {
@@ -47,10 +48,12 @@ type Step = { result: ExecutionResult | Promise<ExecutionResult>; shared: boolea
 
 /**
  * An iterator for graphql-ws over `source`: shared results without errors are written to `sink` directly; the rest
- * are yielded. While the socket's buffer is above its high-water mark it waits for the write before pulling again,
- * so a slow client holds at most that much plus one page (its follower falls behind and is ended as before).
+ * are yielded. Once the source has caught up with its run's live feed, it is pushed each event synchronously and
+ * writes its frame in the same call, without an async step per event (src/events/feed.ts). While the socket's buffer
+ * is above its high-water mark it waits for the write before taking more, so a slow client holds at most that much
+ * plus one page (its follower falls behind and is ended as before).
  */
-export function directFrames<T>(source: AsyncIterator<T>, sink: FrameSink, step: (value: T) => Step): AsyncIterableIterator<ExecutionResult> {
+export function directFrames<T>(source: Pushable<T>, sink: FrameSink, step: (value: T) => Step): AsyncIterableIterator<ExecutionResult> {
   const done = { done: true, value: undefined } as IteratorReturnResult<undefined>
   let ended = false
   const end = async () => {
@@ -58,25 +61,52 @@ export function directFrames<T>(source: AsyncIterator<T>, sink: FrameSink, step:
     await source.return?.()
     return done
   }
+  // Why a push stopped: a result graphql-ws must send (in order, after our frames), a write to wait for, a gone sink.
+  let held: Step['result'] | undefined
+  let writing: Promise<void> | undefined
+  let gone = false
+  /** Writes one value's frame; false when it cannot (then `held`, `writing` or `gone` says why). */
+  const write = (value: T): boolean => {
+    const { result, shared } = step(value)
+    if (!shared || result instanceof Promise || result.errors !== undefined) {
+      held = result
+      return false
+    }
+    if (!sink.open()) {
+      gone = true
+      return false
+    }
+    writing = sink.send(sink.prefix + payloadOf(result) + '}')
+    return writing === undefined
+  }
+  const push = (value: T) => !ended && write(value)
   return {
     async next(): Promise<IteratorResult<ExecutionResult>> {
       while (!ended) {
-        const r = await source.next()
-        if (r.done) {
-          await sink.settled()
-          return done
+        if (!gone && held === undefined) {
+          const pushed = sink.open() ? source.pushTo?.(push) : undefined
+          if (pushed) await pushed
+          else {
+            const r = await source.next()
+            if (r.done) {
+              await sink.settled()
+              return done
+            }
+            write(r.value)
+          }
         }
-        const { result, shared } = step(r.value)
-        if (!shared || result instanceof Promise || result.errors !== undefined) {
+        if (held !== undefined) {
+          const result = held
+          held = undefined
           await sink.settled()
           return { done: false, value: await result }
         }
-        if (!sink.open()) {
+        if (gone) {
           await sink.settled()
           return end()
         }
-        const written = sink.send(sink.prefix + payloadOf(result) + '}')
-        if (written) await written
+        if (writing) await writing
+        writing = undefined
       }
       return done
     },

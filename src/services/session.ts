@@ -7,6 +7,7 @@ import type { Principal } from '../auth/principal.ts'
 import type { Config } from '../config.ts'
 import type { Database } from '../db/client.ts'
 import type { TenantDb } from '../db/scope.ts'
+import type { Feeds } from '../events/feed.ts'
 import type { LogCache } from '../events/log-cache.ts'
 import type { PlanCache } from '../limits/plans.ts'
 import type { RequestLimiter } from '../limits/requests.ts'
@@ -33,6 +34,8 @@ export interface AppDeps {
   streamLimits: LimitStore
   /** Shared read cache of execution logs (many subscribers of one run cost one database read). */
   logCache: LogCache
+  /** One live follower per run log and process, pushing to the subscribers that caught up with it. */
+  feeds: Feeds
   /** Request rate limits per principal, tenant and client IP (HTTP and WebSocket). */
   requestLimiter: RequestLimiter
   /** Each tenant's plan tier, cached per process. */

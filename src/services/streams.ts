@@ -4,7 +4,8 @@ import type { Session } from './session.ts'
 import { notFound } from '../errors.ts'
 import { EventType, isTerminal, type AguiEvent } from '../events/agui.ts'
 import { readEvents, type StoredEvent } from '../events/execution-log.ts'
-import { follow, transform } from '../events/follow.ts'
+import { follow } from '../events/follow.ts'
+import { transform, type Pushable } from '../events/pushable.ts'
 import { topics } from '../events/topics.ts'
 import type { ExecutionStatus } from '../generated/prisma/enums.ts'
 import { isFinished } from './runs/lifecycle.ts'
@@ -15,13 +16,17 @@ const followOptions = (s: Session) => ({ pubsub: s.deps.pubsub, pollMs: s.deps.c
 const cachedLog = (s: Session, executionId: string) => (after: number, limit: number) =>
   s.deps.logCache.read(`${s.principal.tenantId}:${executionId}`, after, limit, (a, l) => readEvents(s.db, executionId, a, l))
 
-/** An execution's events strictly after `after`, then live; ends after the run's terminal event. */
-export async function streamExecutionEvents(s: Session, executionId: string, after: number): Promise<AsyncIterableIterator<StoredEvent>> {
+/**
+ * An execution's events strictly after `after`, then live; ends after the run's terminal event. Once caught up, its
+ * consumer may take them pushed by the run's feed (`pushTo`, src/events/feed.ts) instead of pulling each one.
+ */
+export async function streamExecutionEvents(s: Session, executionId: string, after: number): Promise<Pushable<StoredEvent>> {
   const e = await s.db.client.execution.findUnique({ where: { id: executionId }, select: { status: true, lastSeq: true } })
   if (!e) throw notFound('Execution')
   // A finished run's log is complete: a cursor at (or past) its end has nothing to wait for.
   if (isFinished(e.status) && after >= e.lastSeq) return empty()
-  const events = follow({ ...followOptions(s), topic: topics.execution(executionId), after, read: cachedLog(s, executionId), isLast: (x) => isTerminal(x.type) })
+  const key = `${s.principal.tenantId}:${executionId}`
+  const events = follow({ ...followOptions(s), topic: topics.execution(executionId), after, read: cachedLog(s, executionId), isLast: (x) => isTerminal(x.type), feed: { hub: s.deps.feeds, key } })
   // Delivery lag (commit → send) of live events only: a replay of older ones measures the client's cursor, not us.
   const since = Date.now()
   return transform(events, (x) => {

@@ -2,6 +2,7 @@ import { sessionOf, type Context } from '../../context.ts'
 import { AppError } from '../../errors.ts'
 import { SlowConsumerError } from '../../events/follow.ts'
 import type { StoredEvent } from '../../events/execution-log.ts'
+import type { Pushable } from '../../events/pushable.ts'
 import { streamExecutionEvents, streamProgress, streamTenantEvents, type ProgressUpdate, type TenantEventEntry } from '../../services/streams.ts'
 import { encodeGlobalId } from '../../global-ids.ts'
 import { builder } from '../builder.ts'
@@ -15,11 +16,12 @@ interface Failure {
 
 /**
  * A stream that fails mid-way (a consumer too slow, the database unreachable) ends with one error event carrying
- * the last cursor delivered, then completes: an exception here would make graphql-ws close the whole socket.
+ * the last cursor delivered, then completes: an exception here would make graphql-ws close the whole socket. Pushes
+ * (src/events/pushable.ts) pass through: a failure met while pushed to surfaces on the next `next()`.
  */
-function guarded<T>(source: AsyncIterableIterator<T>): AsyncIterableIterator<T | Failure> {
+function guarded<T>(source: Pushable<T>): Pushable<T | Failure> {
   let failed = false
-  return {
+  const it: Pushable<T | Failure> = {
     async next() {
       if (failed) return { done: true, value: undefined }
       try {
@@ -37,6 +39,9 @@ function guarded<T>(source: AsyncIterableIterator<T>): AsyncIterableIterator<T |
       return this
     },
   }
+  const pushTo = source.pushTo?.bind(source)
+  if (pushTo) it.pushTo = (push) => (failed ? undefined : pushTo(push))
+  return it
 }
 
 function unwrap<T>(payload: T | Failure, cursor: (seq: number) => string): T {
