@@ -212,6 +212,12 @@ function frameSink(ctx: { subscriptions: Record<string, unknown>; extra: Extra }
     if (err) failed = true
     if (--unflushed === 0) onFlushed?.()
   }
+  const tcp = (socket as unknown as { _socket?: { cork(): void; uncork(): void } })._socket
+  let corked = false
+  const uncork = () => {
+    corked = false
+    tcp!.uncork()
+  }
   const dead = () => (failed || socket.readyState !== socket.OPEN) && socket.readyState !== socket.CLOSED
   return {
     prefix: `{"id":${JSON.stringify(id)},"type":"next","payload":`,
@@ -221,6 +227,12 @@ function frameSink(ctx: { subscriptions: Record<string, unknown>; extra: Extra }
       return !failed && socket.readyState === socket.OPEN && mine != null && ctx.subscriptions[id] === mine
     },
     send(frame) {
+      // The frames written in one turn of the event loop (a feed's page of events) leave in one write.
+      if (tcp && !corked) {
+        corked = true
+        tcp.cork()
+        process.nextTick(uncork)
+      }
       unflushed++
       if (socket.bufferedAmount < SEND_HIGH_WATER_BYTES) return void socket.send(frame, written)
       return new Promise<void>((resolve) => socket.send(frame, (err) => resolve(written(err))))
