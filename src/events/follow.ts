@@ -97,6 +97,14 @@ export function follow<T extends { seq: number }>(opts: FollowOptions<T>): Follo
     }
   }
 
+  const readMore = async () => {
+    const announced = head
+    page = await readThroughOutage()
+    if (page.length) head = Math.max(head, page.at(-1)!.seq)
+    // A wake-up that came during the read may announce what the read missed: read again at once rather than wait
+    // for the next one (or the poll). Each extra read takes a new announcement, so this never spins.
+    else if (head === announced) await idle()
+  }
   /** Whether to read again: the stream may go on (throws when it cannot: too far behind, or the feed failed). */
   const check = () => {
     if (failure) {
@@ -120,9 +128,7 @@ export function follow<T extends { seq: number }>(opts: FollowOptions<T>): Follo
           return { done: false, value: entry }
         }
         if (last) break
-        page = await readThroughOutage()
-        if (page.length) head = Math.max(head, page.at(-1)!.seq)
-        else await idle()
+        await readMore()
       }
       close()
       return done
@@ -139,9 +145,7 @@ export function follow<T extends { seq: number }>(opts: FollowOptions<T>): Follo
           return taken
         }
         if (last) break
-        page = await readThroughOutage()
-        if (page.length) head = Math.max(head, page.at(-1)!.seq)
-        else await idle()
+        await readMore()
       }
       close()
       return []
