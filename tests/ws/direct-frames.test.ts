@@ -4,16 +4,11 @@
 // after a client's `complete` (also when it reuses the id), nothing across tenants, and a stalled socket among
 // healthy ones.
 import { beforeAll, describe, expect, it } from 'vitest'
-import WebSocket from 'ws'
 import { ev, toWire } from '../../src/events/agui.ts'
-import { claimNext } from '../../src/services/runs/claims.ts'
-import { endRun } from '../../src/services/runs/terminal.ts'
 import { appendAsWriter } from '../../src/services/runs/writer.ts'
-import { rawId } from '../catalog/support.ts'
 import { startApp, type TestApp } from '../helpers/app.ts'
 import { isolatedDatabaseEnv } from '../helpers/env.ts'
-import { seedAgent } from '../helpers/agents.ts'
-import { run } from '../helpers/runs.ts'
+import { claimedRun as claimedRunOf, range, rawSocket as rawSocketOf, WITH_BODY, type Frame } from '../helpers/raw-ws.ts'
 import { signUp, type Session } from '../helpers/tenants.ts'
 import { eventually } from '../helpers/ws.ts'
 
@@ -22,47 +17,8 @@ beforeAll(async () => {
   t = await startApp({ ...(await isolatedDatabaseEnv()), WORKERS: '0' }, { listen: true })
 })
 
-const EVENTS = 'subscription($id: ID!, $after: String) { executionEvents(executionId: $id, after: $after) { seq cursor type } }'
-const WITH_BODY = 'subscription($id: ID!) { executionEvents(executionId: $id) { seq cursor type event } }'
-type Frame = { id?: string; type: string; payload?: { data?: { executionEvents: { seq: number; cursor: string; type: string } }; errors?: unknown } }
-
-/** A bare graphql-transport-ws connection that records every frame it receives, raw and parsed. */
-async function rawSocket(s: Session, query = EVENTS) {
-  const socket = new WebSocket(`ws://127.0.0.1:${t.port}/graphql`, 'graphql-transport-ws')
-  const raw: string[] = []
-  const frames: Frame[] = []
-  socket.on('message', (data) => {
-    raw.push(String(data))
-    frames.push(JSON.parse(String(data)) as Frame)
-  })
-  await new Promise((r) => socket.once('open', r))
-  socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: s.headers.authorization } }))
-  await eventually(() => expect(frames.some((f) => f.type === 'connection_ack')).toBe(true))
-  return {
-    socket,
-    raw,
-    frames,
-    subscribe: (id: string, variables: Record<string, unknown>) => socket.send(JSON.stringify({ id, type: 'subscribe', payload: { query, variables } })),
-    complete: (id: string) => socket.send(JSON.stringify({ id, type: 'complete' })),
-    of: (id: string) => frames.filter((f) => f.id === id),
-    seqs: (id: string) => frames.filter((f) => f.id === id && f.type === 'next').map((f) => f.payload!.data!.executionEvents.seq),
-  }
-}
-
-async function claimedRun(s: Session) {
-  const e = await run(t, s, { agentId: await seedAgent(t, s), prompt: 'direct frames' })
-  const claimed = await claimNext(t.app.deps, 'direct-frames-test')
-  expect(claimed?.id).toBe(rawId(e.id))
-  const writer = { tenantId: rawId(s.tenantId), executionId: claimed!.id, claim: claimed!.claim }
-  const append = (n: number, from = 0) => (async () => {
-    for (let i = 0; i < n; i++) await appendAsWriter(t.app.deps, writer, [toWire(ev.textContent('m', `w${from + i} `))])
-  })()
-  await appendAsWriter(t.app.deps, writer, [toWire(ev.runStarted('t', 'r')), toWire(ev.textStart('m'))])
-  const end = () => endRun(t.app.deps, writer, [toWire(ev.textEnd('m')), toWire(ev.runFinished('t', 'r', { promptTokens: 0, completionTokens: 0 }, 'mock-1', 'success'))], { status: 'SUCCEEDED' })
-  return { id: e.id, writer, append, end }
-}
-
-const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i)
+const rawSocket = (s: Session, query?: string) => rawSocketOf(t, s, query)
+const claimedRun = (s: Session) => claimedRunOf(t, s)
 
 describe('direct frames', () => {
   it('sends each subscriber exact graphql-ws frames for its own id and cursor, once and in order, then complete', async () => {
