@@ -212,6 +212,8 @@ function frameSink(ctx: { subscriptions: Record<string, unknown>; extra: Extra }
     if (err) failed = true
     if (--unflushed === 0) onFlushed?.()
   }
+  // ws has no cork of its own: its TCP socket's. A feed writes one frame per event, and under load a page of several
+  // events per turn; corked until the turn ends, they leave in one write instead of a system call each.
   const tcp = (socket as unknown as { _socket?: { cork(): void; uncork(): void } })._socket
   let corked = false
   const uncork = () => {
@@ -227,7 +229,6 @@ function frameSink(ctx: { subscriptions: Record<string, unknown>; extra: Extra }
       return !failed && socket.readyState === socket.OPEN && mine != null && ctx.subscriptions[id] === mine
     },
     send(frame) {
-      // The frames written in one turn of the event loop (a feed's page of events) leave in one write.
       if (tcp && !corked) {
         corked = true
         tcp.cork()

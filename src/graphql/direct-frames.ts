@@ -5,11 +5,12 @@
 // shared result and each frame is the subscriber's prefix (its operation id) plus that string, so the bytes are
 // exactly the ones graphql-ws would have sent.
 //
-// Everything else still takes the ordinary path, in order: the iterator handed to graphql-ws pulls the source and
-// writes frames itself until it meets a result that must go through graphql-ws (errors, a stream's failure, a result
-// not shared), which it returns as its next value once its own frames are written (as graphql-ws awaits each send);
-// graphql-ws sends it and only then asks for more, so frames never overtake each other. Completion, errors and
-// `complete` frames stay graphql-ws's.
+// Everything else still takes the ordinary path, in order: the iterator handed to graphql-ws takes events from the
+// source (pushed by the run's feed once caught up, else pulled) and writes frames itself until it meets a result that
+// must go through graphql-ws (errors, a stream's failure, a result not shared), which it returns as its next value
+// once its own frames are written (as graphql-ws awaits each send); graphql-ws sends it and only then asks for more,
+// so frames never overtake each other. Completion, errors and `complete` frames stay graphql-ws's, and reach the
+// socket only after every frame of the operation was written.
 import type { ExecutionResult } from 'graphql'
 import type { Pushable } from '../events/pushable.ts'
 
