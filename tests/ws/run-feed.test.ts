@@ -134,4 +134,36 @@ describe('run feed and a consumer that falls behind', () => {
     await eventually(() => expect(feedSize(app)).toBe(0))
     for (const c of [...fast, slow]) c.socket.close()
   }, 60_000)
+
+  it('ends a subscriber that fell SUBSCRIPTION_MAX_LAG behind with SLOW_CONSUMER and its last cursor; the others get everything', async () => {
+    const app = await startApp({ ...(await isolatedDatabaseEnv()), WORKERS: '0', WS_STALL_MS: '60000', SUBSCRIPTION_MAX_LAG: '10' }, { listen: true })
+    const owner = await signUp(app)
+    const r = await claimedRun(app, owner)
+    const fast = await rawSocket(app, owner)
+    const slow = await rawSocket(app, owner, WITH_BODY)
+    fast.subscribe('1', { id: r.id })
+    slow.subscribe('1', { id: r.id })
+    await eventually(() => [fast, slow].forEach((c) => expect(c.seqs('1')).toEqual([1, 2])))
+    const tcp = (slow.socket as unknown as { _socket: { pause(): void; resume(): void } })._socket
+    tcp.pause()
+    // Enough to fill the kernel's buffers for the paused socket, so its writes stop completing and it falls behind.
+    const big = (i: number) => `${i}:${'x'.repeat(1_000_000)} `
+    await r.append(40, 0, big)
+    await eventually(() => expect(fast.seqs('1')).toEqual(range(1, 42)), 20_000)
+    tcp.resume()
+    await r.end()
+    await eventually(() => [fast, slow].forEach((c) => expect(c.of('1').at(-1)?.type).toBe('complete')), 20_000)
+    expectWholeThenComplete(fast, '1', range(1, 44))
+    // A gapless prefix of the log, then one result with the error and no data, then complete.
+    const frames = slow.of('1')
+    const got = frames.slice(0, -2).map((f) => f.payload!.data!.executionEvents.seq)
+    expect(got).toEqual(range(1, got.length))
+    expect(got.length).toBeLessThan(44)
+    expect(frames.at(-2)!.payload!.data ?? null).toBeNull()
+    const failure = frames.at(-2)!.payload as { errors: { extensions: { code: string; reason: string; cursor: string } }[] }
+    expect(failure.errors[0]!.extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', reason: 'SLOW_CONSUMER' })
+    expect(failure.errors[0]!.extensions.cursor).toBe(slow.cursorOf('1', got.at(-1)!))
+    await eventually(() => expect(feedSize(app)).toBe(0))
+    for (const c of [fast, slow]) c.socket.close()
+  }, 60_000)
 })
