@@ -23,7 +23,7 @@ interface Feed {
 export class Feeds implements FeedHub {
   private feeds = new Map<string, Feed>()
 
-  /** Number of live feeds (for tests and metrics). */
+  /** Number of live feeds. */
   get size() {
     return this.feeds.size
   }

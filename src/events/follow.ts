@@ -105,7 +105,7 @@ export function follow<T extends { seq: number }>(opts: FollowOptions<T>): Follo
     // for the next one (or the poll). Each extra read takes a new announcement, so this never spins.
     else if (head === announced) await idle()
   }
-  /** Whether to read again: the stream may go on (throws when it cannot: too far behind, or the feed failed). */
+  /** Throws when the stream cannot go on: the consumer fell too far behind, or its feed failed. */
   const check = () => {
     if (failure) {
       close()
