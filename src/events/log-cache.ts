@@ -28,7 +28,7 @@ export class LogCache {
     if (!pending) {
       pending = load(after, Math.max(limit, 200)).then((rows) => {
         this.add(log, rows.map((r) => Object.freeze(r)))
-        return rows
+        return this.canonical(log, rows)
       }).finally(() => log.inflight.delete(after))
       log.inflight.set(after, pending)
     }
@@ -52,6 +52,20 @@ export class LogCache {
     if (!first || after + 1 < first.seq) return []
     const start = after + 1 - first.seq
     return log.events.slice(start, start + limit)
+  }
+
+  /**
+   * The cached object for each row the cache holds: two loads from different positions can both read an event, and
+   * the fan-out memoises each execution by the event object (src/graphql/fan-out.ts), so every follower must get the
+   * same one.
+   */
+  private canonical(log: Log, rows: StoredEvent[]): StoredEvent[] {
+    const first = log.events[0]
+    if (!first) return rows
+    return rows.map((r) => {
+      const held = log.events[r.seq - first.seq]
+      return held?.seq === r.seq ? held : r
+    })
   }
 
   private add(log: Log, rows: StoredEvent[]) {

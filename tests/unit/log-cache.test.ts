@@ -52,3 +52,17 @@ describe('LogCache', () => {
     expect(b.calls).toEqual([0, 0]) // only two logs are kept
   })
 })
+
+describe('LogCache, overlapping loads', () => {
+  it('gives every reader the same object for an event that two loads from different positions both read', async () => {
+    const cache = new LogCache()
+    const { calls, load } = db(() => 6)
+    const [fromTwo, fromFour] = await Promise.all([cache.read('t:e', 2, 100, load), cache.read('t:e', 4, 100, load)])
+    expect(calls).toEqual([2, 4]) // neither was cached: two loads, both read 5 and 6
+    expect(fromFour.map((e) => e.seq)).toEqual([5, 6])
+    // The fan-out memoises an execution per event object: one object per event, whichever load read it.
+    expect(fromFour[0]).toBe(fromTwo[2])
+    expect(fromFour[1]).toBe(fromTwo[3])
+    expect(fromFour[0]).toBe((await cache.read('t:e', 4, 1, load))[0])
+  })
+})
