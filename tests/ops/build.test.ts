@@ -70,6 +70,11 @@ describe('npm run build', () => {
     expect(chunks.filter((c) => c.includes('"AGFzbQEAAAAB') || c.includes('wasm-base64'))).toEqual([])
   })
 
+  it('leaves libphonenumber-js out of the bundle: redaction loads it from node_modules on first use (src/pii.ts)', () => {
+    const meta = JSON.parse(fs.readFileSync(path.join(out, 'meta.json'), 'utf8')) as { inputs: Record<string, unknown> }
+    expect(Object.keys(meta.inputs).filter((f) => f.includes('node_modules/libphonenumber-js/'))).toEqual([])
+  })
+
   it('answers a mutation that goes through Prisma, its query compiler compiled by Liftoff alone', async () => {
     const run = await runCompiled()
     expect(run.signedUp, run.stdout.slice(-2000)).toBe(true)
