@@ -70,6 +70,12 @@ describe('npm run build', () => {
     expect(chunks.filter((c) => c.includes('"AGFzbQEAAAAB') || c.includes('wasm-base64'))).toEqual([])
   })
 
+  it('emits chunks in ASCII: V8 keeps each source, two bytes a character if one is not Latin-1 (comments are left out)', () => {
+    const chunks = fs.readdirSync(path.join(out, 'chunks')).filter((f) => f.endsWith('.js'))
+    // eslint-disable-next-line no-control-regex -- the point is to find what is outside ASCII
+    expect(chunks.filter((f) => /[^\x00-\x7f]/.test(fs.readFileSync(path.join(out, 'chunks', f), 'utf8')))).toEqual([])
+  })
+
   it('leaves libphonenumber-js out of the bundle: redaction loads it from node_modules on first use (src/pii.ts)', () => {
     const meta = JSON.parse(fs.readFileSync(path.join(out, 'meta.json'), 'utf8')) as { inputs: Record<string, unknown> }
     expect(Object.keys(meta.inputs).filter((f) => f.includes('node_modules/libphonenumber-js/'))).toEqual([])
