@@ -3,8 +3,18 @@
 // checked with ibantools (country format and mod-97 check digits), card numbers with the Luhn checksum; e-mail
 // addresses and secret-looking tokens are patterns. Order matters: secrets and e-mails first (their digits must not
 // look like phones), then IBANs and cards, then phones.
-import { findPhoneNumbersInText, type CountryCode } from 'libphonenumber-js'
+import { createRequire } from 'node:module'
+import type * as PhoneNumbers from 'libphonenumber-js'
+import type { CountryCode } from 'libphonenumber-js'
 import { electronicFormatIBAN, isValidIBAN } from 'ibantools'
+
+// libphonenumber-js (code and Google's metadata, ~0.5 MB of source) loads on the first redaction, not at start-up: most
+// tenants never turn redaction on (idle RSS, docs/performance.md issue 10 item 19). require() keeps redaction
+// synchronous, as its callers are; the package loads from node_modules, outside the bundle.
+const requireCjs = createRequire(import.meta.url)
+let phoneNumbers: typeof PhoneNumbers | undefined
+const findPhoneNumbersInText: typeof PhoneNumbers.findPhoneNumbersInText = (...args: Parameters<typeof PhoneNumbers.findPhoneNumbersInText>) =>
+  (phoneNumbers ??= requireCjs('libphonenumber-js') as typeof PhoneNumbers).findPhoneNumbersInText(...args)
 
 export type PiiKind = 'SECRET' | 'EMAIL' | 'IBAN' | 'CARD' | 'PHONE'
 

@@ -12,6 +12,7 @@ import { projectRoot, type Config } from '../config.ts'
 import type { Logger } from '../logger.ts'
 import { dirPGlite, migrateDeployAtBoot, MigratePgFactory, MigratePGliteFactory } from './migrations.ts'
 import { shareReads, tenantDbCache, type TenantDb } from './scope.ts'
+import { connectWithBaselineCompiler } from './query-compiler.ts'
 import { sendSettingsWithBegin } from './settings-on-begin.ts'
 import { tracedAdapterFactory } from './traced-adapter.ts'
 import { tracingEnabled } from '../telemetry.ts'
@@ -56,6 +57,7 @@ export async function openDatabase(config: Config, logger: Logger, opts: Databas
     pool.on('error', (err) => logger.warn({ err }, 'idle database connection lost'))
     pool.on('connect', (client) => client.on('error', (err) => logger.warn({ err }, 'database connection lost')))
     const prisma = createClient(new PrismaPg(sendSettingsWithBegin(pool), { disposeExternalPool: true }), opts.onQuery)
+    await connectWithBaselineCompiler(prisma)
     await warnIfRlsBypassed(prisma, logger)
     return {
       prisma,
@@ -82,6 +84,7 @@ export async function openDatabase(config: Config, logger: Logger, opts: Databas
   // Loaded here only: service mode never needs it (nor PGlite behind it).
   const { PrismaPGlite } = await import('pglite-prisma-adapter')
   const prisma = createClient(new PrismaPGlite(lite), opts.onQuery)
+  await connectWithBaselineCompiler(prisma)
   await warnIfRlsBypassed(prisma, logger)
   return {
     prisma,
