@@ -36,6 +36,8 @@ describe('viewer.tenant', () => {
     for (const headers of [key.headers, owner.headers]) {
       const s1 = await statementsFor(S1, headers)
       expect(s1.filter(readsTenant)).toEqual([])
+      // The page and COMMIT (BEGIN travels with its settings, unseen here); the tenant's row made it three.
+      expect(s1, s1.join('\n')).toHaveLength(2)
       // A field the snapshot lacks (plan) reads the row: one statement more, and that is the difference.
       const withPlan = await statementsFor(S1.replace('tenant { id name }', 'tenant { id name plan }'), headers)
       expect(withPlan.filter(readsTenant)).toHaveLength(1)
