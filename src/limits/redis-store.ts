@@ -11,8 +11,9 @@ import { slidingWindowBatchLua, slidingWindowLua } from './sliding-window.lua.ts
 import { assertLimitArgs, assertLimitRules, LimiterUnavailableError, type LimitDecision, type LimitRule, type LimitStore } from './store.ts'
 
 /**
- * Bound on a whole call (EVALSHA, and EVAL after NOSCRIPT), on a dedicated connection without offline queue: an
- * outage fails calls instead of queueing them. Checked after the event loop has read pending sockets: when the
+ * Bound on a whole call (EVALSHA, and EVAL after NOSCRIPT; for counting calls, on their batch from the end of the
+ * event-loop turn that made them), on a dedicated connection without offline queue: an outage fails calls instead of
+ * queueing them. Checked after the event loop has read pending sockets: when the
  * process itself stalled (a CPU-bound moment), the reply that arrived meanwhile wins over the timer that expired
  * meanwhile. ioredis's own command timeout (1 s, createRedis) only reclaims commands Redis never answers.
  */
@@ -83,6 +84,9 @@ export function createRedisLimitStore(url: string, logger: Logger, opts: RedisLi
     }
   }
 
+  const bounded = <T>(work: Promise<T>): Promise<T> =>
+    withDeadline(work, () => new LimiterUnavailableError(`The rate-limit store did not answer within ${DEADLINE_MS} ms.`), DEADLINE_MS)
+
   // Counting calls wait for the end of this turn of the event loop (setImmediate runs after the poll phase has read
   // every ready socket), then go as one script run, in the order they were made, each at its own `now`.
   let queue: Pending[] = []
@@ -98,10 +102,10 @@ export function createRedisLimitStore(url: string, logger: Logger, opts: RedisLi
     }
     let reply: number[]
     try {
-      await connecting()
-      reply = await commands.rlSlidingWindowBatch(keys.length, ...keys, ...args)
+      // One deadline for the whole batch, from the end of the turn that made its calls.
+      reply = await bounded(connecting().then(() => commands.rlSlidingWindowBatch(keys.length, ...keys, ...args)))
     } catch (err) {
-      const e = unavailable(err)
+      const e = err instanceof LimiterUnavailableError ? err : unavailable(err)
       for (const p of batch) p.reject(e)
       return
     }
@@ -125,15 +129,12 @@ export function createRedisLimitStore(url: string, logger: Logger, opts: RedisLi
       queue.push({ rules, cost, now: Math.floor(clock()), token: `${tokenBase}:${seq++}`, resolve, reject })
     })
 
-  const bounded = <T>(work: Promise<T>): Promise<T> =>
-    withDeadline(work, () => new LimiterUnavailableError(`The rate-limit store did not answer within ${DEADLINE_MS} ms.`), DEADLINE_MS)
-
   return {
     kind: 'redis',
     async consume(key, limit, windowMs, cost = 1) {
       assertLimitArgs(key, limit, windowMs, cost)
       // A call with one window decides exactly as the single-window script.
-      return (await bounded(callAll([{ key, limit, windowMs }], cost)))[0]!
+      return (await callAll([{ key, limit, windowMs }], cost))[0]!
     },
     async peek(key, limit, windowMs) {
       assertLimitArgs(key, limit, windowMs, 1)
@@ -141,7 +142,7 @@ export function createRedisLimitStore(url: string, logger: Logger, opts: RedisLi
     },
     async consumeAll(rules, cost = 1) {
       assertLimitRules(rules, cost)
-      return bounded(callAll(rules, cost))
+      return callAll(rules, cost)
     },
     ready: (timeoutMs) => whenReady(redis, timeoutMs),
     close() {
