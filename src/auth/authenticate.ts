@@ -7,7 +7,7 @@ import type { Logger } from '../logger.ts'
 import type { Denylist } from './denylist.ts'
 import type { KeyRing } from './jwt.ts'
 import type { PrincipalCache } from './principal-cache.ts'
-import type { ApiKeyPrincipal, Principal, UserPrincipal } from './principal.ts'
+import { tenantSnapshotOf, tenantSnapshotSelect, type ApiKeyPrincipal, type Principal, type UserPrincipal } from './principal.ts'
 import { scopesOf } from './scopes.ts'
 import { apiKeyPrefix, hashSecret, isSecret, sameHash } from './secrets.ts'
 import { countAuth, type WorkMetrics } from '../metrics-work.ts'
@@ -79,7 +79,7 @@ async function authenticateAccessToken(deps: AuthDeps, token: string, opts: { fa
   const membership = await systemTx(deps.db.prisma, { tenantId: claims.tenantId, userId: claims.userId }, (tx) =>
     tx.membership.findUnique({
       where: { tenantId_userId: { tenantId: claims.tenantId, userId: claims.userId } },
-      include: { user: { select: { email: true, passwordChangedAt: true } }, tenant: { select: { deletionScheduledAt: true } } },
+      include: { user: { select: { email: true, passwordChangedAt: true } }, tenant: { select: tenantSnapshotSelect } },
     }))
   // Removed from the tenant, or the password changed after the token was issued.
   if (!membership || claims.issuedAt < membership.user.passwordChangedAt) {
@@ -96,6 +96,7 @@ async function authenticateAccessToken(deps: AuthDeps, token: string, opts: { fa
     sessionId: claims.sessionId,
     expiresAt: claims.expiresAt,
     tenantDeletionScheduledAt: membership.tenant.deletionScheduledAt,
+    tenant: tenantSnapshotOf(membership.tenant),
   }
   return { principal, until: claims.expiresAt.getTime() }
 }
@@ -119,7 +120,7 @@ async function authenticateApiKey(deps: AuthDeps, secret: string): Promise<Authe
       .updateMany({ where: { id: key.id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: new Date(now.getTime() - lastUsedResolutionMs) } }] }, data: { lastUsedAt: now } })
       .catch((err: Error) => deps.logger.warn({ err: err.message }, 'could not record API key use'))
   }
-  const tenant = await deps.db.forTenant(key.tenantId).client.tenant.findFirst({ select: { deletionScheduledAt: true } })
+  const tenant = await deps.db.forTenant(key.tenantId).client.tenant.findFirst({ select: tenantSnapshotSelect })
   if (!tenant) throw unauthenticated()
   const principal: ApiKeyPrincipal = {
     kind: 'API_KEY',
@@ -130,6 +131,7 @@ async function authenticateApiKey(deps: AuthDeps, secret: string): Promise<Authe
     createdById: key.createdById,
     expiresAt: key.expiresAt,
     tenantDeletionScheduledAt: tenant.deletionScheduledAt,
+    tenant: tenantSnapshotOf(tenant),
   }
   // A previous secret (after a rotation) stops at the end of its grace period.
   const ends = [key.expiresAt, current ? null : key.previousSecretExpiresAt].filter((d): d is Date => !!d).map((d) => d.getTime())

@@ -25,6 +25,12 @@ export interface PrincipalCache {
   begin(): number
   /** Caches `principal` until `until` (epoch ms) at the latest, unless a revocation arrived since `begin()`. */
   set(credential: string, principal: Principal, until: number | null, begun: number): void
+  /**
+   * Whether `principal` is an entry `get` would still answer: no revocation dropped it, it has not expired, and pub/sub
+   * stayed connected since it was cached. Its tenant snapshot is then as current as its credential (a WebSocket holds
+   * its principal for the socket's life, so this is asked again at each use).
+   */
+  isCurrent(principal: Principal): boolean
   /** Drops matching entries here now and on every other process (over pub/sub). Call after the change committed. */
   revoke(r: Revocation): Promise<void>
   close(): void
@@ -42,12 +48,20 @@ const matches = (p: Principal, r: Revocation) =>
 export function createPrincipalCache(pubsub: PubSub, logger: Logger, opts: { ttlMs: number; max?: number; now?: () => number }): PrincipalCache {
   const { ttlMs, max = 10_000, now = Date.now } = opts
   // Keyed by a hash: the process keeps no usable secret in memory.
-  const entries = new Map<string, { principal: Principal; until: number; epoch: number }>()
+  type Entry = { principal: Principal; until: number; epoch: number }
+  const entries = new Map<string, Entry>()
+  // The entry of each cached principal object, while cached.
+  const held = new WeakMap<Principal, Entry>()
+  const remove = (key: string, e: Entry) => {
+    entries.delete(key)
+    held.delete(e.principal)
+  }
+  const fresh = (e: Entry) => e.until > now() && e.epoch === pubsub.subscriberEpoch()
   let revocations = 0
   const keyOf = (credential: string) => createHash('sha256').update(credential).digest('base64url')
   const drop = (r: Revocation) => {
     revocations++
-    for (const [k, e] of entries) if (matches(e.principal, r)) entries.delete(k)
+    for (const [k, e] of entries) if (matches(e.principal, r)) remove(k, e)
   }
   const unsubscribe = ttlMs > 0 ? pubsub.subscribe(topic, (payload) => drop(payload as Revocation)) : () => {}
   return {
@@ -56,8 +70,8 @@ export function createPrincipalCache(pubsub: PubSub, logger: Logger, opts: { ttl
       const key = keyOf(credential)
       const e = entries.get(key)
       if (!e) return undefined
-      if (e.until <= now() || e.epoch !== pubsub.subscriberEpoch()) {
-        entries.delete(key)
+      if (!fresh(e)) {
+        remove(key, e)
         return undefined
       }
       return e.principal
@@ -66,8 +80,20 @@ export function createPrincipalCache(pubsub: PubSub, logger: Logger, opts: { ttl
     set(credential, principal, until, begun) {
       const epoch = pubsub.subscriberEpoch()
       if (ttlMs <= 0 || begun !== revocations || epoch === undefined) return
-      if (entries.size >= max) entries.delete(entries.keys().next().value!)
-      entries.set(keyOf(credential), { principal, until: Math.min(now() + ttlMs, until ?? Infinity), epoch })
+      if (entries.size >= max) {
+        const [oldest, e] = entries.entries().next().value!
+        remove(oldest, e)
+      }
+      const key = keyOf(credential)
+      const previous = entries.get(key)
+      if (previous) remove(key, previous)
+      const e = { principal, until: Math.min(now() + ttlMs, until ?? Infinity), epoch }
+      entries.set(key, e)
+      held.set(principal, e)
+    },
+    isCurrent(principal) {
+      const e = held.get(principal)
+      return !!e && fresh(e)
     },
     async revoke(r) {
       drop(r)

@@ -1,5 +1,23 @@
 // Who is calling. The tenant of every request comes from here, never from arguments.
+import type { Tenant } from '../generated/prisma/client.ts'
 import type { ActorType, Role, Scope } from '../generated/prisma/enums.ts'
+
+/**
+ * The columns of the principal's tenant read with the credential, so `viewer { tenant { id name } }` needs no
+ * statement of its own. Current only while the principal cache holds the principal (PrincipalCache.isCurrent): every
+ * change to one of these columns drops the tenant's cached principals on every process. `plan` is not here: an
+ * operator changes it from the CLI, which has no pub/sub.
+ */
+export const tenantSnapshotFields = ['id', 'name', 'redactPii', 'createdAt', 'deletionRequestedAt', 'deletionScheduledAt'] as const
+export type TenantSnapshot = Pick<Tenant, (typeof tenantSnapshotFields)[number]>
+
+/** The Prisma `select` of the snapshot's columns. */
+export const tenantSnapshotSelect = Object.fromEntries(tenantSnapshotFields.map((f) => [f, true])) as Record<(typeof tenantSnapshotFields)[number], true>
+
+/** The snapshot of a tenant row that may hold more columns. */
+export const tenantSnapshotOf = (t: TenantSnapshot): TenantSnapshot => ({
+  id: t.id, name: t.name, redactPii: t.redactPii, createdAt: t.createdAt, deletionRequestedAt: t.deletionRequestedAt, deletionScheduledAt: t.deletionScheduledAt,
+})
 
 export interface UserPrincipal {
   kind: 'USER'
@@ -14,6 +32,7 @@ export interface UserPrincipal {
   expiresAt: Date
   /** Set while the tenant is scheduled for deletion: only an owner may read the tenant and cancel. */
   tenantDeletionScheduledAt: Date | null
+  tenant: TenantSnapshot
 }
 
 export interface ApiKeyPrincipal {
@@ -26,6 +45,7 @@ export interface ApiKeyPrincipal {
   expiresAt: Date | null
   /** Set while the tenant is scheduled for deletion: the key is refused for everything. */
   tenantDeletionScheduledAt: Date | null
+  tenant: TenantSnapshot
 }
 
 export type Principal = UserPrincipal | ApiKeyPrincipal

@@ -6,12 +6,16 @@ import type { Database } from '../db/client.ts'
 export interface PlanCache {
   /** The tenant's plan (FREE when the tenant cannot be found: the most restrictive answer). */
   planOf(tenantId: string): Promise<Plan>
+  /** The tenant's plan when cached and loaded, else undefined: lets the request limiter decide without a promise. */
+  cachedPlanOf(tenantId: string): Plan | undefined
   /** Forgets a tenant's cached plan (after a plan change in this process). */
   invalidate(tenantId: string): void
 }
 
 interface Entry {
   plan: Promise<Plan>
+  /** Set once `plan` resolved. */
+  value?: Plan
   until: number
 }
 
@@ -31,11 +35,16 @@ export function createPlanCache(db: Pick<Database, 'forTenant'>, opts: { ttlMs: 
       if (hit && hit.until > t) return hit.plan
       // One lookup per tenant however many requests arrive at once; a failed lookup is not cached.
       const plan = load(tenantId)
-      plan.catch(() => entries.get(tenantId)?.plan === plan && entries.delete(tenantId))
+      const entry: Entry = { plan, until: t + opts.ttlMs }
+      plan.then((value) => (entry.value = value), () => entries.get(tenantId)?.plan === plan && entries.delete(tenantId))
       entries.delete(tenantId)
       if (entries.size >= max) entries.delete(entries.keys().next().value!)
-      entries.set(tenantId, { plan, until: t + opts.ttlMs })
+      entries.set(tenantId, entry)
       return plan
+    },
+    cachedPlanOf(tenantId) {
+      const hit = entries.get(tenantId)
+      return hit && hit.until > now() ? hit.value : undefined
     },
     invalidate(tenantId) {
       entries.delete(tenantId)

@@ -1,15 +1,19 @@
-// The sliding-window log in Redis, shared by every server process: one Lua script per call (ioredis defineCommand:
-// EVALSHA, falling back to EVAL after a Redis restart emptied the script cache).
+// The sliding-window log in Redis, shared by every server process: Lua scripts (ioredis defineCommand: EVALSHA,
+// falling back to EVAL after a Redis restart emptied the script cache). The calls that count hits and are made within
+// one turn of the event loop (several requests read from their sockets in one poll phase, each counting its windows)
+// go to Redis as one script call: one write, one reply and one script run instead of one each, the largest part of
+// what the limiter cost a request (docs/performance.md, item 21).
 import { randomBytes } from 'node:crypto'
 import type { Redis } from 'ioredis'
 import type { Logger } from '../logger.ts'
 import { createRedis, REDIS_DEADLINE_MS, whenReady, withDeadline } from '../redis.ts'
-import { slidingWindowAllLua, slidingWindowLua } from './sliding-window.lua.ts'
+import { slidingWindowBatchLua, slidingWindowLua } from './sliding-window.lua.ts'
 import { assertLimitArgs, assertLimitRules, LimiterUnavailableError, type LimitDecision, type LimitRule, type LimitStore } from './store.ts'
 
 /**
- * Bound on a whole call (EVALSHA, and EVAL after NOSCRIPT), on a dedicated connection without offline queue: an
- * outage fails calls instead of queueing them. Checked after the event loop has read pending sockets: when the
+ * Bound on a whole call (EVALSHA, and EVAL after NOSCRIPT; for counting calls, on their batch from the end of the
+ * event-loop turn that made them), on a dedicated connection without offline queue: an outage fails calls instead of
+ * queueing them. Checked after the event loop has read pending sockets: when the
  * process itself stalled (a CPU-bound moment), the reply that arrived meanwhile wins over the timer that expired
  * meanwhile. ioredis's own command timeout (1 s, createRedis) only reclaims commands Redis never answers.
  */
@@ -33,15 +37,28 @@ export interface RedisLimitStoreOptions {
 type Reply = [allowed: number, hits: number, retryAfterMs: number, resetMs: number]
 interface LimiterCommands {
   rlSlidingWindow(key: string, now: number, windowMs: number, limit: number, cost: number, token: string): Promise<Reply>
-  rlSlidingWindowAll(numberOfKeys: number, ...keysAndArgs: (string | number)[]): Promise<number[]>
+  rlSlidingWindowBatch(numberOfKeys: number, ...keysAndArgs: (string | number)[]): Promise<number[]>
 }
+
+/** A counting call waiting for the end of the event loop's turn. */
+interface Pending {
+  rules: readonly LimitRule[]
+  cost: number
+  now: number
+  token: string
+  resolve(decisions: LimitDecision[]): void
+  reject(err: unknown): void
+}
+
+/** Calls per script run at most: bounds how long one run holds Redis (each call costs a few sorted-set commands). */
+const MAX_BATCH = 128
 
 /** Creates the Redis-backed store on its own fail-fast connection; calls reject with LimiterUnavailableError within DEADLINE_MS. */
 export function createRedisLimitStore(url: string, logger: Logger, opts: RedisLimitStoreOptions = {}): LimitStore {
   const redis = createRedis(url, 'limiter', logger)
   redis.defineCommand('rlSlidingWindow', { numberOfKeys: 1, lua: slidingWindowLua })
   // Keys vary per call: the key count is the first argument.
-  redis.defineCommand('rlSlidingWindowAll', { lua: slidingWindowAllLua })
+  redis.defineCommand('rlSlidingWindowBatch', { lua: slidingWindowBatchLua })
   const commands = redis as unknown as LimiterCommands
   const clock = opts.now ?? Date.now
   const prefix = opts.prefix ?? 'rl:'
@@ -67,28 +84,57 @@ export function createRedisLimitStore(url: string, logger: Logger, opts: RedisLi
     }
   }
 
-  const callAll = async (rules: readonly LimitRule[], cost: number): Promise<LimitDecision[]> => {
-    const now = Math.floor(clock())
-    await connecting()
-    try {
-      const reply = await commands.rlSlidingWindowAll(rules.length, ...rules.map((r) => prefix + r.key), now, cost, `${tokenBase}:${seq++}`, ...rules.flatMap((r) => [r.windowMs, r.limit]))
-      return rules.map((r, i) => {
-        const [room, hits, retryAfterMs, resetMs] = reply.slice(1 + 4 * i, 5 + 4 * i) as Reply
-        return { allowed: room === 1, limit: r.limit, remaining: r.limit - hits, retryAfterMs, resetMs }
-      })
-    } catch (err) {
-      throw unavailable(err)
-    }
-  }
-
   const bounded = <T>(work: Promise<T>): Promise<T> =>
     withDeadline(work, () => new LimiterUnavailableError(`The rate-limit store did not answer within ${DEADLINE_MS} ms.`), DEADLINE_MS)
+
+  // Counting calls wait for the end of this turn of the event loop (setImmediate runs after the poll phase has read
+  // every ready socket), then go as one script run, in the order they were made, each at its own `now`.
+  let queue: Pending[] = []
+  const send = async (batch: Pending[]) => {
+    const keys: string[] = []
+    const args: (string | number)[] = []
+    for (const p of batch) {
+      args.push(p.now, p.cost, p.token, p.rules.length)
+      for (const r of p.rules) {
+        keys.push(prefix + r.key)
+        args.push(r.windowMs, r.limit)
+      }
+    }
+    let reply: number[]
+    try {
+      // One deadline for the whole batch, from the end of the turn that made its calls.
+      reply = await bounded(connecting().then(() => commands.rlSlidingWindowBatch(keys.length, ...keys, ...args)))
+    } catch (err) {
+      const e = err instanceof LimiterUnavailableError ? err : unavailable(err)
+      for (const p of batch) p.reject(e)
+      return
+    }
+    let at = 0
+    for (const p of batch) {
+      at++ // the call's own verdict: admitted iff every window had room
+      p.resolve(p.rules.map((r) => {
+        const [room, hits, retryAfterMs, resetMs] = reply.slice(at, (at += 4)) as Reply
+        return { allowed: room === 1, limit: r.limit, remaining: r.limit - hits, retryAfterMs, resetMs }
+      }))
+    }
+  }
+  const flush = () => {
+    const all = queue
+    queue = []
+    for (let i = 0; i < all.length; i += MAX_BATCH) void send(all.slice(i, i + MAX_BATCH))
+  }
+  const callAll = (rules: readonly LimitRule[], cost: number): Promise<LimitDecision[]> =>
+    new Promise((resolve, reject) => {
+      if (!queue.length) setImmediate(flush)
+      queue.push({ rules, cost, now: Math.floor(clock()), token: `${tokenBase}:${seq++}`, resolve, reject })
+    })
 
   return {
     kind: 'redis',
     async consume(key, limit, windowMs, cost = 1) {
       assertLimitArgs(key, limit, windowMs, cost)
-      return bounded(call(key, limit, windowMs, cost))
+      // A call with one window decides exactly as the single-window script.
+      return (await callAll([{ key, limit, windowMs }], cost))[0]!
     },
     async peek(key, limit, windowMs) {
       assertLimitArgs(key, limit, windowMs, 1)
@@ -96,7 +142,7 @@ export function createRedisLimitStore(url: string, logger: Logger, opts: RedisLi
     },
     async consumeAll(rules, cost = 1) {
       assertLimitRules(rules, cost)
-      return bounded(callAll(rules, cost))
+      return callAll(rules, cost)
     },
     ready: (timeoutMs) => whenReady(redis, timeoutMs),
     close() {

@@ -4,11 +4,11 @@
 // atomic LimitStore call, so with limit L exactly L of any number of concurrent requests are admitted.
 import { getOperationAST, parse, type DocumentNode } from 'graphql'
 import { principalId, type Principal } from '../auth/principal.ts'
-import type { Config } from '../config.ts'
+import type { Config, Plan } from '../config.ts'
 import { AppError } from '../errors.ts'
 import type { Metrics, RejectionReason } from '../metrics.ts'
 import type { PlanCache } from './plans.ts'
-import type { LimitDecision, LimitStore } from './store.ts'
+import type { LimitDecision, LimitRule, LimitStore } from './store.ts'
 
 export const REQUEST_WINDOW_MS = 60_000
 
@@ -58,9 +58,7 @@ export interface RequestLimiter {
   limitsFor(caller: Caller): Promise<{ principal: number | null; tenant: number | null; anonymous: number | null }>
 }
 
-interface Rule {
-  key: string
-  limit: number
+interface Rule extends LimitRule {
   scope: LimitReport['scope']
 }
 
@@ -70,18 +68,20 @@ export function createRequestLimiter(deps: { config: Config; limits: LimitStore;
   const { perMinute, tenantMultiplier, anonymousPerMinute } = config.limits
 
   const none: Rule[] = []
+  const principalRules = (p: Principal, plan: Plan): Rule[] => {
+    const perPrincipal = perMinute[plan]
+    if (perPrincipal === null) return none
+    const rules: Rule[] = [{ key: `req:p:${p.tenantId}:${principalId(p)}`, limit: perPrincipal, windowMs: REQUEST_WINDOW_MS, scope: 'principal' }]
+    if (tenantMultiplier > 0) rules.push({ key: `req:t:${p.tenantId}`, limit: perPrincipal * tenantMultiplier, windowMs: REQUEST_WINDOW_MS, scope: 'tenant' })
+    return rules
+  }
   // Synchronous unless a plan must be looked up: this runs on every request.
   const rulesFor = (caller: Caller): Rule[] | Promise<Rule[]> => {
     if (!config.limits.enabled) return none
     const p = caller.principal
-    if (!p) return [{ key: `req:ip:${caller.ip ?? 'unknown'}`, limit: anonymousPerMinute, scope: 'anonymous' }]
-    return plans.planOf(p.tenantId).then((plan) => {
-      const perPrincipal = perMinute[plan]
-      if (perPrincipal === null) return none
-      const rules: Rule[] = [{ key: `req:p:${p.tenantId}:${principalId(p)}`, limit: perPrincipal, scope: 'principal' }]
-      if (tenantMultiplier > 0) rules.push({ key: `req:t:${p.tenantId}`, limit: perPrincipal * tenantMultiplier, scope: 'tenant' })
-      return rules
-    })
+    if (!p) return [{ key: `req:ip:${caller.ip ?? 'unknown'}`, limit: anonymousPerMinute, windowMs: REQUEST_WINDOW_MS, scope: 'anonymous' }]
+    const plan = plans.cachedPlanOf(p.tenantId)
+    return plan ? principalRules(p, plan) : plans.planOf(p.tenantId).then((loaded) => principalRules(p, loaded))
   }
 
   // The report is the tighter window: the one with the fewest requests left.
@@ -100,7 +100,7 @@ export function createRequestLimiter(deps: { config: Config; limits: LimitStore;
         // is counted in neither.
         decisions = rules.length === 1
           ? [await limits.consume(rules[0]!.key, rules[0]!.limit, REQUEST_WINDOW_MS)]
-          : await limits.consumeAll(rules.map((r) => ({ key: r.key, limit: r.limit, windowMs: REQUEST_WINDOW_MS })))
+          : await limits.consumeAll(rules)
       } catch (e) {
         if (e instanceof AppError && e.code === 'SERVICE_UNAVAILABLE') {
           refuse('unavailable')

@@ -54,61 +54,74 @@ end
 return { allowed, n, retry, reset }
 `
 
-// Several windows decided as one (LimitStore.consumeAll): trim and count each; if every window has room for `cost`,
-// record the hits in every window, otherwise in none. The same arithmetic as above, per window.
+// Calls of LimitStore.consumeAll (and consume, a call with one window) decided one after the other in one script: the
+// calls a process makes within one turn of its event loop share one round trip. Each call decides exactly as alone
+// at its own `now` (trim and count each window; if every window has room for `cost`, record the hits in every
+// window, otherwise in none), in the order given, so a batch decides what the same calls made one by one would.
 //
-// KEYS     one sorted set per window
-// ARGV     now, cost (>= 1), token, then windowMs and limit for each key in order
-// Returns  { admitted (0|1), then per key: room (0|1), hits after the decision, retryAfterMs, resetMs }
-export const slidingWindowAllLua = `
-local now = tonumber(ARGV[1])
-local cost = tonumber(ARGV[2])
-local token = ARGV[3]
-local count = {}
-local room = {}
-local admitted = 1
-for i, key in ipairs(KEYS) do
-  local window = tonumber(ARGV[2 + 2 * i])
-  local limit = tonumber(ARGV[3 + 2 * i])
-  redis.call('ZREMRANGEBYSCORE', key, '-inf', string.format('%.0f', now - window))
-  redis.call('ZREMRANGEBYRANK', key, 0, -(limit + 1))
-  count[i] = redis.call('ZCARD', key)
-  if count[i] + cost <= limit then room[i] = 1 else room[i] = 0; admitted = 0 end
-end
+// KEYS     the windows of every call, call after call
+// ARGV     for each call: now, cost (>= 1), token, its number of windows, then windowMs and limit for each window
+// Returns  for each call: admitted (0|1), then per window: room (0|1), hits after the decision, retryAfterMs, resetMs
+export const slidingWindowBatchLua = `
+local result = {}
+local a = 1
+local k = 0
+while a <= #ARGV do
+  local now = tonumber(ARGV[a])
+  local cost = tonumber(ARGV[a + 1])
+  local token = ARGV[a + 2]
+  local windows = tonumber(ARGV[a + 3])
+  a = a + 4
+  local count = {}
+  local room = {}
+  local admitted = 1
+  for i = 1, windows do
+    local key = KEYS[k + i]
+    local window = tonumber(ARGV[a + 2 * i - 2])
+    local limit = tonumber(ARGV[a + 2 * i - 1])
+    redis.call('ZREMRANGEBYSCORE', key, '-inf', string.format('%.0f', now - window))
+    redis.call('ZREMRANGEBYRANK', key, 0, -(limit + 1))
+    count[i] = redis.call('ZCARD', key)
+    if count[i] + cost <= limit then room[i] = 1 else room[i] = 0; admitted = 0 end
+  end
 
-local result = { admitted }
-for i, key in ipairs(KEYS) do
-  local window = tonumber(ARGV[2 + 2 * i])
-  local limit = tonumber(ARGV[3 + 2 * i])
-  local n = count[i]
-  if admitted == 1 then
-    local score = string.format('%.0f', now)
-    for j = 1, cost do
-      redis.call('ZADD', key, score, token .. ':' .. j)
+  table.insert(result, admitted)
+  for i = 1, windows do
+    local key = KEYS[k + i]
+    local window = tonumber(ARGV[a + 2 * i - 2])
+    local limit = tonumber(ARGV[a + 2 * i - 1])
+    local n = count[i]
+    if admitted == 1 then
+      local score = string.format('%.0f', now)
+      for j = 1, cost do
+        redis.call('ZADD', key, score, token .. ':' .. j)
+      end
+      n = n + cost
     end
-    n = n + cost
-  end
-  -- A window with room reports "room for one more"; a window without, "room for the refused cost".
-  local need = 1
-  if room[i] == 0 then need = cost end
-  local retry = 0
-  if n + need > limit then
-    if need > limit then
-      retry = window
-    else
-      local idx = n + need - limit - 1
-      retry = tonumber(redis.call('ZRANGE', key, idx, idx, 'WITHSCORES')[2]) + window - now
+    -- A window with room reports "room for one more"; a window without, "room for the refused cost".
+    local need = 1
+    if room[i] == 0 then need = cost end
+    local retry = 0
+    if n + need > limit then
+      if need > limit then
+        retry = window
+      else
+        local idx = n + need - limit - 1
+        retry = tonumber(redis.call('ZRANGE', key, idx, idx, 'WITHSCORES')[2]) + window - now
+      end
     end
+    local reset = 0
+    if n > 0 then
+      reset = tonumber(redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')[2]) + window - now
+      if admitted == 1 then redis.call('PEXPIRE', key, reset) end
+    end
+    table.insert(result, room[i])
+    table.insert(result, n)
+    table.insert(result, retry)
+    table.insert(result, reset)
   end
-  local reset = 0
-  if n > 0 then
-    reset = tonumber(redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')[2]) + window - now
-    if admitted == 1 then redis.call('PEXPIRE', key, reset) end
-  end
-  table.insert(result, room[i])
-  table.insert(result, n)
-  table.insert(result, retry)
-  table.insert(result, reset)
+  a = a + 2 * windows
+  k = k + windows
 end
 return result
 `

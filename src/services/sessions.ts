@@ -1,7 +1,7 @@
 // Sessions: an access token plus an opaque refresh token. Refresh tokens rotate on every use; all tokens of one
 // login share a family, and presenting an already-used token revokes the whole family (token theft detection).
 import { randomUUID } from 'node:crypto'
-import type { UserPrincipal } from '../auth/principal.ts'
+import { tenantSnapshotOf, type UserPrincipal } from '../auth/principal.ts'
 import { scopesOf } from '../auth/scopes.ts'
 import { hashSecret, newSecret } from '../auth/secrets.ts'
 import type { AppDeps } from './session.ts'
@@ -49,6 +49,7 @@ export async function issueSession(deps: AppDeps, tx: Tx, m: Membership & { user
       sessionId: familyId,
       expiresAt: claims.expiresAt,
       tenantDeletionScheduledAt: m.tenant.deletionScheduledAt,
+      tenant: tenantSnapshotOf(m.tenant),
     },
   }
 }

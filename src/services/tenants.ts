@@ -6,7 +6,7 @@ import { AppError } from '../errors.ts'
 import type { Plan } from '../config.ts'
 import type { Database } from '../db/client.ts'
 import { afterCommit, systemTx } from '../db/scope.ts'
-import type { Prisma } from '../generated/prisma/client.ts'
+import type { Prisma, Tenant } from '../generated/prisma/client.ts'
 import { actorOf, recordAudit } from './audit.ts'
 import { diff } from './audit-diff.ts'
 import type { AppDeps, Session } from './session.ts'
@@ -17,6 +17,17 @@ export type TenantQuery = { include?: Prisma.TenantInclude }
 
 /** The caller's tenant (the tenant-scoped client finds no other). */
 export const getTenant = (s: Session, query: TenantQuery = {}) => s.db.client.tenant.findFirstOrThrow({ ...query })
+
+/**
+ * The caller's tenant for `viewer`: the snapshot read with the credential, without a statement, when the selection
+ * reads only its columns (`snapshotCovers`) and the principal cache still holds the principal (every change to those
+ * columns drops it on every process); otherwise the row.
+ */
+export function getViewerTenant(s: Session, query: TenantQuery, snapshotCovers: boolean): Tenant | Promise<Tenant> {
+  // A partial row, safe because only the snapshot's columns are read from it.
+  if (snapshotCovers && !query.include && s.deps.principals.isCurrent(s.principal)) return s.principal.tenant as Tenant
+  return getTenant(s, query)
+}
 
 /** Renames the caller's tenant and switches PII redaction on or off; absent fields keep their value. */
 export async function updateTenant(s: Session, input: { name?: string | null; redactPii?: boolean | null }) {
@@ -31,6 +42,8 @@ export async function updateTenant(s: Session, input: { name?: string | null; re
       action: 'tenant.update', outcome: 'SUCCESS', resourceType: 'Tenant', resourceId: before.id,
       changes: diff({ name: before.name, redactPii: before.redactPii }, { name: after.name, redactPii: after.redactPii }) as Prisma.InputJsonObject,
     })
+    // Cached principals carry the tenant's name and redaction setting (viewer.tenant): every process re-reads them.
+    if (after !== before) afterCommit(tx, () => void s.deps.principals.revoke({ tenantId: before.id }))
     return after
   })
 }

@@ -95,4 +95,32 @@ describe.skipIf(!shared)('principal cache across two server processes', () => {
     expect(await codeOn(b.base)).toBeUndefined()
     expect(await until(a.base, undefined)).toBeLessThan(1_000)
   }, 120_000)
+
+  it('answers a tenant\'s new name within 1 s on the other process after a rename (the name is cached with the principal)', async () => {
+    const env = {
+      NODE_ENV: 'test', DATABASE_URL: services.postgresUrl, REDIS_URL: services.redisUrl, WORKERS: '0',
+      JWT_SECRET: 'revocation-cache-secret-revocation-cache-secret', AUTH_RATE_LIMIT_PER_IP_PER_MINUTE: '100000',
+      PRINCIPAL_CACHE_SECONDS: '300', LOG_LEVELS: 'operations=warn',
+    }
+    const [a, b] = await Promise.all([startServerProcess(env), startServerProcess(env)])
+    const signUp = await post(a.base, 'mutation($i: SignUpInput!) { signUp(input: $i) { accessToken } }', {
+      i: { tenantName: 'before the rename', email: `ren-${randomUUID()}@example.test`, password },
+    })
+    const owner = { authorization: `Bearer ${(signUp.body.data!.signUp as { accessToken: string }).accessToken}` }
+    const created = await post(a.base, 'mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { secret } }', { i: { name: 'k', scopes: ['TOOLS_READ'] } }, owner)
+    const key = { 'x-api-key': (created.body.data!.createApiKey as { secret: string }).secret }
+    const nameOn = async (base: string, headers: Record<string, string>) =>
+      ((await post(base, '{ viewer { tenant { name } } }', undefined, headers)).body.data?.viewer as { tenant: { name: string } } | undefined)?.tenant.name
+    // Both processes have both credentials (and so the name) cached.
+    for (const base of [a.base, b.base]) for (const h of [key, owner]) expect(await nameOn(base, h)).toBe('before the rename')
+    const renamed = await post(b.base, 'mutation { updateTenant(input: { name: "after the rename" }) { tenant { name } } }', undefined, owner)
+    expect(renamed.body.errors).toBeUndefined()
+    for (const h of [key, owner]) expect(await nameOn(b.base, h)).toBe('after the rename')
+    const t0 = performance.now()
+    for (const h of [key, owner]) {
+      while (performance.now() - t0 <= 1_000 && (await nameOn(a.base, h)) !== 'after the rename') await new Promise((resolve) => setTimeout(resolve, 20))
+      expect(await nameOn(a.base, h)).toBe('after the rename')
+    }
+    expect(performance.now() - t0).toBeLessThan(1_000)
+  }, 120_000)
 })

@@ -1,9 +1,10 @@
 import { encodeGlobalId } from '../../global-ids.ts'
-import type { Principal } from '../../auth/principal.ts'
+import { tenantSnapshotFields, type Principal } from '../../auth/principal.ts'
 import { sessionOf } from '../../context.ts'
-import { getTenant } from '../../services/tenants.ts'
+import { getViewerTenant } from '../../services/tenants.ts'
 import { getCurrentUser } from '../../services/users.ts'
 import { builder } from '../builder.ts'
+import { selectsOnly } from '../selection.ts'
 import { PrincipalKindEnum, RoleEnum, ScopeEnum } from './enums.ts'
 
 const PrincipalInfo = builder.objectRef<Principal>('Principal').implement({
@@ -14,6 +15,9 @@ const PrincipalInfo = builder.objectRef<Principal>('Principal').implement({
     name: t.string({ resolve: (p) => (p.kind === 'USER' ? p.email : p.name) }),
   }),
 })
+
+// The Tenant type exposes these columns under their own names.
+const snapshotFields: ReadonlySet<string> = new Set(tenantSnapshotFields)
 
 const Viewer = builder.objectRef<Principal>('Viewer').implement({
   fields: (t) => ({
@@ -26,7 +30,7 @@ const Viewer = builder.objectRef<Principal>('Viewer').implement({
     }),
     tenant: t.prismaField({
       type: 'Tenant',
-      resolve: (query, _p, _a, ctx) => getTenant(sessionOf(ctx), query),
+      resolve: (query, _p, _a, ctx, info) => getViewerTenant(sessionOf(ctx), query, selectsOnly(info, snapshotFields)),
     }),
     role: t.field({ type: RoleEnum, nullable: true, description: 'Null for API keys.', resolve: (p) => (p.kind === 'USER' ? p.role : null) }),
     scopes: t.field({ type: [ScopeEnum], resolve: (p) => [...p.scopes].sort() }),
