@@ -1,7 +1,8 @@
 // Monthly quotas per tenant (executions and tokens, sized by plan) and the usage they are checked against: one row
 // per tenant and calendar month (UTC) in tenant_usage, incremented atomically by the runs that consume it.
-// An execution counts when it is created (countExecution, in runs/admission.ts just before the run's transaction); its
-// tokens when an attempt ends (recordUsage, in the transaction that ends it: services/runs/terminal.ts).
+// An execution counts when it is created (countExecution, through runs/admission.ts, at the end of the run's
+// transaction or just before it); its tokens when an attempt ends (recordUsage, in the transaction that ends it:
+// services/runs/terminal.ts).
 import type { Plan, PlanQuota } from '../config.ts'
 import type { AppDeps, Session } from './session.ts'
 import type { Tx } from '../db/scope.ts'
@@ -64,11 +65,12 @@ export interface CountedExecution {
 
 /**
  * Counts one execution against the tenant's month inside `tx`, or refuses with QUOTA_EXCEEDED (so the run is never
- * created) when the month's executions or tokens are used up. runs/admission.ts calls it last in a short transaction
- * before the run's: the month's usage row is locked for that transaction only, so concurrent runs of one tenant do
- * not queue on it through their whole creation. The same statement tells whether the tenant has budgets, so a tenant
- * without any pays nothing more for them. The executions quota stays exact (the increment is conditional); a process
- * that dies between the two transactions leaves one execution counted that never existed. A run's tokens are only
+ * created) when the month's executions or tokens are used up. runs/admission.ts calls it at the end of a
+ * transaction (runAgent's own, or a short one before a retry's or a resume's): the month's usage row is locked until
+ * that commit only, so concurrent runs of one tenant do not queue on it through their whole creation. The same
+ * statement tells whether the tenant has budgets, so a tenant without any pays nothing more for them. The executions
+ * quota stays exact (the increment is conditional, and rolls back with a run that is not created; for retry and
+ * resume a process that dies between their two transactions leaves one execution counted). A run's tokens are only
  * known once it has run, so tokens are checked, not reserved: usage can end a little above the limit, and the next
  * run is then refused.
  */
