@@ -36,13 +36,15 @@ const commits = (sent: string[]) => sent.filter((sql) => /^\s*COMMIT/i.test(sql)
 const redactionReads = (sent: string[]) => sent.filter((sql) => /^\s*SELECT\b[\s\S]*redact_pii/i.test(sql))
 
 describe('runAgent statement count', () => {
-  it('a run on a new thread: one transaction, seven statements, the redaction setting read with the agent', async () => {
+  it('a run on a new thread: one transaction, five statements, the redaction setting read with the agent', async () => {
     const s = await signUp(t)
     const agentId = await seedAgent(t, s)
     const sent = await statementsOf(s, { agentId, prompt: 'count me' })
     expect(commits(sent)).toBe(1)
     expect(sent.filter((sql) => /set_config/.test(sql))).toEqual([])
-    expect(sent).toHaveLength(7)
+    // The agent; the thread, the run and its audit entry in one statement; the quota; the tenant's event; COMMIT.
+    expect(sent).toHaveLength(5)
+    expect(sent[1]).toMatch(/INSERT INTO threads[\s\S]*INSERT INTO audit_log[\s\S]*INSERT INTO executions/)
     const reads = redactionReads(sent)
     expect(reads).toHaveLength(1)
     expect(reads[0]).toMatch(/"agents"/)
@@ -54,14 +56,15 @@ describe('runAgent statement count', () => {
     expect(sent.filter((sql) => /tenant_usage|subject_usage/.test(sql))).toHaveLength(1)
   })
 
-  it('a run continuing a thread costs the same: the thread is checked inside the run\'s transaction', async () => {
+  it('a run continuing a thread costs one read more: the thread is checked inside the run\'s transaction', async () => {
     const s = await signUp(t)
     const agentId = await seedAgent(t, s)
     const first = await runAgent(s, { agentId, prompt: 'first' })
     const threadId = first.body.data!.runAgent.execution.thread.id
     const sent = await statementsOf(s, { agentId, prompt: 'second', threadId })
     expect(commits(sent)).toBe(1)
-    expect(sent).toHaveLength(7)
+    expect(sent).toHaveLength(6)
+    expect(sent[1]).toMatch(/^SELECT id FROM threads/)
   })
 
   it('INTERRUPT and ROLLBACK count the run before they lock the thread\'s runs, in endRun\'s lock order', async () => {

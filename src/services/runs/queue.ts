@@ -4,8 +4,9 @@ import type { Session } from '../session.ts'
 import { AppError, notFound } from '../../errors.ts'
 import { topics } from '../../events/topics.ts'
 import { afterCommit, type Tx } from '../../db/scope.ts'
-import type { Execution, Prisma } from '../../generated/prisma/client.ts'
-import { actorOf, recordAudit } from '../audit.ts'
+import { Prisma, type Execution } from '../../generated/prisma/client.ts'
+import { actorOf, auditEntrySql } from '../audit.ts'
+import { uuidv7 } from '../../db/ids.ts'
 import { knownRedaction, redaction } from '../../db/pii.ts'
 import { announceThresholds, subjectsOf } from '../budgets/charge.ts'
 import { countRun } from './admission.ts'
@@ -13,6 +14,7 @@ import { waitTimeoutMs, waitUntilFinished } from './history.ts'
 import { reportStatus } from './lifecycle.ts'
 import { applyThreadPolicy, type MultitaskStrategy } from './thread-policy.ts'
 import { Problems, text } from '../validation.ts'
+import { isUniqueViolation } from '../db-errors.ts'
 import { currentTraceParent } from '../../telemetry.ts'
 import { validateClientTools, type ClientTool, type ClientToolInput } from './client-tools.ts'
 
@@ -99,7 +101,7 @@ export async function runAgent(s: Session, input: RunAgentInput): Promise<Execut
     return (await findByKeys(tx, runId, idempotencyKey, hash)) ?? create(s, tx, run)
   }).catch(async (e: unknown) => {
     // A concurrent identical request won the unique key: answer with its execution (or refuse a different payload).
-    const winner = run && (e as { code?: string }).code === 'P2002' ? await findByKeys(s.db.client, run.runId, run.idempotencyKey, run.hash) : undefined
+    const winner = run && isUniqueViolation(e) ? await findByKeys(s.db.client, run.runId, run.idempotencyKey, run.hash) : undefined
     if (!winner) throw e
     return winner
   })
@@ -162,25 +164,40 @@ async function create(s: Session, tx: Tx, a: NewRun): Promise<Execution> {
   const early = a.threadId && (a.strategy === 'INTERRUPT' || a.strategy === 'ROLLBACK') ? await count() : undefined
   // An unknown or foreign thread is found here, in the transaction, rather than by a read of its own before it.
   if (a.threadId) await applyThreadPolicy(s, tx, a.threadId, a.strategy)
-  const threadId = a.threadId ?? (await tx.thread.create({ data: { tenantId, title: a.messages.at(-1)!.content.slice(0, 80), createdById: s.principal.kind === 'USER' ? s.principal.userId : null } })).id
-  const execution = await tx.execution.create({
-    data: {
-      tenantId, agentId: a.agent.id, threadId, model: a.model, runId: a.runId, idempotencyKey: a.idempotencyKey, requestHash: a.hash,
-      input: {
-        messages: a.messages.map((m) => ({ id: m.id ?? randomUUID(), role: m.role, content: m.content, ...(m.toolCallId && { toolCallId: m.toolCallId }) })),
-        ...(a.clientTools.length && { clientTools: a.clientTools as unknown as Prisma.InputJsonArray }),
-      },
-      agentSnapshot: agentSnapshot(a.agent) as Prisma.InputJsonValue,
-      createdById: s.principal.kind === 'USER' ? s.principal.userId : null,
-      traceParent: a.traceParent,
-      createdByApiKeyId: s.principal.kind === 'API_KEY' ? s.principal.apiKeyId : null,
-      budgetCounted: budgeted,
-    },
-  })
-  await recordAudit(tx, tenantId, actorOf(s.principal), s.meta, { action: 'execution.create', outcome: 'SUCCESS', resourceType: 'Execution', resourceId: execution.id, metadata: { agentId: a.agent.id, model: a.model } })
+  // The new thread, the run and its audit entry in one statement (one round trip, and no Prisma query to build).
+  const threadId = a.threadId ?? uuidv7()
+  const executionId = uuidv7()
+  const createdById = s.principal.kind === 'USER' ? s.principal.userId : null
+  const input = {
+    messages: a.messages.map((m) => ({ id: m.id ?? randomUUID(), role: m.role, content: m.content, ...(m.toolCallId && { toolCallId: m.toolCallId }) })),
+    ...(a.clientTools.length && { clientTools: a.clientTools }),
+  }
+  const audit = auditEntrySql(tenantId, actorOf(s.principal), s.meta, { action: 'execution.create', outcome: 'SUCCESS', resourceType: 'Execution', resourceId: executionId, metadata: { agentId: a.agent.id, model: a.model } }, redaction(a.agent.tenant.redactPii))
+  const [row] = await tx.$queryRaw<Execution[]>`
+    WITH ${a.threadId ? Prisma.empty : Prisma.sql`thread AS (
+      INSERT INTO threads (id, tenant_id, title, created_by_id, updated_at)
+      VALUES (${threadId}::uuid, ${tenantId}::uuid, ${a.messages.at(-1)!.content.slice(0, 80)}, ${createdById}::uuid, now())),`}
+    audit AS (${audit})
+    INSERT INTO executions (id, tenant_id, agent_id, thread_id, model, run_id, idempotency_key, request_hash, input, agent_snapshot, created_by_id,
+      trace_parent, created_by_api_key_id, budget_counted, updated_at)
+    VALUES (${executionId}::uuid, ${tenantId}::uuid, ${a.agent.id}::uuid, ${threadId}::uuid, ${a.model}, ${a.runId}, ${a.idempotencyKey}, ${a.hash},
+      ${JSON.stringify(input)}::jsonb, ${JSON.stringify(agentSnapshot(a.agent))}::jsonb, ${createdById}::uuid, ${a.traceParent ?? null},
+      ${s.principal.kind === 'API_KEY' ? s.principal.apiKeyId : null}::uuid, ${budgeted}, now())
+    RETURNING ${executionColumns}`
+  const execution = row!
   const counted = early ?? (await count())
   await reportStatus(s.deps, tx, tenantId, execution.id, 'QUEUED')
   await announceThresholds(s.deps, tx, tenantId, counted.crossings)
   afterCommit(tx, () => void s.deps.pubsub.publish(topics.queue, { executionId: execution.id }))
   return execution
 }
+
+/** Every column of `executions` under its Prisma field name: a raw statement's row as `Execution`. */
+const executionColumns = Prisma.raw(`id, tenant_id AS "tenantId", agent_id AS "agentId", thread_id AS "threadId", run_id AS "runId",
+  idempotency_key AS "idempotencyKey", request_hash AS "requestHash", status::text AS status, model, input, agent_snapshot AS "agentSnapshot", output,
+  messages, error, prompt_tokens AS "promptTokens", completion_tokens AS "completionTokens", total_tokens AS "totalTokens", attempt,
+  run_after AS "runAfter", claimed_by AS "claimedBy", claimed_at AS "claimedAt", heartbeat_at AS "heartbeatAt",
+  cancel_requested_at AS "cancelRequestedAt", last_seq AS "lastSeq", rolled_back_at AS "rolledBackAt", retry_of_id AS "retryOfId",
+  trace_parent AS "traceParent", interrupts, resume_of_id AS "resumeOfId", created_by_id AS "createdById",
+  created_by_api_key_id AS "createdByApiKeyId", budget_counted AS "budgetCounted", created_at AS "createdAt", started_at AS "startedAt",
+  finished_at AS "finishedAt", updated_at AS "updatedAt"`)
