@@ -7,6 +7,7 @@ import type { Plan, PlanQuota } from '../config.ts'
 import type { AppDeps, Session } from './session.ts'
 import type { Tx } from '../db/scope.ts'
 import { AppError } from '../errors.ts'
+import { Prisma } from '../generated/prisma/client.ts'
 
 export interface TenantUsageView {
   executions: number
@@ -75,12 +76,29 @@ export interface CountedExecution {
  * run is then refused.
  */
 export async function countExecution(target: QuotaTarget, tx: Tx, tenantId: string, plan: Plan): Promise<CountedExecution> {
+  const count = executionCount(target, tenantId, plan)
+  const [taken] = await tx.$queryRaw<Taken[]>(count.sql)
+  return count.settle(tx, taken)
+}
+
+/** The row the count's statement returns: none when the month's executions are used up. */
+export interface Taken {
+  tokens: bigint | number
+  budgeted: boolean
+}
+
+/**
+ * countExecution in two parts, for a caller that sends the count inside a statement of its own (runAgent's insert, as a
+ * CTE): `sql`, the conditional increment returning `Taken`; `settle`, given what it returned (undefined: no row), which
+ * refuses or returns what was counted.
+ */
+export function executionCount(target: QuotaTarget, tenantId: string, plan: Plan) {
   const deps = depsOf(target)
   const limits = deps.config.quotas[plan]
   const periodStart = periodStartOf(deps.clock())
   const period = periodStart.toISOString().slice(0, 10)
   const max = limits.executionsPerMonth
-  const [taken] = await tx.$queryRaw<{ tokens: bigint; budgeted: boolean }[]>`
+  const sql = Prisma.sql`
     INSERT INTO tenant_usage (tenant_id, period_start, executions, tokens, updated_at)
     VALUES (${tenantId}::uuid, ${period}::date, 1, 0, now())
     ON CONFLICT (tenant_id, period_start) DO UPDATE SET executions = tenant_usage.executions + 1, updated_at = now()
@@ -93,13 +111,16 @@ export async function countExecution(target: QuotaTarget, tx: Tx, tenantId: stri
       quota, limit, used, resetAt: resetAt.toISOString(),
     })
   }
-  if (!taken) {
-    const [row] = await tx.$queryRaw<{ executions: number }[]>`SELECT executions FROM tenant_usage WHERE tenant_id = ${tenantId}::uuid AND period_start = ${period}::date`
-    throw refuse('executions', max!, row?.executions ?? max!)
+  const settle = async (tx: Tx, taken: Taken | undefined): Promise<CountedExecution> => {
+    if (!taken) {
+      const [row] = await tx.$queryRaw<{ executions: number }[]>`SELECT executions FROM tenant_usage WHERE tenant_id = ${tenantId}::uuid AND period_start = ${period}::date`
+      throw refuse('executions', max!, row?.executions ?? max!)
+    }
+    const tokens = Number(taken.tokens)
+    if (limits.tokensPerMonth !== null && tokens >= limits.tokensPerMonth) throw refuse('tokens', limits.tokensPerMonth, tokens)
+    return { period, budgeted: taken.budgeted }
   }
-  const tokens = Number(taken.tokens)
-  if (limits.tokensPerMonth !== null && tokens >= limits.tokensPerMonth) throw refuse('tokens', limits.tokensPerMonth, tokens)
-  return { period, budgeted: taken.budgeted }
+  return { sql, settle }
 }
 
 /**

@@ -1,8 +1,9 @@
 // What one runAgent (async) costs the database, counted statement by statement as catalog reads are
 // (tests/catalog/n-plus-one.test.ts): one transaction (read the agent with its tools and the tenant's plan, redaction
-// setting and budgets; create the run; count it against the quota; append the tenant's event), its settings sent along
-// with its BEGIN (not in the count), no read whose answer is already known, and the same count whether the run starts
-// a thread or continues one. docs/performance.md records the counts before and after.
+// setting and budgets; count the run against the quota and insert its thread, audit entry and execution in one
+// statement; append the tenant's event), its settings sent along with its BEGIN (not in the count), no read whose
+// answer is already known; continuing a thread reads it instead of inserting it. docs/performance.md records the
+// counts before and after.
 import { beforeAll, describe, expect, it } from 'vitest'
 import { startApp, type TestApp } from '../helpers/app.ts'
 import { seedAgent } from '../helpers/agents.ts'
@@ -36,22 +37,23 @@ const commits = (sent: string[]) => sent.filter((sql) => /^\s*COMMIT/i.test(sql)
 const redactionReads = (sent: string[]) => sent.filter((sql) => /^\s*SELECT\b[\s\S]*redact_pii/i.test(sql))
 
 describe('runAgent statement count', () => {
-  it('a run on a new thread: one transaction, five statements, the redaction setting read with the agent', async () => {
+  it('a run on a new thread: one transaction, four statements, the redaction setting read with the agent', async () => {
     const s = await signUp(t)
     const agentId = await seedAgent(t, s)
     const sent = await statementsOf(s, { agentId, prompt: 'count me' })
     expect(commits(sent)).toBe(1)
     expect(sent.filter((sql) => /set_config/.test(sql))).toEqual([])
-    // The agent; the thread, the run and its audit entry in one statement; the quota; the tenant's event; COMMIT.
-    expect(sent).toHaveLength(5)
-    expect(sent[1]).toMatch(/INSERT INTO threads[\s\S]*INSERT INTO audit_log[\s\S]*INSERT INTO executions/)
+    // The agent; the run's count against the quota, its thread, its audit entry and the run in one statement; the
+    // tenant's event; COMMIT.
+    expect(sent).toHaveLength(4)
+    expect(sent[1]).toMatch(/^\s*WITH counted AS \(\s*INSERT INTO tenant_usage[\s\S]*INSERT INTO threads[\s\S]*INSERT INTO audit_log[\s\S]*INSERT INTO executions/)
     const reads = redactionReads(sent)
     expect(reads).toHaveLength(1)
     expect(reads[0]).toMatch(/"agents"/)
-    // The quota's count comes after the inserts, so its row is locked for the end of the transaction only, and before
+    // The quota's count is sent with the inserts, so its row is locked for the end of the transaction only, and before
     // the tenant's event (the lock order endRun takes: usage, then runs, then the event log).
-    expect(sent.slice(-3).map((sql) => sql.trim().slice(0, 40))).toEqual([
-      expect.stringMatching(/^INSERT INTO tenant_usage/), expect.stringMatching(/^WITH next AS \(UPDATE tenants/), 'COMMIT',
+    expect(sent.slice(-3).map((sql) => sql.trim().slice(0, 60))).toEqual([
+      expect.stringMatching(/^WITH counted AS \(\s*INSERT INTO tenant_usage/), expect.stringMatching(/^WITH next AS \(UPDATE tenants/), 'COMMIT',
     ])
     expect(sent.filter((sql) => /tenant_usage|subject_usage/.test(sql))).toHaveLength(1)
   })
@@ -63,7 +65,7 @@ describe('runAgent statement count', () => {
     const threadId = first.body.data!.runAgent.execution.thread.id
     const sent = await statementsOf(s, { agentId, prompt: 'second', threadId })
     expect(commits(sent)).toBe(1)
-    expect(sent).toHaveLength(6)
+    expect(sent).toHaveLength(5)
     expect(sent[1]).toMatch(/^SELECT id FROM threads/)
   })
 

@@ -1,5 +1,5 @@
-// Budgets are taken with the plan's quota at the end of the run's own transaction, after its inserts, so runs of one
-// tenant never queue on their usage rows while they are created: the statements each runAgent sends prove it, as they
+// Budgets are taken with the plan's quota at the end of the run's own transaction (the quota with the run's inserts),
+// so runs of one tenant never queue on their usage rows while they are created: the statements each runAgent sends prove it, as they
 // prove that a tenant without budgets sends no budget statement of its own. A run that is not created rolls its count
 // back (runAgent) or gives it back (retryExecution, counted before its transaction), to the quota and every budget;
 // retryExecution is charged (and refused) as runAgent is.
@@ -52,7 +52,7 @@ const touchesUsage = (sql: string) => /\b(subject_usage|tenant_usage)\b|"(subjec
 const touchesBudgets = (sql: string) => /\bbudgets\b|"budgets"|\bsubject_usage\b/.test(sql)
 
 describe('budget admission', () => {
-  it('a budgeted run is counted in one statement after the run\'s inserts, before its tenant event', async () => {
+  it('a budgeted run is counted with the run\'s inserts, its budgets in one statement before its tenant event', async () => {
     const s = await signUp(t)
     const agentId = await seedAgent(t, s)
     expect((await setBudget(s, { subject: 'AGENT', subjectId: agentId, maxExecutions: 100 })).body.errors).toBeUndefined()
@@ -62,11 +62,11 @@ describe('budget admission', () => {
     const sent = txs.find((x) => x.some((sql) => /INSERT INTO executions/.test(sql)))!
     expect(txs.filter((x) => x.some(touchesUsage))).toEqual([sent])
     const at = (re: RegExp) => sent.findIndex((sql) => re.test(sql))
-    // The quota's conditional increment, then every subject's in one statement, once the rows are inserted; then the
+    // The quota's conditional increment with the run's inserts, then every subject's in one statement; then the
     // tenant's event (endRun's lock order: usage, then the event log).
     expect(sent.filter(touchesUsage)).toHaveLength(2)
     expect(sent.filter((sql) => /subject_usage/.test(sql))).toHaveLength(1)
-    expect(at(/INSERT INTO tenant_usage/)).toBeGreaterThan(at(/INSERT INTO executions/))
+    expect(sent[at(/INSERT INTO tenant_usage/)]).toMatch(/INSERT INTO executions/)
     expect(at(/subject_usage/)).toBe(at(/INSERT INTO tenant_usage/) + 1)
     expect(at(/UPDATE tenants SET event_seq/)).toBe(at(/subject_usage/) + 1)
     expect(await counted(s)).toMatchObject({ plan: 2, TENANT: 2, USER: 2, AGENT: 2 })

@@ -7,7 +7,7 @@
 // without budgets costs one statement here.
 import type { Plan } from '../../config.ts'
 import type { Tx } from '../../db/scope.ts'
-import { countExecution } from '../quota.ts'
+import { countExecution, type CountedExecution } from '../quota.ts'
 import { giveBackBudgets, takeBudgets, type Crossing, type Subject } from '../budgets/charge.ts'
 import type { Session } from '../session.ts'
 
@@ -38,11 +38,14 @@ export interface Counted {
  * run when it ends, as for a run created before it).
  */
 export async function countRun(s: Session, tx: Tx, plan: Plan, subjectsOf: (tx: Tx) => Promise<Subject[]> | Subject[], budgeted?: boolean): Promise<Counted> {
-  const tenantId = s.principal.tenantId
-  const counted = await countExecution(s, tx, tenantId, plan)
+  return countBudgets(s, tx, await countExecution(s, tx, s.principal.tenantId, plan), subjectsOf, budgeted)
+}
+
+/** countRun's second half, for a caller that counted the execution itself (quota.ts#executionCount). */
+export async function countBudgets(s: Session, tx: Tx, counted: CountedExecution, subjectsOf: (tx: Tx) => Promise<Subject[]> | Subject[], budgeted?: boolean): Promise<Counted> {
   if (!(budgeted ?? counted.budgeted)) return { ...counted, budgeted: false, subjects: [], crossings: [] }
   const subjects = await subjectsOf(tx)
-  return { ...counted, subjects, crossings: await takeBudgets(tx, tenantId, subjects, s.deps.clock()) }
+  return { ...counted, subjects, crossings: await takeBudgets(tx, s.principal.tenantId, subjects, s.deps.clock()) }
 }
 
 /** The admission of a run countRun counted in a transaction that has committed. */

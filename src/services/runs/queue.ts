@@ -9,7 +9,8 @@ import { actorOf, auditEntrySql } from '../audit.ts'
 import { uuidv7 } from '../../db/ids.ts'
 import { knownRedaction, redaction } from '../../db/pii.ts'
 import { announceThresholds, subjectsOf } from '../budgets/charge.ts'
-import { countRun } from './admission.ts'
+import { countBudgets, countRun } from './admission.ts'
+import { executionCount, type Taken } from '../quota.ts'
 import { waitTimeoutMs, waitUntilFinished } from './history.ts'
 import { reportStatus } from './lifecycle.ts'
 import { applyThreadPolicy, type MultitaskStrategy } from './thread-policy.ts'
@@ -157,14 +158,15 @@ interface NewRun {
 async function create(s: Session, tx: Tx, a: NewRun): Promise<Execution> {
   const tenantId = s.principal.tenantId
   const budgeted = a.agent.tenant._count.budgets > 0
-  const count = () => countRun(s, tx, a.agent.tenant.plan, () => subjectsOf(s.principal, a.agent.id), budgeted)
+  const subjects = () => subjectsOf(s.principal, a.agent.id)
   // The run is stored under the setting its messages were redacted with (read with the agent): no second read.
   knownRedaction(tx, tenantId, a.agent.tenant.redactPii)
   // INTERRUPT and ROLLBACK cancel the thread's active runs (runs and the event log locked): counted before them.
-  const early = a.threadId && (a.strategy === 'INTERRUPT' || a.strategy === 'ROLLBACK') ? await count() : undefined
+  const early = a.threadId && (a.strategy === 'INTERRUPT' || a.strategy === 'ROLLBACK') ? await countRun(s, tx, a.agent.tenant.plan, subjects, budgeted) : undefined
   // An unknown or foreign thread is found here, in the transaction, rather than by a read of its own before it.
   if (a.threadId) await applyThreadPolicy(s, tx, a.threadId, a.strategy)
-  // The new thread, the run and its audit entry in one statement (one round trip, and no Prisma query to build).
+  // The new thread, the run, its audit entry and (unless counted above) its count against the quota in one statement:
+  // one round trip, and no Prisma query to build. The usage row is then locked from this statement to the commit.
   const threadId = a.threadId ?? uuidv7()
   const executionId = uuidv7()
   const createdById = s.principal.kind === 'USER' ? s.principal.userId : null
@@ -173,8 +175,10 @@ async function create(s: Session, tx: Tx, a: NewRun): Promise<Execution> {
     ...(a.clientTools.length && { clientTools: a.clientTools }),
   }
   const audit = auditEntrySql(tenantId, actorOf(s.principal), s.meta, { action: 'execution.create', outcome: 'SUCCESS', resourceType: 'Execution', resourceId: executionId, metadata: { agentId: a.agent.id, model: a.model } }, redaction(a.agent.tenant.redactPii))
-  const [row] = await tx.$queryRaw<Execution[]>`
-    WITH ${a.threadId ? Prisma.empty : Prisma.sql`thread AS (
+  const count = early ? undefined : executionCount(s, tenantId, a.agent.tenant.plan)
+  const [row] = await tx.$queryRaw<(Execution & { counted: boolean } & Taken)[]>`
+    WITH ${count ? Prisma.sql`counted AS (${count.sql}),` : Prisma.empty}
+    ${a.threadId ? Prisma.empty : Prisma.sql`thread AS (
       INSERT INTO threads (id, tenant_id, title, created_by_id, updated_at)
       VALUES (${threadId}::uuid, ${tenantId}::uuid, ${a.messages.at(-1)!.content.slice(0, 80)}, ${createdById}::uuid, now())),`}
     audit AS (${audit})
@@ -183,9 +187,10 @@ async function create(s: Session, tx: Tx, a: NewRun): Promise<Execution> {
     VALUES (${executionId}::uuid, ${tenantId}::uuid, ${a.agent.id}::uuid, ${threadId}::uuid, ${a.model}, ${a.runId}, ${a.idempotencyKey}, ${a.hash},
       ${JSON.stringify(input)}::jsonb, ${JSON.stringify(agentSnapshot(a.agent))}::jsonb, ${createdById}::uuid, ${a.traceParent ?? null},
       ${s.principal.kind === 'API_KEY' ? s.principal.apiKeyId : null}::uuid, ${budgeted}, now())
-    RETURNING ${executionColumns}`
-  const execution = row!
-  const counted = early ?? (await count())
+    RETURNING ${executionColumns}${count ? Prisma.sql`, EXISTS (SELECT 1 FROM counted) AS counted, (SELECT tokens FROM counted) AS tokens,
+      (SELECT budgeted FROM counted) AS budgeted` : Prisma.empty}`
+  const { counted: taken, tokens, budgeted: _b, ...execution } = row!
+  const counted = early ?? (await countBudgets(s, tx, await count!.settle(tx, taken ? { tokens, budgeted: row!.budgeted } : undefined), subjects, budgeted))
   await reportStatus(s.deps, tx, tenantId, execution.id, 'QUEUED')
   await announceThresholds(s.deps, tx, tenantId, counted.crossings)
   afterCommit(tx, () => void s.deps.pubsub.publish(topics.queue, { executionId: execution.id }))
