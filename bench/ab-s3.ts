@@ -1,5 +1,5 @@
-// `npm run bench:ab-s3 -- <other dist/index.js>`: S3 (runAgent, queued) on this tree's compiled server against another
-// build of it (e.g. the commit before a change, built in a copy of the repository), same PostgreSQL and Redis, same run.
+// `npm run bench:ab-s3 -- <other dist/index.js>…`: S3 (runAgent, queued) on this tree's compiled server against other
+// builds of it (e.g. the commits before a change, built in copies of the repository), same PostgreSQL and Redis, same run.
 // Rounds alternate the builds and the raw INSERT + PUBLISH (order reversed every other round) and record, besides
 // throughput, the CPU time per request of the server process and of the rest of the benchmark's process tree
 // (PostgreSQL, Redis; the load generator excluded): on a machine others keep busy, CPU per request moves far less than
@@ -14,32 +14,31 @@ import { seed } from './lib/seed.ts'
 import { fmt, median, spread } from './lib/stats.ts'
 import { benchServices } from './support.ts'
 
-const other = process.argv[2]
-if (!other) throw new Error('usage: bench/ab-s3.ts <path to the other build\'s dist/index.js>')
+const others = process.argv.slice(2)
+if (!others.length) throw new Error('usage: bench/ab-s3.ts <path to another build\'s dist/index.js>…')
 const S3 = 'mutation($i: RunAgentInput!) { runAgent(input: $i) { execution { id status } } }'
 const answers = (url: string) => fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{__typename}"}' }).then((r) => r.ok)
 
 const services = await benchServices()
 const started: Proc[] = []
 try {
-  const before = await start('before', [path.resolve(other)], { PATH: process.env.PATH!, ...benchEnv(), ...services.env }, answers)
-  started.push(before)
-  const after = await startOurs('after', services.env)
-  started.push(after)
-  const raw = await startBaseline('raw-pg', services.env)
-  started.push(raw)
+  const procs: Proc[] = []
+  for (const [i, other] of others.entries()) procs.push(await start(`build ${i + 1}`, [path.resolve(other)], { PATH: process.env.PATH!, ...benchEnv(), ...services.env }, answers))
+  procs.push(await startOurs('this tree', services.env), await startBaseline('raw-pg', services.env))
+  started.push(...procs)
   const armOf = async (name: string, p: Proc): Promise<Arm> => {
     const data = await seed(p.url, name)
     return { name, url: `${p.url}/graphql`, body: JSON.stringify({ query: S3, variables: { i: { agentId: data.agentId, prompt: 'bench' } } }), headers: { 'x-api-key': data.apiKey } }
   }
-  const arms = [await armOf('before', before), await armOf('after', after)]
-  const all = [...arms, { ...arms[1]!, name: 'raw INSERT + PUBLISH', url: `${raw.url}/s3` }]
-  const procs = [before, after, raw]
-  console.log(`\n## S3 A/B: ${other} (before) and this tree (after), ${settings.rounds} rounds of ${settings.roundSeconds} s, ${settings.connections} connections`)
+  const arms: Arm[] = []
+  for (const p of procs.slice(0, -1)) arms.push(await armOf(p.name, p))
+  const all = [...arms, { ...arms.at(-1)!, name: 'raw INSERT + PUBLISH', url: `${procs.at(-1)!.url}/s3` }]
+  console.log(`\n## S3 A/B: ${others.map((o, i) => `build ${i + 1} = ${o}`).join(', ')}; ${settings.rounds} rounds of ${settings.roundSeconds} s, ${settings.connections} connections`)
   for (const a of all) await hit(a, 1)
   const got = all.map(() => [] as (Sample & { server: number; rest: number; foreign: number })[])
   for (let round = 0; round < settings.rounds; round++) {
-    for (const i of round % 2 ? [2, 1, 0] : [0, 1, 2]) {
+    const order = all.map((_, i) => i)
+    for (const i of round % 2 ? order.reverse() : order) {
       const s0 = treeCpuMs(procs[i]!.pid)
       const t0 = treeCpuMs(process.pid) - treeCpuMs(process.pid, true)
       const r = await hit(all[i]!, settings.roundSeconds)
@@ -58,12 +57,12 @@ try {
       `CPU per request: server ${fmt(median(s.map((x) => x.server)), 2)} ms, database and Redis ${fmt(median(s.map((x) => x.rest)), 2)} ms  ` +
       `foreign load ${fmt(median(s.map((x) => x.foreign)), 2)} cores`)
   })
-  ratio(results[1]!, results[0]!)
-  ratio(results[0]!, results[2]!, 0.3)
-  ratio(results[1]!, results[2]!, 0.3)
+  const ours = results.at(-2)!
+  for (const r of results.slice(0, -2)) ratio(ours, r)
+  for (const r of results.slice(0, -1)) ratio(r, results.at(-1)!, 0.3)
   await paced('S3 at half of each build\'s throughput', arms.map((a, i) => ({ arm: a, rate: Math.max(1, Math.round(results[i]!.rps / 2)) })))
   const common = Math.max(1, Math.round(results[0]!.rps / 2))
-  await paced(`S3 at the same rate for both (half of before's, ${common} req/s)`, arms.map((a) => ({ arm: a, rate: common })))
+  await paced(`S3 at the same rate for all (half of build 1's, ${common} req/s)`, arms.map((a) => ({ arm: a, rate: common })))
 } finally {
   await Promise.all(started.map((p) => p.stop()))
   await services.stop()
