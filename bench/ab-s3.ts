@@ -27,7 +27,7 @@ try {
   procs.push(await startOurs('this tree', services.env), await startBaseline('raw-pg', services.env))
   started.push(...procs)
   const armOf = async (name: string, p: Proc): Promise<Arm> => {
-    const data = await seed(p.url, name)
+    const data = await seed(p.url, name.replace(/\W+/g, '-'))
     return { name, url: `${p.url}/graphql`, body: JSON.stringify({ query: S3, variables: { i: { agentId: data.agentId, prompt: 'bench' } } }), headers: { 'x-api-key': data.apiKey } }
   }
   const arms: Arm[] = []
