@@ -1,12 +1,13 @@
-// `npm run bench:profile [-- S2]`: CPU profiles of S1 (or S2) on our server in service mode, graphql-jit on and off, and the share of
-// the CPU each part of the stack takes (self time by package). `npm run bench:profile -- S1 limiter` profiles the rate
-// limiter on and off instead (jit on; limits far above the load, as S5 measures them). BENCH_PROFILE_TOP=30 also lists
-// the 30 functions with the most self time; `-- analyse <file>…` reads profiles already written. The server runs as `npm start` does (compiled
-// dist/index.js, so run `npm run build` first), under `--cpu-prof`; autocannon drives S1 for BENCH_PROFILE_SECONDS.
+// `npm run bench:profile [-- S2|S3]`: CPU profiles of S1 (or S2, S3) on our server in service mode, graphql-jit on
+// and off (S3, a mutation: on only), and the share of the CPU each part of the stack takes (self time by package),
+// then the functions with the most self time (BENCH_PROFILE_TOP, 25). `-- S1 limiter` profiles the rate limiter on
+// and off instead (jit on; limits far above the load, as S5 measures them). The server runs as `npm start` does
+// (compiled dist/index.js, so run `npm run build` first), under `--cpu-prof`; autocannon drives the scenario for
+// BENCH_PROFILE_SECONDS.
 import fs from 'node:fs'
 import path from 'node:path'
 import os from 'node:os'
-import { SourceMap, type SourceMapPayload } from 'node:module'
+import { SourceMap } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { hit } from './lib/load.ts'
 import { start } from './lib/procs.ts'
@@ -16,12 +17,13 @@ import { benchServices } from './support.ts'
 const scenarios: Record<string, string> = {
   S1: '{ viewer { principal { kind } tenant { id name } } tools(first: 10) { edges { node { id name kind } } } }',
   S2: '{ agents(first: 50) { edges { node { id name tools { id name agents { id name } } } } } }',
+  S3: 'mutation($i: RunAgentInput!) { runAgent(input: $i) { execution { id status } } }',
 }
 const scenario = (process.argv[2] ?? 'S1').toUpperCase()
-const analyse = scenario === 'ANALYSE'
 const query = scenarios[scenario]
-if (!query && !analyse) throw new Error(`unknown scenario ${scenario}: S1 or S2 (or analyse <profile>…)`)
+if (!query) throw new Error(`unknown scenario ${scenario}: S1, S2 or S3`)
 const seconds = Number(process.env.BENCH_PROFILE_SECONDS ?? 10)
+const top = Number(process.env.BENCH_PROFILE_TOP ?? 25)
 
 interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number }; hitCount?: number }
 const buckets: [string, RegExp][] = [
@@ -33,89 +35,106 @@ const buckets: [string, RegExp][] = [
   ['envelop / yoga / whatwg', /node_modules\/(@envelop|graphql-yoga|@graphql-yoga|@whatwg-node|@graphql-tools)\//],
   ['prisma', /node_modules\/(@prisma|\.prisma)\/|src\/generated\//],
   ['pg', /node_modules\/(pg|pg-protocol|pg-pool|pg-types)\//],
+  ['ioredis', /node_modules\/(ioredis|@ioredis|redis-parser)\//],
   ['pino (logging)', /node_modules\/pino/],
-  ['ioredis', /node_modules\/(ioredis|redis-parser|@ioredis|denque|cluster-key-slot)\//],
-  ['our code: limits and admission', /src\/(limits\/|admission\.ts)/],
-  ['our code (src)', /\/src\//],
+  ['zod', /node_modules\/zod\//],
+  ['our code: limits and admission', /(^|\/)src\/(limits\/|admission\.ts)/],
+  ['our code (src)', /(^|\/)src\//],
   ['other node_modules', /node_modules\//],
   ['node internals', /^node:/],
 ]
 
-// dist/ is a bundle: a frame's file is found through the chunk's source map (src/… or node_modules/…).
-const maps = new Map<string, SourceMap | undefined>()
-function originalOf({ url, lineNumber, columnNumber }: Node['callFrame']): string {
-  if (!url.startsWith('file://') || !url.includes('/dist/')) return url
-  if (!maps.has(url)) {
-    const file = `${fileURLToPath(url)}.map`
-    maps.set(url, fs.existsSync(file) ? new SourceMap(JSON.parse(fs.readFileSync(file, 'utf8')) as SourceMapPayload) : undefined)
+/**
+ * Each non-idle sample of a profile as its function and source file. The compiled server is a bundle: a frame in
+ * dist/ is mapped through the bundle's source map to the file it came from (src/…, node_modules/…).
+ */
+function samplesOf(file: string): { fn: string; source: string }[] {
+  const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as { nodes: Node[]; samples: number[] }
+  const maps = new Map<string, SourceMap | undefined>()
+  const mapOf = (url: string) => {
+    if (!maps.has(url)) {
+      const js = url.startsWith('file://') ? fileURLToPath(url) : url
+      maps.set(url, js.includes('/dist/') && fs.existsSync(`${js}.map`) ? new SourceMap(JSON.parse(fs.readFileSync(`${js}.map`, 'utf8'))) : undefined)
+    }
+    return maps.get(url)
   }
-  const entry = maps.get(url)?.findEntry(lineNumber, columnNumber) as { originalSource?: string } | undefined
-  return entry?.originalSource ?? url
+  const frames = new Map(profile.nodes.map((n) => {
+    const { functionName, url, lineNumber, columnNumber } = n.callFrame
+    const entry = url ? mapOf(url)?.findEntry(lineNumber, columnNumber) : undefined
+    const source = entry && 'originalSource' in entry ? String(entry.originalSource).replace(/^.*?\/(node_modules|src)\//, '$1/') : url
+    return [n.id, { fn: functionName, source }]
+  }))
+  return profile.samples.map((id) => frames.get(id)!).filter((f) => f.fn !== '(idle)' && f.fn !== '(program)')
 }
 
-/**
- * Self time per bucket as a share of all non-idle samples, and the functions with the most self time. Generated code
- * (graphql-jit's compiled queries) and native functions have no url.
- */
+/** Self time per bucket as a share of all non-idle samples. Generated code (graphql-jit's compiled queries) has no url. */
 function shares(file: string) {
-  const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as { nodes: Node[]; samples: number[] }
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]))
+  const samples = samplesOf(file)
   const counts = new Map<string, number>()
-  const functions = new Map<string, number>()
-  let total = 0
-  for (const id of profile.samples) {
-    const frame = byId.get(id)!.callFrame
-    const { functionName } = frame
-    if (functionName === '(idle)' || functionName === '(program)') continue
-    total++
-    const source = originalOf(frame)
-    const bucket = functionName === '(garbage collector)' ? 'garbage collector'
+  for (const { fn, source } of samples) {
+    const bucket = fn === '(garbage collector)' ? 'garbage collector'
       : buckets.find(([, re]) => re.test(source))?.[0] ?? (source === '' ? 'generated / native (no url)' : 'other')
     counts.set(bucket, (counts.get(bucket) ?? 0) + 1)
-    const fn = `${functionName || '(anonymous)'} ${source.replace(/^.*\/(node_modules|src)\//, '$1/')}`
-    functions.set(fn, (functions.get(fn) ?? 0) + 1)
   }
-  const top = [...functions].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.BENCH_PROFILE_TOP ?? 0)).map(([k, v]) => [k, (100 * v) / total] as const)
-  return { buckets: [...counts].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, (100 * v) / total] as const), top }
+  return [...counts].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, (100 * v) / samples.length] as const)
 }
 
-if (analyse) {
-  // `npm run bench:profile -- analyse <file.cpuprofile>…`: the shares of profiles already written.
-  for (const file of process.argv.slice(3)) {
-    const { buckets: b, top } = shares(file)
-    console.log(`\n## ${file}`)
-    for (const [k, v] of [...b, ['functions (self time):', NaN] as const, ...top]) console.log(Number.isNaN(v) ? `  ${k}` : `  ${v.toFixed(1).padStart(5)} %  ${k}`)
-  }
+/** The `top` functions by self time (share of non-idle samples), named with their source file. */
+function hottest(file: string) {
+  const samples = samplesOf(file)
+  const counts = new Map<string, number>()
+  for (const { fn, source } of samples) counts.set(`${fn || '(anonymous)'} ${source}`, (counts.get(`${fn || '(anonymous)'} ${source}`) ?? 0) + 1)
+  return [...counts].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, v]) => [k, (100 * v) / samples.length] as const)
+}
+
+/** Source files by self time: where a package's share goes. */
+function bySource(file: string) {
+  const samples = samplesOf(file)
+  const counts = new Map<string, number>()
+  for (const { source } of samples) counts.set(source, (counts.get(source) ?? 0) + 1)
+  return [...counts].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, v]) => [k, (100 * v) / samples.length] as const)
+}
+
+const print = (title: string, rows: (readonly [string, number])[]) => {
+  console.log(`  ${title}`)
+  for (const [k, v] of rows) console.log(`  ${v.toFixed(1).padStart(5)} %  ${k}`)
+}
+
+// BENCH_PROFILE_FILE: analyse a profile written earlier instead of running the server.
+if (process.env.BENCH_PROFILE_FILE) {
+  const file = process.env.BENCH_PROFILE_FILE
+  print('self time by part of the stack:', shares(file))
+  print('functions with the most self time:', hottest(file))
+  print('source files with the most self time:', bySource(file))
   process.exit(0)
 }
 
 const services = await benchServices()
 try {
-  const results: Record<string, { rps: number; shares: ReturnType<typeof shares> }> = {}
-  const limiter = process.argv[3] === 'limiter'
-  const arms = limiter
+  const arms = process.argv[3] === 'limiter'
     ? [{ name: 'limiter on', env: { RATE_LIMITS_ENABLED: 'true' } }, { name: 'limiter off', env: { RATE_LIMITS_ENABLED: 'false' } }]
-    : ['true', 'false'].map((jit) => ({ name: `GRAPHQL_JIT=${jit}`, env: { GRAPHQL_JIT: jit, RATE_LIMITS_ENABLED: 'false' } }))
+    : (scenario === 'S3' ? ['true'] : ['true', 'false']).map((jit) => ({ name: `GRAPHQL_JIT=${jit}`, env: { GRAPHQL_JIT: jit, RATE_LIMITS_ENABLED: 'false' } }))
   for (const { name, env } of arms) {
-    const jit = name.replace(/\W+/g, '-')
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${scenario.toLowerCase()}-prof-${jit}-`))
+    const label = name.replace(/\W+/g, '-')
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${scenario.toLowerCase()}-prof-${label}-`))
     const proc = await start(`ours, ${name}`, ['--cpu-prof', `--cpu-prof-dir=${dir}`, 'dist/index.js'], {
       ...services.env, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', WORKERS: '0',
       JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123', RATE_LIMIT_FREE_PER_MINUTE: '10000000', RATE_LIMIT_ANONYMOUS_PER_MINUTE: '10000000',
       ...env,
     }, (url) => fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' }).then((r) => r.ok, () => false))
-    const { apiKey } = await seed(proc.url, `profile-${jit}`)
-    const arm = { name: `${scenario} ${name}`, url: `${proc.url}/graphql`, body: JSON.stringify({ query }), headers: { 'x-api-key': apiKey } }
+    const { apiKey, agentId } = await seed(proc.url, `profile-${label}`)
+    const variables = scenario === 'S3' ? { i: { agentId, prompt: 'bench' } } : undefined
+    const arm = { name: `${scenario} ${name}`, url: `${proc.url}/graphql`, body: JSON.stringify({ query, variables }), headers: { 'x-api-key': apiKey } }
     await hit(arm, 3)
     const sample = await hit(arm, seconds)
     await proc.stop()
     const file = fs.readdirSync(dir).find((f) => f.endsWith('.cpuprofile'))
     if (!file) throw new Error(`no profile written in ${dir}`)
-    results[jit] = { rps: sample.rps, shares: shares(path.join(dir, file)) }
-    console.log(`\n## ${scenario}, ${name}: ${Math.round(sample.rps)} req/s while profiled (${path.join(dir, file)})`)
-    for (const [k, v] of results[jit].shares.buckets) console.log(`  ${v.toFixed(1).padStart(5)} %  ${k}`)
-    if (results[jit].shares.top.length) console.log('  functions (self time):')
-    for (const [k, v] of results[jit].shares.top) console.log(`  ${v.toFixed(1).padStart(5)} %  ${k}`)
+    const profile = path.join(dir, file)
+    console.log(`\n## ${scenario}, ${name}: ${Math.round(sample.rps)} req/s while profiled (${profile})`)
+    print('self time by part of the stack:', shares(profile))
+    print('functions with the most self time:', hottest(profile))
+    print('source files with the most self time:', bySource(profile))
   }
 } finally {
   await services.stop()

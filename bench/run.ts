@@ -10,7 +10,8 @@
 //   S0 start-up to first answer and idle RSS, medians of several starts (lib/startup.ts; `npm run bench:startup` alone).
 // BENCH_ROUNDS, BENCH_ROUND_SECONDS, BENCH_CONNECTIONS, BENCH_FOREIGN_CORES tune it (lib/load.ts).
 import { spawn } from 'node:child_process'
-import { compare, hit, ratio, type Arm } from './lib/load.ts'
+import { compare, ratio, type Arm } from './lib/load.ts'
+import { paced } from './lib/paced.ts'
 import { startBaseline, startOurs, type Proc } from './lib/procs.ts'
 import { buildServer, cleanCompiled, measureStartup, startupArms } from './lib/startup.ts'
 import { seed } from './lib/seed.ts'
@@ -80,9 +81,9 @@ try {
       { name: 'raw INSERT + PUBLISH', url: `${raw.url}/s3`, body: body(S3, { i: input }), headers: key },
     ])
     ratio(r[0]!, r[1]!, 0.3)
-    const half = Math.max(1, Math.round(r[0]!.rps / 2))
-    const h = await hit({ ...ourArm('ours (service)', S3), body: body(S3, { i: input }) }, Math.max(3, Number(process.env.BENCH_ROUND_SECONDS ?? 3)), half)
-    console.log(`  ours at half load (${half} req/s): p50 ${fmt(h.p50)} ms, p99 ${fmt(h.p99)} ms (target ≤ 50 ms)${h.bad ? `, ${h.bad} errors` : ''}`)
+    // Paced at half of the throughput just measured: a latency at that load, not the length of a queue.
+    const [h] = await paced('S3 at half load', [{ arm: { ...ourArm('ours (service)', S3), body: body(S3, { i: input }) }, rate: Math.max(1, Math.round(r[0]!.rps / 2)) }])
+    console.log(`  p99 at half load: ${fmt(h!.p99)} ms (target ≤ 50 ms)`)
   }
   if (runs('S5')) {
     const limited = await track(startOurs('ours, limiter on', services.env, true))

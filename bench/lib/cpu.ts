@@ -47,3 +47,11 @@ export function foreignLoad() {
     return Math.max(0, foreign / HZ / seconds)
   }
 }
+
+/** CPU time (user + system, ms) used so far by process `pid` and its descendants, or by `pid` alone (`self`). */
+export function treeCpuMs(pid: number, self = false): number {
+  if (!self) return ourTicks(pid) * (1000 / HZ)
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return (Number(rest[11]) + Number(rest[12])) * (1000 / HZ)
+}

@@ -6,7 +6,9 @@ import { emitTenantEvent } from '../events/tenant-events.ts'
 import type { Database } from '../db/client.ts'
 import { redactionFor } from '../db/pii.ts'
 import type { Tx } from '../db/scope.ts'
-import type { ActorType, AuditOutcome, Prisma } from '../generated/prisma/client.ts'
+import { Prisma, type ActorType, type AuditOutcome } from '../generated/prisma/client.ts'
+import { uuidv7 } from '../db/ids.ts'
+import type { Redact } from '../db/pii.ts'
 
 export interface Actor {
   type: ActorType
@@ -52,6 +54,20 @@ export async function recordAudit(tx: Tx, tenantId: string | null, actor: Actor,
       userAgent: meta?.userAgent?.slice(0, 512),
     },
   })
+}
+
+const jsonb = (v: unknown) => (v === undefined ? Prisma.sql`NULL` : Prisma.sql`${JSON.stringify(v)}::jsonb`)
+
+/**
+ * The INSERT of one entry as SQL, for a statement that writes the entry with its change in one round trip (runAgent,
+ * runs/queue.ts): the same columns recordAudit writes, `at` and the id made here as Prisma makes them (the client's
+ * clock, a UUID v7). `redact` is the tenant's redaction, known to the caller.
+ */
+export function auditEntrySql(tenantId: string, actor: Actor, meta: RequestMeta | undefined, event: AuditEvent, redact: Redact): Prisma.Sql {
+  return Prisma.sql`INSERT INTO audit_log (id, tenant_id, at, actor_type, actor_id, actor_label, action, resource_type, resource_id, outcome, request_id, ip_address, user_agent, changes, metadata)
+    VALUES (${uuidv7()}::uuid, ${tenantId}::uuid, ${new Date().toISOString()}::timestamptz, ${actor.type}::"ActorType", ${actor.id ?? null}::uuid, ${actor.label ?? null},
+      ${event.action}, ${event.resourceType ?? null}, ${event.resourceId ?? null}, ${event.outcome}::"AuditOutcome", ${meta?.requestId ?? null}, ${meta?.ip ?? null},
+      ${meta?.userAgent?.slice(0, 512) ?? null}, ${jsonb(redact(event.changes))}, ${jsonb(redact(event.metadata))})`
 }
 
 // Changes to these are also the tenant's domain events (tenantEvents), recorded in the same transaction.

@@ -1,11 +1,13 @@
 // Monthly quotas per tenant (executions and tokens, sized by plan) and the usage they are checked against: one row
 // per tenant and calendar month (UTC) in tenant_usage, incremented atomically by the runs that consume it.
-// An execution counts when it is created (countExecution, in runs/admission.ts just before the run's transaction); its
-// tokens when an attempt ends (recordUsage, in the transaction that ends it: services/runs/terminal.ts).
+// An execution counts when it is created (countExecution, through runs/admission.ts, at the end of the run's
+// transaction or just before it); its tokens when an attempt ends (recordUsage, in the transaction that ends it:
+// services/runs/terminal.ts).
 import type { Plan, PlanQuota } from '../config.ts'
 import type { AppDeps, Session } from './session.ts'
 import type { Tx } from '../db/scope.ts'
 import { AppError } from '../errors.ts'
+import { Prisma } from '../generated/prisma/client.ts'
 
 export interface TenantUsageView {
   executions: number
@@ -64,21 +66,39 @@ export interface CountedExecution {
 
 /**
  * Counts one execution against the tenant's month inside `tx`, or refuses with QUOTA_EXCEEDED (so the run is never
- * created) when the month's executions or tokens are used up. runs/admission.ts calls it last in a short transaction
- * before the run's: the month's usage row is locked for that transaction only, so concurrent runs of one tenant do
- * not queue on it through their whole creation. The same statement tells whether the tenant has budgets, so a tenant
- * without any pays nothing more for them. The executions quota stays exact (the increment is conditional); a process
- * that dies between the two transactions leaves one execution counted that never existed. A run's tokens are only
+ * created) when the month's executions or tokens are used up. runs/admission.ts calls it at the end of a
+ * transaction (runAgent's own, or a short one before a retry's or a resume's): the month's usage row is locked until
+ * that commit only, so concurrent runs of one tenant do not queue on it through their whole creation. The same
+ * statement tells whether the tenant has budgets, so a tenant without any pays nothing more for them. The executions
+ * quota stays exact (the increment is conditional, and rolls back with a run that is not created; for retry and
+ * resume a process that dies between their two transactions leaves one execution counted). A run's tokens are only
  * known once it has run, so tokens are checked, not reserved: usage can end a little above the limit, and the next
  * run is then refused.
  */
 export async function countExecution(target: QuotaTarget, tx: Tx, tenantId: string, plan: Plan): Promise<CountedExecution> {
+  const count = executionCount(target, tenantId, plan)
+  const [taken] = await tx.$queryRaw<Taken[]>(count.sql)
+  return count.settle(tx, taken)
+}
+
+/** The row the count's statement returns: none when the month's executions are used up. */
+export interface Taken {
+  tokens: bigint | number
+  budgeted: boolean
+}
+
+/**
+ * countExecution in two parts, for a caller that sends the count inside a statement of its own (runAgent's insert, as a
+ * CTE): `sql`, the conditional increment returning `Taken`; `settle`, given what it returned (undefined: no row), which
+ * refuses or returns what was counted.
+ */
+export function executionCount(target: QuotaTarget, tenantId: string, plan: Plan) {
   const deps = depsOf(target)
   const limits = deps.config.quotas[plan]
   const periodStart = periodStartOf(deps.clock())
   const period = periodStart.toISOString().slice(0, 10)
   const max = limits.executionsPerMonth
-  const [taken] = await tx.$queryRaw<{ tokens: bigint; budgeted: boolean }[]>`
+  const sql = Prisma.sql`
     INSERT INTO tenant_usage (tenant_id, period_start, executions, tokens, updated_at)
     VALUES (${tenantId}::uuid, ${period}::date, 1, 0, now())
     ON CONFLICT (tenant_id, period_start) DO UPDATE SET executions = tenant_usage.executions + 1, updated_at = now()
@@ -91,13 +111,16 @@ export async function countExecution(target: QuotaTarget, tx: Tx, tenantId: stri
       quota, limit, used, resetAt: resetAt.toISOString(),
     })
   }
-  if (!taken) {
-    const [row] = await tx.$queryRaw<{ executions: number }[]>`SELECT executions FROM tenant_usage WHERE tenant_id = ${tenantId}::uuid AND period_start = ${period}::date`
-    throw refuse('executions', max!, row?.executions ?? max!)
+  const settle = async (tx: Tx, taken: Taken | undefined): Promise<CountedExecution> => {
+    if (!taken) {
+      const [row] = await tx.$queryRaw<{ executions: number }[]>`SELECT executions FROM tenant_usage WHERE tenant_id = ${tenantId}::uuid AND period_start = ${period}::date`
+      throw refuse('executions', max!, row?.executions ?? max!)
+    }
+    const tokens = Number(taken.tokens)
+    if (limits.tokensPerMonth !== null && tokens >= limits.tokensPerMonth) throw refuse('tokens', limits.tokensPerMonth, tokens)
+    return { period, budgeted: taken.budgeted }
   }
-  const tokens = Number(taken.tokens)
-  if (limits.tokensPerMonth !== null && tokens >= limits.tokensPerMonth) throw refuse('tokens', limits.tokensPerMonth, tokens)
-  return { period, budgeted: taken.budgeted }
+  return { sql, settle }
 }
 
 /**

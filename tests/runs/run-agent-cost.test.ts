@@ -1,9 +1,9 @@
 // What one runAgent (async) costs the database, counted statement by statement as catalog reads are
-// (tests/catalog/n-plus-one.test.ts): two transactions (read the agent with its tools and the tenant's redaction
-// setting, then count the run against the quota; create the run), each with its settings sent along with its BEGIN
-// (neither is in the count), no read whose answer is already known, and the same count whether the run starts a
-// thread or continues one. docs/performance.md records the counts before and
-// after.
+// (tests/catalog/n-plus-one.test.ts): one transaction (read the agent with its tools and the tenant's plan, redaction
+// setting and budgets; count the run against the quota and insert its thread, audit entry and execution in one
+// statement; append the tenant's event), its settings sent along with its BEGIN (not in the count), no read whose
+// answer is already known; continuing a thread reads it instead of inserting it. docs/performance.md records the
+// counts before and after.
 import { beforeAll, describe, expect, it } from 'vitest'
 import { startApp, type TestApp } from '../helpers/app.ts'
 import { seedAgent } from '../helpers/agents.ts'
@@ -37,33 +37,55 @@ const commits = (sent: string[]) => sent.filter((sql) => /^\s*COMMIT/i.test(sql)
 const redactionReads = (sent: string[]) => sent.filter((sql) => /^\s*SELECT\b[\s\S]*redact_pii/i.test(sql))
 
 describe('runAgent statement count', () => {
-  it('a run on a new thread: two transactions, eight statements, the redaction setting read with the agent', async () => {
+  it('a run on a new thread: one transaction, four statements, the redaction setting read with the agent', async () => {
     const s = await signUp(t)
     const agentId = await seedAgent(t, s)
     const sent = await statementsOf(s, { agentId, prompt: 'count me' })
-    expect(commits(sent)).toBe(2)
+    expect(commits(sent)).toBe(1)
     expect(sent.filter((sql) => /set_config/.test(sql))).toEqual([])
-    expect(sent).toHaveLength(8)
+    // The agent; the run's count against the quota, its thread, its audit entry and the run in one statement; the
+    // tenant's event; COMMIT.
+    expect(sent).toHaveLength(4)
+    expect(sent[1]).toMatch(/^\s*WITH counted AS \(\s*INSERT INTO tenant_usage[\s\S]*INSERT INTO threads[\s\S]*INSERT INTO audit_log[\s\S]*INSERT INTO executions/)
     const reads = redactionReads(sent)
     expect(reads).toHaveLength(1)
     expect(reads[0]).toMatch(/"agents"/)
-    // The quota's count is the last statement of the first transaction: its row is locked until that COMMIT only.
-    const firstCommit = sent.findIndex((sql) => /^\s*COMMIT/i.test(sql))
-    expect(sent[firstCommit - 1]).toMatch(/INSERT INTO tenant_usage/)
-    expect(sent.slice(firstCommit + 1).filter((sql) => /tenant_usage|subject_usage/.test(sql))).toEqual([])
+    // The quota's count is sent with the inserts, so its row is locked for the end of the transaction only, and before
+    // the tenant's event (the lock order endRun takes: usage, then runs, then the event log).
+    expect(sent.slice(-3).map((sql) => sql.trim().slice(0, 60))).toEqual([
+      expect.stringMatching(/^WITH counted AS \(\s*INSERT INTO tenant_usage/), expect.stringMatching(/^WITH next AS \(UPDATE tenants/), 'COMMIT',
+    ])
+    expect(sent.filter((sql) => /tenant_usage|subject_usage/.test(sql))).toHaveLength(1)
   })
 
-  it('a run continuing a thread costs the same: the thread is checked inside the run\'s transaction', async () => {
+  it('a run continuing a thread costs one read more: the thread is checked inside the run\'s transaction', async () => {
     const s = await signUp(t)
     const agentId = await seedAgent(t, s)
     const first = await runAgent(s, { agentId, prompt: 'first' })
     const threadId = first.body.data!.runAgent.execution.thread.id
     const sent = await statementsOf(s, { agentId, prompt: 'second', threadId })
-    expect(commits(sent)).toBe(2)
-    expect(sent).toHaveLength(8)
+    expect(commits(sent)).toBe(1)
+    expect(sent).toHaveLength(5)
+    expect(sent[1]).toMatch(/^SELECT id FROM threads/)
   })
 
-  it('an unknown, foreign or malformed thread is NOT_FOUND, and gives its execution back', async () => {
+  it('INTERRUPT and ROLLBACK count the run before they lock the thread\'s runs, in endRun\'s lock order', async () => {
+    const s = await signUp(t)
+    const agentId = await seedAgent(t, s)
+    const first = await runAgent(s, { agentId, prompt: 'first' })
+    const threadId = first.body.data!.runAgent.execution.thread.id
+    for (const multitaskStrategy of ['INTERRUPT', 'ROLLBACK']) {
+      const sent = await statementsOf(s, { agentId, prompt: multitaskStrategy, threadId, multitaskStrategy })
+      expect(commits(sent)).toBe(1)
+      const at = (re: RegExp) => sent.findIndex((sql) => re.test(sql))
+      // The queued run it cancels: its row, then the tenant's event log; both after the usage row.
+      expect(at(/UPDATE executions SET/)).toBeGreaterThan(0)
+      expect(at(/INSERT INTO tenant_usage/), multitaskStrategy).toBeLessThan(at(/FOR UPDATE/))
+      expect(sent.filter((sql) => /tenant_usage/.test(sql))).toHaveLength(1)
+    }
+  })
+
+  it('an unknown, foreign or malformed thread is NOT_FOUND, and counts nothing', async () => {
     const s = await signUp(t)
     const other = await signUp(t)
     const agentId = await seedAgent(t, s)

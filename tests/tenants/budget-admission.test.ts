@@ -1,7 +1,8 @@
-// Budgets are taken before the run's transaction, in the short transaction that counts the plan's quota, so runs of
-// one tenant never queue on its usage rows while they are created: the statements each runAgent sends prove it, as
-// they prove that a tenant without budgets sends no budget statement at all. A run that is not created gives its
-// execution back to the quota and every budget; retryExecution is charged (and refused) as runAgent is.
+// Budgets are taken with the plan's quota at the end of the run's own transaction (the quota with the run's inserts),
+// so runs of one tenant never queue on their usage rows while they are created: the statements each runAgent sends prove it, as they
+// prove that a tenant without budgets sends no budget statement of its own. A run that is not created rolls its count
+// back (runAgent) or gives it back (retryExecution, counted before its transaction), to the quota and every budget;
+// retryExecution is charged (and refused) as runAgent is.
 import { decodeGlobalID } from '@pothos/plugin-relay'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { startApp, type TestApp } from '../helpers/app.ts'
@@ -51,41 +52,46 @@ const touchesUsage = (sql: string) => /\b(subject_usage|tenant_usage)\b|"(subjec
 const touchesBudgets = (sql: string) => /\bbudgets\b|"budgets"|\bsubject_usage\b/.test(sql)
 
 describe('budget admission', () => {
-  it('a budgeted run is counted in one statement before its transaction, which touches no usage row', async () => {
+  it('a budgeted run is counted with the run\'s inserts, its budgets in one statement before its tenant event', async () => {
     const s = await signUp(t)
     const agentId = await seedAgent(t, s)
     expect((await setBudget(s, { subject: 'AGENT', subjectId: agentId, maxExecutions: 100 })).body.errors).toBeUndefined()
     await run(t, s, { agentId, prompt: 'warm up' })
     const { txs } = await transactionsOf(s, { agentId, prompt: 'measured' })
-    const runTx = txs.find((x) => x.some((sql) => /INSERT INTO "public"."executions"/.test(sql)))!
-    expect(runTx).toBeDefined()
-    expect(runTx.filter(touchesUsage)).toEqual([])
-    const admission = txs.find((x) => x.some((sql) => /INSERT INTO tenant_usage/.test(sql)))!
-    expect(admission).not.toBe(runTx)
-    // The quota's conditional increment, then every subject's in one statement.
-    expect(admission.filter(touchesUsage)).toHaveLength(2)
-    expect(admission.filter((sql) => /subject_usage/.test(sql))).toHaveLength(1)
-    expect(txs.indexOf(admission)).toBeLessThan(txs.indexOf(runTx))
+    // One transaction creates and counts the run (the other reads the selected thread for the answer).
+    const sent = txs.find((x) => x.some((sql) => /INSERT INTO executions/.test(sql)))!
+    expect(txs.filter((x) => x.some(touchesUsage))).toEqual([sent])
+    const at = (re: RegExp) => sent.findIndex((sql) => re.test(sql))
+    // The quota's conditional increment with the run's inserts, then every subject's in one statement; then the
+    // tenant's event (endRun's lock order: usage, then the event log).
+    expect(sent.filter(touchesUsage)).toHaveLength(2)
+    expect(sent.filter((sql) => /subject_usage/.test(sql))).toHaveLength(1)
+    expect(sent[at(/INSERT INTO tenant_usage/)]).toMatch(/INSERT INTO executions/)
+    expect(at(/subject_usage/)).toBe(at(/INSERT INTO tenant_usage/) + 1)
+    expect(at(/UPDATE tenants SET event_seq/)).toBe(at(/subject_usage/) + 1)
     expect(await counted(s)).toMatchObject({ plan: 2, TENANT: 2, USER: 2, AGENT: 2 })
   })
 
-  it('a tenant without budgets sends no budget statement when a run is created', async () => {
+  it('a tenant without budgets sends no budget statement of its own when a run is created', async () => {
     const s = await signUp(t)
     const agentId = await seedAgent(t, s)
     await run(t, s, { agentId, prompt: 'warm up' })
     const { sent } = await transactionsOf(s, { agentId, prompt: 'measured' })
-    // Only the quota's statement mentions budgets: it answers "does the tenant have any?" with its increment.
+    // The agent's read asks "does the tenant have any?" (its runs then say whether they were counted); the quota's
+    // increment asks too, for retry and resume. Nothing else mentions budgets.
     const budgetStatements = sent.filter(touchesBudgets)
-    expect(budgetStatements).toHaveLength(1)
-    expect(budgetStatements[0]).toMatch(/INSERT INTO tenant_usage/)
+    expect(budgetStatements).toHaveLength(2)
+    expect(budgetStatements[0]).toMatch(/"agents"/)
+    expect(budgetStatements[1]).toMatch(/INSERT INTO tenant_usage/)
     // Its runs are counted for their subjects when they end, not now.
     expect(await counted(s)).toEqual({ plan: 2 })
   })
 
-  it('a run that is not created gives its execution back to the quota and every budget', async () => {
+  it('a run that is not created leaves the quota and every budget as they were', async () => {
     const s = await signUp(t)
     const agentId = await seedAgent(t, s)
-    expect((await setBudget(s, { subject: 'TENANT', maxExecutions: 10 })).body.errors).toBeUndefined()
+    const budget = await setBudget(s, { subject: 'TENANT', maxExecutions: 10 })
+    expect(budget.body.errors, JSON.stringify(budget.body.errors)).toBeUndefined()
     const first = await runAgent(s, { agentId, prompt: 'busy' })
     const threadId = first.body.data!.runAgent.execution.thread.id
     const before = await counted(s)

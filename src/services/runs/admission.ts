@@ -1,11 +1,13 @@
 // Admitting a run (runAgent, retryExecution, resumeExecution): counting it against the plan's monthly quota and, when
-// its tenant has a budget, against the budgets of its subjects, in one short transaction before the run's own. The
-// usage rows are locked for that transaction only, never while the run is created, so runs of one tenant do not
-// queue on them; the run's transaction then touches no usage row. A tenant without budgets costs one statement here.
-// runAgent counts at the end of the transaction that reads the agent (countRun), saving a transaction.
+// its tenant has a budget, against the budgets of its subjects. The usage rows it takes stay locked until its
+// transaction commits, so it comes at the end of a transaction, never before the run's own work: runs of one tenant
+// do not queue on those rows through their creation. runAgent counts at the end of the run's own transaction
+// (countRun, queue.ts#create), so a refused or failed run rolls the count back with it; retry and resume count in a
+// short transaction of their own before the run's (admitRun) and give it back when no run is created. A tenant
+// without budgets costs one statement here.
 import type { Plan } from '../../config.ts'
 import type { Tx } from '../../db/scope.ts'
-import { countExecution } from '../quota.ts'
+import { countExecution, type CountedExecution } from '../quota.ts'
 import { giveBackBudgets, takeBudgets, type Crossing, type Subject } from '../budgets/charge.ts'
 import type { Session } from '../session.ts'
 
@@ -31,14 +33,19 @@ export interface Counted {
  * QUOTA_EXCEEDED or BUDGET_EXCEEDED. `subjectsOf` names the run's subjects; it is only called (inside `tx`) when the
  * tenant has a budget. The usage rows stay locked until `tx` commits: make this the last work of a short transaction.
  * The plan is known before: loading it here would wait for a second pooled connection while `tx` holds one, and under
- * a burst every connection would be held by a transaction waiting for another (a pool deadlock).
+ * a burst every connection would be held by a transaction waiting for another (a pool deadlock). `budgeted`, when
+ * the caller read it earlier in `tx`, decides whether budgets are counted now (a budget created since then counts the
+ * run when it ends, as for a run created before it).
  */
-export async function countRun(s: Session, tx: Tx, plan: Plan, subjectsOf: (tx: Tx) => Promise<Subject[]> | Subject[]): Promise<Counted> {
-  const tenantId = s.principal.tenantId
-  const counted = await countExecution(s, tx, tenantId, plan)
-  if (!counted.budgeted) return { ...counted, subjects: [], crossings: [] }
+export async function countRun(s: Session, tx: Tx, plan: Plan, subjectsOf: (tx: Tx) => Promise<Subject[]> | Subject[], budgeted?: boolean): Promise<Counted> {
+  return countBudgets(s, tx, await countExecution(s, tx, s.principal.tenantId, plan), subjectsOf, budgeted)
+}
+
+/** countRun's second half, for a caller that counted the execution itself (quota.ts#executionCount). */
+export async function countBudgets(s: Session, tx: Tx, counted: CountedExecution, subjectsOf: (tx: Tx) => Promise<Subject[]> | Subject[], budgeted?: boolean): Promise<Counted> {
+  if (!(budgeted ?? counted.budgeted)) return { ...counted, budgeted: false, subjects: [], crossings: [] }
   const subjects = await subjectsOf(tx)
-  return { ...counted, subjects, crossings: await takeBudgets(tx, tenantId, subjects, s.deps.clock()) }
+  return { ...counted, subjects, crossings: await takeBudgets(tx, s.principal.tenantId, subjects, s.deps.clock()) }
 }
 
 /** The admission of a run countRun counted in a transaction that has committed. */

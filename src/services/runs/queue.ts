@@ -4,15 +4,18 @@ import type { Session } from '../session.ts'
 import { AppError, notFound } from '../../errors.ts'
 import { topics } from '../../events/topics.ts'
 import { afterCommit, type Tx } from '../../db/scope.ts'
-import type { Execution, Prisma } from '../../generated/prisma/client.ts'
-import { actorOf, recordAudit } from '../audit.ts'
+import { Prisma, type Execution } from '../../generated/prisma/client.ts'
+import { actorOf, auditEntrySql } from '../audit.ts'
+import { uuidv7 } from '../../db/ids.ts'
 import { knownRedaction, redaction } from '../../db/pii.ts'
 import { announceThresholds, subjectsOf } from '../budgets/charge.ts'
-import { admissionOf, countRun, type Admission } from './admission.ts'
+import { countBudgets, countRun } from './admission.ts'
+import { executionCount, type Taken } from '../quota.ts'
 import { waitTimeoutMs, waitUntilFinished } from './history.ts'
 import { reportStatus } from './lifecycle.ts'
 import { applyThreadPolicy, type MultitaskStrategy } from './thread-policy.ts'
 import { Problems, text } from '../validation.ts'
+import { isUniqueViolation } from '../db-errors.ts'
 import { currentTraceParent } from '../../telemetry.ts'
 import { validateClientTools, type ClientTool, type ClientToolInput } from './client-tools.ts'
 
@@ -76,13 +79,16 @@ export async function runAgent(s: Session, input: RunAgentInput): Promise<Execut
   const valid = validate(s, input)
   const { runId, idempotencyKey } = valid
   const strategy = input.multitaskStrategy ?? 'ENQUEUE'
-  // One short transaction reads the agent (with its tools and the tenant's redactPii setting) and, unless an earlier
-  // request created this run, counts the run against the quota and budgets last (see admission.ts): the usage rows
-  // are locked only until it commits, before the run's own transaction.
-  const read = await s.db.tx(async (tx) => {
+  const threadId = input.threadId ?? null
+  // The request's span, so that the worker's span of this run joins the request's trace.
+  const traceParent = currentTraceParent()
+  let run: NewRun | undefined
+  // One transaction reads the agent (with its tools, the tenant's plan, redaction setting and whether it has budgets),
+  // then creates the run and counts it against the quota and budgets (see create).
+  const execution = await s.db.tx(async (tx) => {
     const agent = await tx.agent.findUnique({
       where: { id: input.agentId },
-      include: { agentTools: { orderBy: { position: 'asc' }, include: { tool: true } }, tenant: { select: { redactPii: true, plan: true } } },
+      include: { agentTools: { orderBy: { position: 'asc' }, include: { tool: true } }, tenant: { select: { redactPii: true, plan: true, _count: { select: { budgets: true } } } } },
     })
     if (!agent) throw notFound('Agent')
     // Tenants with redactPii: the messages are stored, hashed, titled and sent to the model redacted.
@@ -91,12 +97,15 @@ export async function runAgent(s: Session, input: RunAgentInput): Promise<Execut
     const model = input.model ?? agent.model
     if (!s.deps.llm.isAllowed(model)) throw new AppError('INVALID_MODEL', `Model "${model}" is not available.`, { fields: [{ path: 'model', message: 'is not in the model allowlist' }] })
     const clientTools = validateClientTools(input.clientTools, agent.agentTools.map((at) => at.tool.name))
-    const hash = requestHash(agent.id, model, input.threadId ?? null, messages, clientTools)
-    const existing = await findByKeys(tx, runId, idempotencyKey, hash)
-    const run = { agent, model, messages, clientTools, runId, idempotencyKey, hash, threadId: input.threadId ?? null, strategy }
-    return existing ? { existing } : { run, counted: await countRun(s, tx, agent.tenant.plan, () => subjectsOf(s.principal, agent.id)) }
+    const hash = requestHash(agent.id, model, threadId, messages, clientTools)
+    run = { agent, model, messages, clientTools, runId, idempotencyKey, hash, threadId, strategy, traceParent }
+    return (await findByKeys(tx, runId, idempotencyKey, hash)) ?? create(s, tx, run)
+  }).catch(async (e: unknown) => {
+    // A concurrent identical request won the unique key: answer with its execution (or refuse a different payload).
+    const winner = run && isUniqueViolation(e) ? await findByKeys(s.db.client, run.runId, run.idempotencyKey, run.hash) : undefined
+    if (!winner) throw e
+    return winner
   })
-  const execution = read.existing ?? (await create(s, read.run, admissionOf(s, read.counted)))
   return input.wait ? waitUntilFinished(s, execution, waitTimeoutMs(execution)) : execution
 }
 
@@ -113,7 +122,7 @@ export async function findByKeys(db: Pick<Tx, 'execution'>, runId: string | null
   return found[0]
 }
 
-type AgentWithTools = Prisma.AgentGetPayload<{ include: { agentTools: { include: { tool: true } }; tenant: { select: { redactPii: true } } } }>
+type AgentWithTools = Prisma.AgentGetPayload<{ include: { agentTools: { include: { tool: true } }; tenant: { select: { redactPii: true; plan: true; _count: { select: { budgets: true } } } } } }>
 
 /** What the run uses of the agent, frozen: editing or deleting the agent later changes nothing about this run. */
 function agentSnapshot(agent: AgentWithTools) {
@@ -126,46 +135,74 @@ function agentSnapshot(agent: AgentWithTools) {
   }
 }
 
-async function create(s: Session, a: { agent: AgentWithTools; model: string; messages: InputMessage[]; clientTools: ClientTool[]; runId: string | null; idempotencyKey: string | null; hash: string; threadId: string | null; strategy: MultitaskStrategy }, admitted: Admission) {
-  const tenantId = s.principal.tenantId
-  // Counted against the quota and budgets before the run's transaction (see runAgent), given back if it is not created.
-  // The request's span, so that the worker's span of this run joins the request's trace.
-  const traceParent = currentTraceParent()
-  try {
-    return await s.db.tx(async (tx) => {
-      // The run is stored under the setting its messages were redacted with (read with the agent): no second read.
-      knownRedaction(tx, tenantId, a.agent.tenant.redactPii)
-      // Lock order: runs, then the tenant's event log, as in endRun (see terminal.ts); no usage row is locked here.
-      // An unknown or foreign thread is found here, in the transaction, rather than by a read of its own before it.
-      if (a.threadId) await applyThreadPolicy(s, tx, a.threadId, a.strategy)
-      const threadId = a.threadId ?? (await tx.thread.create({ data: { tenantId, title: a.messages.at(-1)!.content.slice(0, 80), createdById: s.principal.kind === 'USER' ? s.principal.userId : null } })).id
-      const execution = await tx.execution.create({
-        data: {
-          tenantId, agentId: a.agent.id, threadId, model: a.model, runId: a.runId, idempotencyKey: a.idempotencyKey, requestHash: a.hash,
-          input: {
-            messages: a.messages.map((m) => ({ id: m.id ?? randomUUID(), role: m.role, content: m.content, ...(m.toolCallId && { toolCallId: m.toolCallId }) })),
-            ...(a.clientTools.length && { clientTools: a.clientTools as unknown as Prisma.InputJsonArray }),
-          },
-          agentSnapshot: agentSnapshot(a.agent) as Prisma.InputJsonValue,
-          createdById: s.principal.kind === 'USER' ? s.principal.userId : null,
-          traceParent,
-          createdByApiKeyId: s.principal.kind === 'API_KEY' ? s.principal.apiKeyId : null,
-          budgetCounted: admitted.budgetCounted,
-        },
-      })
-      await recordAudit(tx, tenantId, actorOf(s.principal), s.meta, { action: 'execution.create', outcome: 'SUCCESS', resourceType: 'Execution', resourceId: execution.id, metadata: { agentId: a.agent.id, model: a.model } })
-      await reportStatus(s.deps, tx, tenantId, execution.id, 'QUEUED')
-      await announceThresholds(s.deps, tx, tenantId, admitted.crossings)
-      afterCommit(tx, () => void s.deps.pubsub.publish(topics.queue, { executionId: execution.id }))
-      return execution
-    })
-  } catch (e) {
-    await admitted.giveBack()
-    // A concurrent identical request won the unique key: answer with its execution (or refuse a different payload).
-    if ((e as { code?: string }).code === 'P2002') {
-      const winner = await findByKeys(s.db.client, a.runId, a.idempotencyKey, a.hash)
-      if (winner) return winner
-    }
-    throw e
-  }
+interface NewRun {
+  agent: AgentWithTools
+  model: string
+  messages: InputMessage[]
+  clientTools: ClientTool[]
+  runId: string | null
+  idempotencyKey: string | null
+  hash: string
+  threadId: string | null
+  strategy: MultitaskStrategy
+  traceParent: string | undefined
 }
+
+/**
+ * Creates the run in `tx` and counts it against the quota and budgets (admission.ts), which refuses by throwing, so a
+ * refused run rolls back with everything else and nothing has to be given back. The count takes the month's usage
+ * row: it comes after the inserts, so that row stays locked for the end of the transaction only, and concurrent runs
+ * of one tenant do not queue on it through the whole creation. It comes before anything that locks runs or the
+ * tenant's event log: endRun locks usage, then runs, then the event log, and the opposite order could deadlock.
+ */
+async function create(s: Session, tx: Tx, a: NewRun): Promise<Execution> {
+  const tenantId = s.principal.tenantId
+  const budgeted = a.agent.tenant._count.budgets > 0
+  const subjects = () => subjectsOf(s.principal, a.agent.id)
+  // The run is stored under the setting its messages were redacted with (read with the agent): no second read.
+  knownRedaction(tx, tenantId, a.agent.tenant.redactPii)
+  // INTERRUPT and ROLLBACK cancel the thread's active runs (runs and the event log locked): counted before them.
+  const early = a.threadId && (a.strategy === 'INTERRUPT' || a.strategy === 'ROLLBACK') ? await countRun(s, tx, a.agent.tenant.plan, subjects, budgeted) : undefined
+  // An unknown or foreign thread is found here, in the transaction, rather than by a read of its own before it.
+  if (a.threadId) await applyThreadPolicy(s, tx, a.threadId, a.strategy)
+  // The new thread, the run, its audit entry and (unless counted above) its count against the quota in one statement:
+  // one round trip, and no Prisma query to build. The usage row is then locked from this statement to the commit.
+  const threadId = a.threadId ?? uuidv7()
+  const executionId = uuidv7()
+  const createdById = s.principal.kind === 'USER' ? s.principal.userId : null
+  const input = {
+    messages: a.messages.map((m) => ({ id: m.id ?? randomUUID(), role: m.role, content: m.content, ...(m.toolCallId && { toolCallId: m.toolCallId }) })),
+    ...(a.clientTools.length && { clientTools: a.clientTools }),
+  }
+  const audit = auditEntrySql(tenantId, actorOf(s.principal), s.meta, { action: 'execution.create', outcome: 'SUCCESS', resourceType: 'Execution', resourceId: executionId, metadata: { agentId: a.agent.id, model: a.model } }, redaction(a.agent.tenant.redactPii))
+  const count = early ? undefined : executionCount(s, tenantId, a.agent.tenant.plan)
+  const [row] = await tx.$queryRaw<(Execution & { counted: boolean } & Taken)[]>`
+    WITH ${count ? Prisma.sql`counted AS (${count.sql}),` : Prisma.empty}
+    ${a.threadId ? Prisma.empty : Prisma.sql`thread AS (
+      INSERT INTO threads (id, tenant_id, title, created_by_id, updated_at)
+      VALUES (${threadId}::uuid, ${tenantId}::uuid, ${a.messages.at(-1)!.content.slice(0, 80)}, ${createdById}::uuid, now())),`}
+    audit AS (${audit})
+    INSERT INTO executions (id, tenant_id, agent_id, thread_id, model, run_id, idempotency_key, request_hash, input, agent_snapshot, created_by_id,
+      trace_parent, created_by_api_key_id, budget_counted, updated_at)
+    VALUES (${executionId}::uuid, ${tenantId}::uuid, ${a.agent.id}::uuid, ${threadId}::uuid, ${a.model}, ${a.runId}, ${a.idempotencyKey}, ${a.hash},
+      ${JSON.stringify(input)}::jsonb, ${JSON.stringify(agentSnapshot(a.agent))}::jsonb, ${createdById}::uuid, ${a.traceParent ?? null},
+      ${s.principal.kind === 'API_KEY' ? s.principal.apiKeyId : null}::uuid, ${budgeted}, now())
+    RETURNING ${executionColumns}${count ? Prisma.sql`, EXISTS (SELECT 1 FROM counted) AS counted, (SELECT tokens FROM counted) AS tokens,
+      (SELECT budgeted FROM counted) AS budgeted` : Prisma.empty}`
+  const { counted: taken, tokens, budgeted: _b, ...execution } = row!
+  const counted = early ?? (await countBudgets(s, tx, await count!.settle(tx, taken ? { tokens, budgeted: row!.budgeted } : undefined), subjects, budgeted))
+  await reportStatus(s.deps, tx, tenantId, execution.id, 'QUEUED')
+  await announceThresholds(s.deps, tx, tenantId, counted.crossings)
+  afterCommit(tx, () => void s.deps.pubsub.publish(topics.queue, { executionId: execution.id }))
+  return execution
+}
+
+/** Every column of `executions` under its Prisma field name: a raw statement's row as `Execution`. */
+const executionColumns = Prisma.raw(`id, tenant_id AS "tenantId", agent_id AS "agentId", thread_id AS "threadId", run_id AS "runId",
+  idempotency_key AS "idempotencyKey", request_hash AS "requestHash", status::text AS status, model, input, agent_snapshot AS "agentSnapshot", output,
+  messages, error, prompt_tokens AS "promptTokens", completion_tokens AS "completionTokens", total_tokens AS "totalTokens", attempt,
+  run_after AS "runAfter", claimed_by AS "claimedBy", claimed_at AS "claimedAt", heartbeat_at AS "heartbeatAt",
+  cancel_requested_at AS "cancelRequestedAt", last_seq AS "lastSeq", rolled_back_at AS "rolledBackAt", retry_of_id AS "retryOfId",
+  trace_parent AS "traceParent", interrupts, resume_of_id AS "resumeOfId", created_by_id AS "createdById",
+  created_by_api_key_id AS "createdByApiKeyId", budget_counted AS "budgetCounted", created_at AS "createdAt", started_at AS "startedAt",
+  finished_at AS "finishedAt", updated_at AS "updatedAt"`)

@@ -79,7 +79,7 @@ export async function resumeExecution(s: Session, input: ResumeExecutionInput): 
   // A repeated request answers with the run the first one made, without counting anything (as runAgent does).
   const replayed = await findByKeys(s.db.client, runId, idempotencyKey, hash)
   if (replayed) return input.wait ? waitUntilFinished(s, replayed, waitTimeoutMs(replayed)) : replayed
-  // Counted in its own transaction first (as runAgent does), given back unless a continuation is created.
+  // Counted in its own transaction first (runAgent counts in its one transaction), given back unless a continuation is created.
   const admitted = await admitRun(s, async (tx) => subjectsOf(s.principal, await agentOf(tx, input.executionId)))
   // The request's span, so that the worker's span of the continuation joins the request's trace.
   const traceParent = currentTraceParent()

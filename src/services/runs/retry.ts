@@ -19,8 +19,8 @@ const retryable = new Set(['FAILED', 'TIMED_OUT', 'CANCELLED'])
  */
 export async function retryExecution(s: Session, input: { id: string }): Promise<Execution> {
   const tenantId = s.principal.tenantId
-  // Counted in its own transaction first (as runAgent does), given back if no retry is created. A retry is charged to
-  // its caller and the agent of the run it retries.
+  // Counted in its own transaction first (runAgent counts inside its one transaction), given back if no retry is
+  // created. A retry is charged to its caller and the agent of the run it retries.
   const admitted = await admitRun(s, async (tx) => subjectsOf(s.principal, (await agentOf(tx, input.id))))
   // The request's span (not the transaction's), so that the worker's span of the retry joins the request's trace.
   const traceParent = currentTraceParent()

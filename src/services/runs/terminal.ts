@@ -57,7 +57,7 @@ export async function endRun(deps: AppDeps, w: Writer, events: AguiEvent[], give
     const redact = await redactionFor(tx, w.tenantId)
     const end: RunEnd = { ...given, output: redact(given.output), messages: redact(given.messages), error: redact(given.error) }
     // Usage first: every transaction that touches them locks the tenant's usage, then runs, then the tenant's event
-    // log (runAgent takes runs then the event log; it counts usage in its own transaction before). A lost claim below
+    // log (runAgent counts usage before it locks any run or the event log). A lost claim below
     // rolls the usage back with everything else.
     if (end.usage) await recordUsage(tx, w.tenantId, end.usage, deps.clock())
     const final = end.status !== 'QUEUED'
