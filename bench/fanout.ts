@@ -45,7 +45,9 @@ async function ours(env: Record<string, string>): Promise<Stats & { frames: stri
   const agent = await app.deps.db.forTenant(tenantId).client.agent.create({ data: { tenantId, name: 'bench', model: 'mock-1' } })
   const { runAgent } = (await gql('mutation($a: ID!) { runAgent(input: { agentId: $a, prompt: "bench" }) { execution { id } } }', { a: Buffer.from(`Agent:${agent.id}`).toString('base64') }, token)) as { runAgent: { execution: { id: string } } }
   const executionId = runAgent.execution.id
-  const claimed = (await claimNext(app.deps, 'bench'))!
+  // This run only: `npm run bench` leaves S3's queued runs of other tenants in the same database.
+  const claimed = await claimNext(app.deps, 'bench', { only: [Buffer.from(executionId, 'base64').toString().split(':')[1]!] })
+  if (!claimed) throw new Error(`could not claim execution ${executionId}`)
   const writer = { tenantId, executionId: claimed.id, claim: claimed.claim }
 
   const latencies: number[] = []

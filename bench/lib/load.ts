@@ -25,22 +25,24 @@ export const settings = {
   foreignCores: Number(env.BENCH_FOREIGN_CORES ?? 0.35),
 }
 
-/** One autocannon run; `rate` caps the total requests per second (latency at a given load). */
-export async function hit(arm: Arm, seconds: number, rate?: number) {
+/** One autocannon run: `settings.connections` connections, each sending its next request when answered. */
+export async function hit(arm: Arm, seconds: number) {
   const foreign = foreignLoad()
   const r = await autocannon({
     url: arm.url, method: 'POST', connections: settings.connections, duration: seconds, body: arm.body,
     headers: { 'content-type': 'application/json', ...arm.headers },
-    ...(rate && { overallRate: rate }),
     ...(arm.bodyOf && { requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, body: arm.bodyOf!() }) }] }),
   })
   // Fewer answers than connections: most requests outlived the round, so its rate and latency mean nothing.
-  const starved = r.requests.total < settings.connections && !rate
+  const starved = r.requests.total < settings.connections
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, bad: r.errors + r.timeouts + r.non2xx, starved, foreign: foreign() }
 }
 
-/** Warms every arm up, then runs `rounds` alternating rounds; prints and returns per-arm medians. */
-export async function compare(title: string, arms: Arm[]): Promise<ArmResult[]> {
+/**
+ * Warms every arm up, then runs `rounds` alternating rounds of `seconds` each; prints and returns per-arm medians. A
+ * slow scenario needs rounds long enough for each connection to complete a few requests.
+ */
+export async function compare(title: string, arms: Arm[], seconds = settings.roundSeconds): Promise<ArmResult[]> {
   console.log(`\n## ${title}`)
   for (const arm of arms) await hit(arm, 1)
   const clean = new Map(arms.map((a) => [a.name, [] as Sample[]]))
@@ -51,7 +53,7 @@ export async function compare(title: string, arms: Arm[]): Promise<ArmResult[]> 
     let foreign = 0
     let failed = false
     for (const arm of order) {
-      const r = await hit(arm, settings.roundSeconds)
+      const r = await hit(arm, seconds)
       if (r.bad || r.starved) {
         failed = true
         console.log(`  round ${round + 1} voided: ${arm.name} ${r.bad ? `answered ${r.bad} errors` : 'completed fewer requests than connections (requests outlived the round)'}`)
