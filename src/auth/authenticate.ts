@@ -95,7 +95,6 @@ async function authenticateAccessToken(deps: AuthDeps, token: string, opts: { fa
     tokenId: claims.tokenId,
     sessionId: claims.sessionId,
     expiresAt: claims.expiresAt,
-    tenantDeletionScheduledAt: membership.tenant.deletionScheduledAt,
     tenant: tenantSnapshotOf(membership.tenant),
   }
   return { principal, until: claims.expiresAt.getTime() }
@@ -130,7 +129,6 @@ async function authenticateApiKey(deps: AuthDeps, secret: string): Promise<Authe
     scopes: new Set(key.scopes),
     createdById: key.createdById,
     expiresAt: key.expiresAt,
-    tenantDeletionScheduledAt: tenant.deletionScheduledAt,
     tenant: tenantSnapshotOf(tenant),
   }
   // A previous secret (after a rotation) stops at the end of its grace period.

@@ -15,9 +15,7 @@ export type TenantSnapshot = Pick<Tenant, (typeof tenantSnapshotFields)[number]>
 export const tenantSnapshotSelect = Object.fromEntries(tenantSnapshotFields.map((f) => [f, true])) as Record<(typeof tenantSnapshotFields)[number], true>
 
 /** The snapshot of a tenant row that may hold more columns. */
-export const tenantSnapshotOf = (t: TenantSnapshot): TenantSnapshot => ({
-  id: t.id, name: t.name, redactPii: t.redactPii, createdAt: t.createdAt, deletionRequestedAt: t.deletionRequestedAt, deletionScheduledAt: t.deletionScheduledAt,
-})
+export const tenantSnapshotOf = (t: TenantSnapshot): TenantSnapshot => Object.fromEntries(tenantSnapshotFields.map((f) => [f, t[f]])) as TenantSnapshot
 
 export interface UserPrincipal {
   kind: 'USER'
@@ -30,8 +28,7 @@ export interface UserPrincipal {
   tokenId: string
   sessionId: string
   expiresAt: Date
-  /** Set while the tenant is scheduled for deletion: only an owner may read the tenant and cancel. */
-  tenantDeletionScheduledAt: Date | null
+  /** Its `deletionScheduledAt` is set while the tenant is scheduled for deletion: only an owner may read the tenant and cancel. */
   tenant: TenantSnapshot
 }
 
@@ -43,8 +40,7 @@ export interface ApiKeyPrincipal {
   scopes: ReadonlySet<Scope>
   createdById: string | null
   expiresAt: Date | null
-  /** Set while the tenant is scheduled for deletion: the key is refused for everything. */
-  tenantDeletionScheduledAt: Date | null
+  /** Its `deletionScheduledAt` is set while the tenant is scheduled for deletion: the key is refused for everything. */
   tenant: TenantSnapshot
 }
 

@@ -64,7 +64,7 @@ export const builder = new SchemaBuilder<{
       if (isForeignTenant(result.failure)) return notFound()
       auditDenial(ctx, info, result.failure) // refused mutations are audited (DENIED)
       if (deleting(ctx)) {
-        const at = ctx.principal!.tenantDeletionScheduledAt!.toISOString()
+        const at = ctx.principal!.tenant.deletionScheduledAt!.toISOString()
         return new AppError('FORBIDDEN', `This tenant is scheduled for deletion at ${at}; an owner can cancel it with cancelTenantDeletion.`, { deletionScheduledAt: at })
       }
       return ctx.principal
@@ -99,7 +99,7 @@ export const builder = new SchemaBuilder<{
   },
 })
 
-const deleting = (ctx: Context) => !!ctx.principal?.tenantDeletionScheduledAt
+const deleting = (ctx: Context) => !!ctx.principal?.tenant.deletionScheduledAt
 
 /** Anonymous requests never touch tenant data: a client whose every query finds nothing. */
 function emptyClient(ctx: Context) {

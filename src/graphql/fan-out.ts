@@ -34,7 +34,7 @@ function selectionId(key: string) {
 function selectionKey(args: Pick<ExecutionArgs, 'document' | 'operationName' | 'variableValues' | 'contextValue'>): string | undefined {
   const p = (args.contextValue as Context).principal
   if (!p) return undefined
-  const who = [p.tenantId, p.kind, p.kind === 'USER' ? p.role : null, [...p.scopes].sort(), p.tenantDeletionScheduledAt?.getTime() ?? null]
+  const who = [p.tenantId, p.kind, p.kind === 'USER' ? p.role : null, [...p.scopes].sort(), p.tenant.deletionScheduledAt?.getTime() ?? null]
   return JSON.stringify([who, args.operationName ?? null, args.variableValues ?? null, getDocumentString(args.document, print)])
 }
 

@@ -31,7 +31,7 @@ export function createExportDownload(deps: AppDeps, admission: Admission, client
       const principal = await admission.identify(credentialFromHeaders(headers), ip)
       if (!principal) throw new AppError('UNAUTHENTICATED', 'Credentials are required (Authorization: Bearer …).')
       await admission.admitRequest({ principal, ip }, {})
-      if (principal.tenantDeletionScheduledAt) throw new AppError('FORBIDDEN', 'This tenant is scheduled for deletion.')
+      if (principal.tenant.deletionScheduledAt) throw new AppError('FORBIDDEN', 'This tenant is scheduled for deletion.')
       if (!principal.scopes.has('TENANT_ADMIN')) throw new AppError('FORBIDDEN', 'The credential lacks the TENANT_ADMIN scope.')
       const id = exportIdOf(decodeURIComponent(match[1]!))
       const meta = { requestId: (req.headers['x-request-id'] as string | undefined) ?? randomUUID(), transport: 'http' as const, ip, userAgent: req.headers['user-agent'] }

@@ -48,7 +48,6 @@ export async function issueSession(deps: AppDeps, tx: Tx, m: Membership & { user
       tokenId: claims.tokenId,
       sessionId: familyId,
       expiresAt: claims.expiresAt,
-      tenantDeletionScheduledAt: m.tenant.deletionScheduledAt,
       tenant: tenantSnapshotOf(m.tenant),
     },
   }

@@ -189,8 +189,8 @@ async function create(s: Session, tx: Tx, a: NewRun): Promise<Execution> {
       ${s.principal.kind === 'API_KEY' ? s.principal.apiKeyId : null}::uuid, ${budgeted}, now())
     RETURNING ${executionColumns}${count ? Prisma.sql`, EXISTS (SELECT 1 FROM counted) AS counted, (SELECT tokens FROM counted) AS tokens,
       (SELECT budgeted FROM counted) AS budgeted` : Prisma.empty}`
-  const { counted: taken, tokens, budgeted: _b, ...execution } = row!
-  const counted = early ?? (await countBudgets(s, tx, await count!.settle(tx, taken ? { tokens, budgeted: row!.budgeted } : undefined), subjects, budgeted))
+  const { counted: taken, tokens, budgeted: hasBudgets, ...execution } = row!
+  const counted = early ?? (await countBudgets(s, tx, await count!.settle(tx, taken ? { tokens, budgeted: hasBudgets } : undefined), subjects, budgeted))
   await reportStatus(s.deps, tx, tenantId, execution.id, 'QUEUED')
   await announceThresholds(s.deps, tx, tenantId, counted.crossings)
   afterCommit(tx, () => void s.deps.pubsub.publish(topics.queue, { executionId: execution.id }))
