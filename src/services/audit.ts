@@ -4,11 +4,10 @@ import type { Principal } from '../auth/principal.ts'
 import type { AppDeps, RequestMeta } from './session.ts'
 import { emitTenantEvent } from '../events/tenant-events.ts'
 import type { Database } from '../db/client.ts'
-import { redactionFor } from '../db/pii.ts'
+import { redactionFor, type Redact } from '../db/pii.ts'
 import type { Tx } from '../db/scope.ts'
 import { Prisma, type ActorType, type AuditOutcome } from '../generated/prisma/client.ts'
 import { uuidv7 } from '../db/ids.ts'
-import type { Redact } from '../db/pii.ts'
 
 export interface Actor {
   type: ActorType
@@ -35,35 +34,17 @@ export function actorOf(p: Principal | undefined): Actor {
 /** Appends one entry inside `tx`. `tenantId` null only for events with no tenant (unknown-account logins). */
 export async function recordAudit(tx: Tx, tenantId: string | null, actor: Actor, meta: RequestMeta | undefined, event: AuditEvent) {
   // Tenants with redactPii: what changed and the details, never the actor's identity (accountability).
-  const redact = await redactionFor(tx, tenantId)
-  // createMany: no RETURNING, so an entry without a tenant need not be readable by the writer (RLS).
-  await tx.auditLog.createMany({
-    data: {
-      tenantId,
-      actorType: actor.type,
-      actorId: actor.id,
-      actorLabel: actor.label,
-      action: event.action,
-      outcome: event.outcome,
-      resourceType: event.resourceType,
-      resourceId: event.resourceId,
-      changes: redact(event.changes),
-      metadata: redact(event.metadata),
-      requestId: meta?.requestId,
-      ipAddress: meta?.ip,
-      userAgent: meta?.userAgent?.slice(0, 512),
-    },
-  })
+  await tx.$executeRaw(auditEntrySql(tenantId, actor, meta, event, await redactionFor(tx, tenantId)))
 }
 
 const jsonb = (v: unknown) => (v === undefined ? Prisma.sql`NULL` : Prisma.sql`${JSON.stringify(v)}::jsonb`)
 
 /**
- * The INSERT of one entry as SQL, for a statement that writes the entry with its change in one round trip (runAgent,
- * runs/queue.ts): the same columns recordAudit writes, `at` and the id made here as Prisma makes them (the client's
- * clock, a UUID v7). `redact` is the tenant's redaction, known to the caller.
+ * The INSERT of one entry as SQL, also for a statement that writes the entry with its change in one round trip
+ * (runAgent, runs/queue.ts): `at` and the id made here as Prisma makes them (the client's clock, a UUID v7). No
+ * RETURNING, so an entry without a tenant need not be readable by the writer (RLS). `redact` is the tenant's redaction.
  */
-export function auditEntrySql(tenantId: string, actor: Actor, meta: RequestMeta | undefined, event: AuditEvent, redact: Redact): Prisma.Sql {
+export function auditEntrySql(tenantId: string | null, actor: Actor, meta: RequestMeta | undefined, event: AuditEvent, redact: Redact): Prisma.Sql {
   return Prisma.sql`INSERT INTO audit_log (id, tenant_id, at, actor_type, actor_id, actor_label, action, resource_type, resource_id, outcome, request_id, ip_address, user_agent, changes, metadata)
     VALUES (${uuidv7()}::uuid, ${tenantId}::uuid, ${new Date().toISOString()}::timestamptz, ${actor.type}::"ActorType", ${actor.id ?? null}::uuid, ${actor.label ?? null},
       ${event.action}, ${event.resourceType ?? null}, ${event.resourceId ?? null}, ${event.outcome}::"AuditOutcome", ${meta?.requestId ?? null}, ${meta?.ip ?? null},
