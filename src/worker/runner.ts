@@ -46,8 +46,8 @@ async function drive(deps: AppDeps, claimed: Claimed, shutdown: AbortSignal, spa
     describeRun(span, agent, execution.model)
     cleanups.push(deps.pubsub.subscribe(topics.control(claimed.id), () => stop('cancelled')))
     const beating = setInterval(() => void heartbeat(deps, claimed).then((r) => r === 'lost' ? stop('claim-lost') : r === 'cancel' && stop('cancelled'), () => {}), deps.config.worker.heartbeatMs)
-    const deadline = (execution.startedAt ?? new Date()).getTime() + agent.timeoutSeconds * 1000
-    const timeout = setTimeout(() => stop('timeout'), Math.max(0, deadline - Date.now()))
+    // The timeout counts running time only: what earlier attempts ran, not the time the run waited in the queue.
+    const timeout = setTimeout(() => stop('timeout'), Math.max(0, agent.timeoutSeconds * 1000 - execution.ranMs))
     const onShutdown = () => stop('shutdown')
     shutdown.addEventListener('abort', onShutdown)
     cleanups.push(() => clearInterval(beating), () => clearTimeout(timeout), () => shutdown.removeEventListener('abort', onShutdown))

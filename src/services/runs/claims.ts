@@ -130,7 +130,8 @@ export async function requeueStale(deps: AppDeps, staleMs: number): Promise<{ id
       FOR UPDATE SKIP LOCKED`
     for (const r of stale) {
       await applySettings(tx, { tenantId: r.tenant_id, purpose: 'worker' })
-      await transition(deps, tx, { id: r.id, from: 'RUNNING', to: 'QUEUED', set: [Prisma.sql`claimed_by = NULL`, Prisma.sql`run_after = now()`] })
+      // It keeps its run_after, hence its place ahead of the runs queued after it.
+      await transition(deps, tx, { id: r.id, from: 'RUNNING', to: 'QUEUED', set: [Prisma.sql`claimed_by = NULL`], ranUntil: Prisma.sql`heartbeat_at` })
     }
     return stale.map((r) => ({ id: r.id, tenantId: r.tenant_id }))
   })

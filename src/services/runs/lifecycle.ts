@@ -53,6 +53,8 @@ interface Move {
   fence?: Prisma.Sql
   /** Other columns written by the same statement. */
   set?: Prisma.Sql[]
+  /** Leaving RUNNING: when the attempt stopped running (default now(); a silent worker's last heartbeat). */
+  ranUntil?: Prisma.Sql
 }
 
 /** What a status change returns of the row, as it is afterwards. */
@@ -72,6 +74,8 @@ export interface Moved {
 export async function transition(deps: StatusDeps, tx: Tx, m: Move): Promise<Moved | undefined> {
   assertTransition(m.from, m.to)
   const set = [Prisma.sql`status = ${m.to}::"ExecutionStatus"`, Prisma.sql`updated_at = now()`, ...(m.set ?? [])]
+  // Leaving RUNNING ends an attempt: its running time counts against the agent's timeout, time in the queue never does.
+  if (m.from === 'RUNNING') set.push(Prisma.sql`ran_ms = ran_ms + greatest(0, round(extract(epoch FROM ${m.ranUntil ?? Prisma.sql`now()`} - claimed_at) * 1000))::int`)
   // Raw SQL: claims and heartbeats are judged by the database clock (now()), so every timestamp here uses it too.
   const [row] = await tx.$queryRaw<Moved[]>`
     UPDATE executions SET ${Prisma.join(set, ', ')}

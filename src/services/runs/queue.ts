@@ -201,7 +201,7 @@ async function create(s: Session, tx: Tx, a: NewRun): Promise<Execution> {
 const executionColumns = Prisma.raw(`id, tenant_id AS "tenantId", agent_id AS "agentId", thread_id AS "threadId", run_id AS "runId",
   idempotency_key AS "idempotencyKey", request_hash AS "requestHash", status::text AS status, model, input, agent_snapshot AS "agentSnapshot", output,
   messages, error, prompt_tokens AS "promptTokens", completion_tokens AS "completionTokens", total_tokens AS "totalTokens", attempt,
-  run_after AS "runAfter", claimed_by AS "claimedBy", claimed_at AS "claimedAt", heartbeat_at AS "heartbeatAt",
+  run_after AS "runAfter", ran_ms AS "ranMs", claimed_by AS "claimedBy", claimed_at AS "claimedAt", heartbeat_at AS "heartbeatAt",
   cancel_requested_at AS "cancelRequestedAt", last_seq AS "lastSeq", rolled_back_at AS "rolledBackAt", retry_of_id AS "retryOfId",
   trace_parent AS "traceParent", interrupts, resume_of_id AS "resumeOfId", created_by_id AS "createdById",
   created_by_api_key_id AS "createdByApiKeyId", budget_counted AS "budgetCounted", created_at AS "createdAt", started_at AS "startedAt",

@@ -16,7 +16,7 @@ import { ClaimLostError, type Writer } from './writer.ts'
 
 export interface RunEnd {
   status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED' | 'TIMED_OUT' | 'INTERRUPTED' | 'QUEUED'
-  /** QUEUED: the earliest time a worker may claim the run again (default: now). */
+  /** QUEUED: the earliest time a worker may claim the run again (default: at once, keeping its place in the queue). */
   runAfter?: Date
   output?: string
   /** The run's error; null clears an earlier attempt's. */
@@ -38,7 +38,7 @@ function endColumns(end: RunEnd): Prisma.Sql[] {
   return [
     Prisma.sql`claimed_by = NULL`,
     // A Date parameter would be read in the session's time zone; an ISO string names its own.
-    end.status !== 'QUEUED' ? Prisma.sql`finished_at = now()` : end.runAfter ? Prisma.sql`run_after = ${end.runAfter.toISOString()}::timestamptz` : Prisma.sql`run_after = now()`,
+    ...(end.status !== 'QUEUED' ? [Prisma.sql`finished_at = now()`] : end.runAfter ? [Prisma.sql`run_after = ${end.runAfter.toISOString()}::timestamptz`] : []),
     ...(end.output !== undefined ? [Prisma.sql`output = ${end.output}`] : []),
     ...(end.error !== undefined ? [Prisma.sql`error = ${json(end.error)}`] : []),
     ...(end.messages ? [Prisma.sql`messages = ${json(end.messages)}`] : []),
