@@ -18,8 +18,13 @@ export class RunWriter {
   readonly openMessages = new Set<string>()
   readonly openToolCalls = new Set<string>()
   readonly openSteps: string[] = []
+  /** Whether the log opens with RUN_STARTED (already written by an earlier attempt, or emitted here). */
+  started: boolean
 
-  constructor(private deps: AppDeps, private writer: Writer) {}
+  /** `lastSeq`: the run's last sequence number when claimed (0 for a log this writer opens). */
+  constructor(private deps: AppDeps, private writer: Writer, lastSeq: number) {
+    this.started = lastSeq > 0
+  }
 
   /** Queues an event (validated now: a malformed event is a bug and must fail the run, not the subscriber). */
   emit(event: { type: EventType } & Record<string, unknown>) {
@@ -67,6 +72,7 @@ export class RunWriter {
 
   private track(e: AguiEvent) {
     switch (e.type) {
+      case EventType.RUN_STARTED: this.started = true; break
       case EventType.TEXT_MESSAGE_START: this.openMessages.add(e.messageId as string); break
       case EventType.TEXT_MESSAGE_END: this.openMessages.delete(e.messageId as string); break
       case EventType.TOOL_CALL_START: this.openToolCalls.add(e.toolCallId as string); break

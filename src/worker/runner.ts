@@ -34,7 +34,7 @@ export function runExecution(deps: AppDeps, claimed: Claimed, shutdown: AbortSig
 
 async function drive(deps: AppDeps, claimed: Claimed, shutdown: AbortSignal, span: Span): Promise<void> {
   const log = deps.logger.child({ executionId: claimed.id, tenantId: claimed.tenantId, attempt: claimed.attempt })
-  const writer = new RunWriter(deps, { tenantId: claimed.tenantId, executionId: claimed.id, claim: claimed.claim })
+  const writer = new RunWriter(deps, { tenantId: claimed.tenantId, executionId: claimed.id, claim: claimed.claim }, claimed.lastSeq)
   const abort = new AbortController()
   const stop = (reason: StopReason) => abort.signal.aborted || abort.abort(reason)
   const cleanups: (() => void)[] = []
@@ -101,8 +101,11 @@ async function drive(deps: AppDeps, claimed: Claimed, shutdown: AbortSignal, spa
     await finish(deps, writer, execution, progress, [ev.runFinished(ids.threadId, ids.runId, usageOf(progress), execution.model, success, { output })], { status: 'SUCCEEDED', output, error: null })
   } catch (err) {
     const reason = (abort.signal.aborted ? abort.signal.reason : undefined) as StopReason | undefined
-    if (err instanceof ClaimLostError || reason === 'claim-lost' || !execution || !progress) {
-      if (!(err instanceof ClaimLostError) && reason !== 'claim-lost') log.error({ err }, 'execution could not start')
+    if (err instanceof ClaimLostError || reason === 'claim-lost') return
+    if (!execution || !progress) {
+      // The database went away between the claim and the start: hand the run back as soon as it returns.
+      if (transientKind(err) !== undefined) await handBackWhenDatabaseReturns(deps, claimed, log)
+      else log.error({ err }, 'execution could not start')
       return
     }
     await end(deps, writer, execution, progress, claimed, reason, err).catch(async (e: unknown) => {
@@ -129,7 +132,10 @@ async function handBackWhenDatabaseReturns(deps: AppDeps, claimed: Claimed, log:
   for (const deadline = Date.now() + 20_000; Date.now() < deadline;) {
     await new Promise((resolve) => setTimeout(resolve, 500))
     try {
-      return await endRun(deps, { tenantId: claimed.tenantId, executionId: claimed.id, claim: claimed.claim }, [interrupted], { status: 'QUEUED' })
+      // Nothing may come before RUN_STARTED: a log still empty is handed back without a word. Only this claim writes
+      // the log, so what it reads here is still true when it ends the attempt.
+      const { lastSeq } = await heldRun(deps, claimed)
+      return await endRun(deps, { tenantId: claimed.tenantId, executionId: claimed.id, claim: claimed.claim }, lastSeq ? [interrupted] : [], { status: 'QUEUED' })
     } catch (e) {
       if (e instanceof ClaimLostError) return
       if (transientKind(e) === undefined) break
@@ -148,6 +154,15 @@ async function end(deps: AppDeps, writer: RunWriter, e: Execution, progress: Pro
   for (const c of writer.closingEvents()) writer.emit(c)
   const ids = encodeRunIds(e)
   const usage = usageOf(progress)
+  // The database going away mid-run (a restart, a failover) is not the run's fault: hand it back like a shutdown does,
+  // for the next attempt, rather than failing it. `worker.maxAttempts` still bounds how often that can happen. A run
+  // stopped before its RUN_STARTED goes back with an empty log, which the next attempt opens.
+  if (reason === 'shutdown' || (reason === undefined && transientKind(err) !== undefined)) {
+    if (writer.started) writer.emit(ev.custom('interrupted', { attempt: claimed.attempt, reason: reason === 'shutdown' ? 'worker shutdown' : 'database unavailable' }))
+    return writer.flush({ status: 'QUEUED', tokens: usage, usage: consumed(e, progress) })
+  }
+  // Every other end is final or a retry, and a log always opens with RUN_STARTED.
+  if (!writer.started) writer.emit(ev.runStarted(ids.threadId, ids.runId))
   if (reason === 'cancelled') {
     progress.update({ status: 'CANCELLED', step: 'cancelled' })
     return finish(deps, writer, e, progress, [ev.runFinished(ids.threadId, ids.runId, usage, e.model, 'cancelled')], { status: 'CANCELLED' })
@@ -156,12 +171,6 @@ async function end(deps: AppDeps, writer: RunWriter, e: Execution, progress: Pro
     const message = `The run exceeded its agent's timeout.`
     progress.update({ status: 'TIMED_OUT', step: 'timed out' })
     return finish(deps, writer, e, progress, [ev.runError(message, 'TIMED_OUT', usage, e.model)], { status: 'TIMED_OUT', error: { code: 'TIMED_OUT', message } })
-  }
-  // The database going away mid-run (a restart, a failover) is not the run's fault: hand it back like a shutdown does,
-  // for the next attempt, rather than failing it. `worker.maxAttempts` still bounds how often that can happen.
-  if (reason === 'shutdown' || transientKind(err) !== undefined) {
-    writer.emit(ev.custom('interrupted', { attempt: claimed.attempt, reason: reason === 'shutdown' ? 'worker shutdown' : 'database unavailable' }))
-    return writer.flush({ status: 'QUEUED', tokens: usage, usage: consumed(e, progress) })
   }
   const retryable = err instanceof LlmError && err.retryable && claimed.attempt < deps.config.worker.maxAttempts
   const message = err instanceof LlmError ? err.message : 'The run failed unexpectedly.'
