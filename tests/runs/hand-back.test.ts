@@ -10,8 +10,8 @@ import { eventLog, run, until, verify } from '../helpers/runs.ts'
 import { signUp, type Session } from '../helpers/tenants.ts'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-/** A run of the mock that streams a chunk every `delayMs` for about `chunks` chunks. */
-const prompt = (delayMs: number, chunks: number) => `tell me [[mock:delay=${delayMs}]] ${'about rivers '.repeat(chunks)}`
+/** A mock run streaming a chunk every `delayMs`; its reply grows with `length` (15: 28 chunks, 20: 34, 60 on: 82). */
+const prompt = (delayMs: number, length: number) => `tell me [[mock:delay=${delayMs}]] ${'about rivers '.repeat(length)}`
 
 describe.skipIf(!services.postgresAdminUrl)('a run handed back to the queue', () => {
   let env: Record<string, string | undefined>
@@ -71,13 +71,13 @@ describe.skipIf(!services.postgresAdminUrl)('a run handed back to the queue', ()
   }, 90_000)
 
   it('does not count the time it waited in the queue against its timeout', async () => {
-    const agentId = await seedAgent(admin, owner, { timeoutSeconds: 6 })
+    const agentId = await seedAgent(admin, owner, { timeoutSeconds: 8 })
     const first = await startOneSlotWorker()
     const r = await run(admin, owner, { agentId, prompt: prompt(100, 15) })
     await streaming(r.id)
     await stopGracefully(first)
     // Back in the queue until well after its first start plus the agent's timeout.
-    await sleep(Math.max(0, Date.parse((await times(r.id)).startedAt) + 7_000 - Date.now()))
+    await sleep(Math.max(0, Date.parse((await times(r.id)).startedAt) + 9_000 - Date.now()))
 
     await startOneSlotWorker()
     const ended = await until(admin, owner, r.id, ['SUCCEEDED', 'FAILED', 'TIMED_OUT'], 60_000)
