@@ -23,7 +23,7 @@ export const AgentRef = builder.prismaNode('Agent', {
     model: t.exposeString('model'),
     temperature: t.exposeFloat('temperature', { nullable: true, description: "Null: the model's default." }),
     maxTokens: t.exposeInt('maxTokens', { nullable: true, description: "Null: the model's default." }),
-    timeoutSeconds: t.exposeInt('timeoutSeconds', { description: 'Longest run before it is TIMED_OUT.' }),
+    timeoutSeconds: t.exposeInt('timeoutSeconds', { description: 'Longest time a run may spend running, over all its attempts, before it is TIMED_OUT (time in the queue does not count).' }),
     maxConcurrentExecutions: t.exposeInt('maxConcurrentExecutions', { description: 'Runs of this agent allowed at once.' }),
     maxToolCalls: t.exposeInt('maxToolCalls', { description: 'Tool calls allowed in one run.' }),
     version: t.exposeInt('version', { description: 'Increases with every change; pass it as expectedVersion to detect concurrent changes.' }),
