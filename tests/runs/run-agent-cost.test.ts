@@ -1,6 +1,6 @@
 // What one runAgent (async) costs the database, counted statement by statement as catalog reads are
-// (tests/catalog/n-plus-one.test.ts): one transaction (read the agent with its tools and the tenant's plan, redaction
-// setting and budgets; count the run against the quota and insert its thread, audit entry and execution in one
+// (tests/catalog/n-plus-one.test.ts): one transaction (read the agent with its tools and the tenant's plan and
+// redaction setting; count the run against the quota and insert its thread, audit entry and execution in one
 // statement; append the tenant's event), its settings sent along with its BEGIN (not in the count), no read whose
 // answer is already known; continuing a thread reads it instead of inserting it. docs/performance.md records the
 // counts before and after.

@@ -77,12 +77,11 @@ describe('budget admission', () => {
     const agentId = await seedAgent(t, s)
     await run(t, s, { agentId, prompt: 'warm up' })
     const { sent } = await transactionsOf(s, { agentId, prompt: 'measured' })
-    // The agent's read asks "does the tenant have any?" (its runs then say whether they were counted); the quota's
-    // increment asks too, for retry and resume. Nothing else mentions budgets.
+    // Only the quota's increment asks "does the tenant have any?" (the run stores the answer as budget_counted).
+    // Nothing else mentions budgets.
     const budgetStatements = sent.filter(touchesBudgets)
-    expect(budgetStatements).toHaveLength(2)
-    expect(budgetStatements[0]).toMatch(/"agents"/)
-    expect(budgetStatements[1]).toMatch(/INSERT INTO tenant_usage/)
+    expect(budgetStatements).toHaveLength(1)
+    expect(budgetStatements[0]).toMatch(/INSERT INTO tenant_usage[\s\S]*FROM budgets[\s\S]*INSERT INTO executions/)
     // Its runs are counted for their subjects when they end, not now.
     expect(await counted(s)).toEqual({ plan: 2 })
   })

@@ -33,17 +33,15 @@ export interface Counted {
  * QUOTA_EXCEEDED or BUDGET_EXCEEDED. `subjectsOf` names the run's subjects; it is only called (inside `tx`) when the
  * tenant has a budget. The usage rows stay locked until `tx` commits: make this the last work of a short transaction.
  * The plan is known before: loading it here would wait for a second pooled connection while `tx` holds one, and under
- * a burst every connection would be held by a transaction waiting for another (a pool deadlock). `budgeted`, when
- * the caller read it earlier in `tx`, decides whether budgets are counted now (a budget created since then counts the
- * run when it ends, as for a run created before it).
+ * a burst every connection would be held by a transaction waiting for another (a pool deadlock).
  */
-export async function countRun(s: Session, tx: Tx, plan: Plan, subjectsOf: (tx: Tx) => Promise<Subject[]> | Subject[], budgeted?: boolean): Promise<Counted> {
-  return countBudgets(s, tx, await countExecution(s, tx, s.principal.tenantId, plan), subjectsOf, budgeted)
+export async function countRun(s: Session, tx: Tx, plan: Plan, subjectsOf: (tx: Tx) => Promise<Subject[]> | Subject[]): Promise<Counted> {
+  return countBudgets(s, tx, await countExecution(s, tx, s.principal.tenantId, plan), subjectsOf)
 }
 
 /** countRun's second half, for a caller that counted the execution itself (quota.ts#executionCount). */
-export async function countBudgets(s: Session, tx: Tx, counted: CountedExecution, subjectsOf: (tx: Tx) => Promise<Subject[]> | Subject[], budgeted?: boolean): Promise<Counted> {
-  if (!(budgeted ?? counted.budgeted)) return { ...counted, budgeted: false, subjects: [], crossings: [] }
+export async function countBudgets(s: Session, tx: Tx, counted: CountedExecution, subjectsOf: (tx: Tx) => Promise<Subject[]> | Subject[]): Promise<Counted> {
+  if (!counted.budgeted) return { ...counted, subjects: [], crossings: [] }
   const subjects = await subjectsOf(tx)
   return { ...counted, subjects, crossings: await takeBudgets(tx, s.principal.tenantId, subjects, s.deps.clock()) }
 }

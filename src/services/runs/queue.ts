@@ -83,12 +83,12 @@ export async function runAgent(s: Session, input: RunAgentInput): Promise<Execut
   // The request's span, so that the worker's span of this run joins the request's trace.
   const traceParent = currentTraceParent()
   let run: NewRun | undefined
-  // One transaction reads the agent (with its tools, the tenant's plan, redaction setting and whether it has budgets),
+  // One transaction reads the agent (with its tools, the tenant's plan and redaction setting),
   // then creates the run and counts it against the quota and budgets (see create).
   const execution = await s.db.tx(async (tx) => {
     const agent = await tx.agent.findUnique({
       where: { id: input.agentId },
-      include: { agentTools: { orderBy: { position: 'asc' }, include: { tool: true } }, tenant: { select: { redactPii: true, plan: true, _count: { select: { budgets: true } } } } },
+      include: { agentTools: { orderBy: { position: 'asc' }, include: { tool: true } }, tenant: { select: { redactPii: true, plan: true } } },
     })
     if (!agent) throw notFound('Agent')
     // Tenants with redactPii: the messages are stored, hashed, titled and sent to the model redacted.
@@ -109,7 +109,6 @@ export async function runAgent(s: Session, input: RunAgentInput): Promise<Execut
   return input.wait ? waitUntilFinished(s, execution, waitTimeoutMs(execution)) : execution
 }
 
-/** The execution an earlier request with the same runId or idempotencyKey created, if the payload is the same. */
 /** The run an earlier request made with these keys, if the request was the same; IDEMPOTENCY_KEY_REUSED if not. */
 export async function findByKeys(db: Pick<Tx, 'execution'>, runId: string | null, idempotencyKey: string | null, hash: string): Promise<Execution | undefined> {
   if (!runId && !idempotencyKey) return undefined
@@ -122,7 +121,7 @@ export async function findByKeys(db: Pick<Tx, 'execution'>, runId: string | null
   return found[0]
 }
 
-type AgentWithTools = Prisma.AgentGetPayload<{ include: { agentTools: { include: { tool: true } }; tenant: { select: { redactPii: true; plan: true; _count: { select: { budgets: true } } } } } }>
+type AgentWithTools = Prisma.AgentGetPayload<{ include: { agentTools: { include: { tool: true } }; tenant: { select: { redactPii: true; plan: true } } } }>
 
 /** What the run uses of the agent, frozen: editing or deleting the agent later changes nothing about this run. */
 function agentSnapshot(agent: AgentWithTools) {
@@ -157,12 +156,11 @@ interface NewRun {
  */
 async function create(s: Session, tx: Tx, a: NewRun): Promise<Execution> {
   const tenantId = s.principal.tenantId
-  const budgeted = a.agent.tenant._count.budgets > 0
   const subjects = () => subjectsOf(s.principal, a.agent.id)
   // The run is stored under the setting its messages were redacted with (read with the agent): no second read.
   knownRedaction(tx, tenantId, a.agent.tenant.redactPii)
   // INTERRUPT and ROLLBACK cancel the thread's active runs (runs and the event log locked): counted before them.
-  const early = a.threadId && (a.strategy === 'INTERRUPT' || a.strategy === 'ROLLBACK') ? await countRun(s, tx, a.agent.tenant.plan, subjects, budgeted) : undefined
+  const early = a.threadId && (a.strategy === 'INTERRUPT' || a.strategy === 'ROLLBACK') ? await countRun(s, tx, a.agent.tenant.plan, subjects) : undefined
   // An unknown or foreign thread is found here, in the transaction, rather than by a read of its own before it.
   if (a.threadId) await applyThreadPolicy(s, tx, a.threadId, a.strategy)
   // The new thread, the run, its audit entry and (unless counted above) its count against the quota in one statement:
@@ -176,7 +174,7 @@ async function create(s: Session, tx: Tx, a: NewRun): Promise<Execution> {
   }
   const audit = auditEntrySql(tenantId, actorOf(s.principal), s.meta, { action: 'execution.create', outcome: 'SUCCESS', resourceType: 'Execution', resourceId: executionId, metadata: { agentId: a.agent.id, model: a.model } }, redaction(a.agent.tenant.redactPii))
   const count = early ? undefined : executionCount(s, tenantId, a.agent.tenant.plan)
-  const [row] = await tx.$queryRaw<(Execution & { counted: boolean } & Taken)[]>`
+  const [row] = await tx.$queryRaw<(Execution & { counted: boolean; tokens: Taken['tokens'] })[]>`
     WITH ${count ? Prisma.sql`counted AS (${count.sql}),` : Prisma.empty}
     ${a.threadId ? Prisma.empty : Prisma.sql`thread AS (
       INSERT INTO threads (id, tenant_id, title, created_by_id, updated_at)
@@ -186,11 +184,12 @@ async function create(s: Session, tx: Tx, a: NewRun): Promise<Execution> {
       trace_parent, created_by_api_key_id, budget_counted, updated_at)
     VALUES (${executionId}::uuid, ${tenantId}::uuid, ${a.agent.id}::uuid, ${threadId}::uuid, ${a.model}, ${a.runId}, ${a.idempotencyKey}, ${a.hash},
       ${JSON.stringify(input)}::jsonb, ${JSON.stringify(agentSnapshot(a.agent))}::jsonb, ${createdById}::uuid, ${a.traceParent ?? null},
-      ${s.principal.kind === 'API_KEY' ? s.principal.apiKeyId : null}::uuid, ${budgeted}, now())
-    RETURNING ${executionColumns}${count ? Prisma.sql`, EXISTS (SELECT 1 FROM counted) AS counted, (SELECT tokens FROM counted) AS tokens,
-      (SELECT budgeted FROM counted) AS budgeted` : Prisma.empty}`
-  const { counted: taken, tokens, budgeted: hasBudgets, ...execution } = row!
-  const counted = early ?? (await countBudgets(s, tx, await count!.settle(tx, taken ? { tokens, budgeted: hasBudgets } : undefined), subjects, budgeted))
+      ${s.principal.kind === 'API_KEY' ? s.principal.apiKeyId : null}::uuid,
+      ${early ? Prisma.sql`${early.budgeted}` : Prisma.sql`coalesce((SELECT budgeted FROM counted), false)`}, now())
+    RETURNING ${executionColumns}${count ? Prisma.sql`, EXISTS (SELECT 1 FROM counted) AS counted, (SELECT tokens FROM counted) AS tokens` : Prisma.empty}`
+  const { counted: taken, tokens, ...execution } = row!
+  // Whether the tenant has budgets comes from the count's statement, which also stored it as the run's budget_counted.
+  const counted = early ?? (await countBudgets(s, tx, await count!.settle(tx, taken ? { tokens, budgeted: execution.budgetCounted } : undefined), subjects))
   await reportStatus(s.deps, tx, tenantId, execution.id, 'QUEUED')
   await announceThresholds(s.deps, tx, tenantId, counted.crossings)
   afterCommit(tx, () => void s.deps.pubsub.publish(topics.queue, { executionId: execution.id }))
