@@ -1,19 +1,18 @@
-// The sliding-window log in Redis, shared by every server process: Lua scripts (ioredis defineCommand: EVALSHA,
-// falling back to EVAL after a Redis restart emptied the script cache). The calls that count hits and are made within
-// one turn of the event loop (several requests read from their sockets in one poll phase, each counting its windows)
-// go to Redis as one script call: one write, one reply and one script run instead of one each, the largest part of
-// what the limiter cost a request (docs/performance.md, item 21).
+// The sliding-window log in Redis, shared by every server process: one Lua script (ioredis defineCommand: EVALSHA,
+// falling back to EVAL after a Redis restart emptied the script cache). The calls made within one turn of the event
+// loop (several requests read from their sockets in one poll phase, each counting its windows) go to Redis as one
+// script call: one write, one reply and one script run instead of one each, the largest part of what the limiter
+// cost a request (docs/performance.md, item 21).
 import { randomBytes } from 'node:crypto'
 import type { Redis } from 'ioredis'
 import type { Logger } from '../logger.ts'
 import { createRedis, REDIS_DEADLINE_MS, whenReady, withDeadline } from '../redis.ts'
-import { slidingWindowBatchLua, slidingWindowLua } from './sliding-window.lua.ts'
+import { slidingWindowBatchLua } from './sliding-window.lua.ts'
 import { assertLimitArgs, assertLimitRules, LimiterUnavailableError, type LimitDecision, type LimitRule, type LimitStore } from './store.ts'
 
 /**
- * Bound on a whole call (EVALSHA, and EVAL after NOSCRIPT; for counting calls, on their batch from the end of the
- * event-loop turn that made them), on a dedicated connection without offline queue: an outage fails calls instead of
- * queueing them. Checked after the event loop has read pending sockets: when the
+ * Bound on a whole batch of calls (EVALSHA, and EVAL after NOSCRIPT), from the end of the event-loop turn that made
+ * them, on a dedicated connection without offline queue: an outage fails calls instead of queueing them. Checked after the event loop has read pending sockets: when the
  * process itself stalled (a CPU-bound moment), the reply that arrived meanwhile wins over the timer that expired
  * meanwhile. ioredis's own command timeout (1 s, createRedis) only reclaims commands Redis never answers.
  */
@@ -34,13 +33,13 @@ export interface RedisLimitStoreOptions {
   prefix?: string
 }
 
-type Reply = [allowed: number, hits: number, retryAfterMs: number, resetMs: number]
+/** What the script returns for each window of a call. */
+type WindowReply = [room: number, hits: number, retryAfterMs: number, resetMs: number]
 interface LimiterCommands {
-  rlSlidingWindow(key: string, now: number, windowMs: number, limit: number, cost: number, token: string): Promise<Reply>
   rlSlidingWindowBatch(numberOfKeys: number, ...keysAndArgs: (string | number)[]): Promise<number[]>
 }
 
-/** A counting call waiting for the end of the event loop's turn. */
+/** A call waiting for the end of the event loop's turn. */
 interface Pending {
   rules: readonly LimitRule[]
   cost: number
@@ -56,7 +55,6 @@ const MAX_BATCH = 128
 /** Creates the Redis-backed store on its own fail-fast connection; calls reject with LimiterUnavailableError within DEADLINE_MS. */
 export function createRedisLimitStore(url: string, logger: Logger, opts: RedisLimitStoreOptions = {}): LimitStore {
   const redis = createRedis(url, 'limiter', logger)
-  redis.defineCommand('rlSlidingWindow', { numberOfKeys: 1, lua: slidingWindowLua })
   // Keys vary per call: the key count is the first argument.
   redis.defineCommand('rlSlidingWindowBatch', { lua: slidingWindowBatchLua })
   const commands = redis as unknown as LimiterCommands
@@ -73,21 +71,7 @@ export function createRedisLimitStore(url: string, logger: Logger, opts: RedisLi
     return new LimiterUnavailableError(`The rate-limit store is unavailable: ${(err as Error).message}`, { cause: err })
   }
 
-  const call = async (key: string, limit: number, windowMs: number, cost: number): Promise<LimitDecision> => {
-    const now = Math.floor(clock())
-    await connecting()
-    try {
-      const [allowed, hits, retryAfterMs, resetMs] = await commands.rlSlidingWindow(prefix + key, now, windowMs, limit, cost, `${tokenBase}:${seq++}`)
-      return { allowed: allowed === 1, limit, remaining: limit - hits, retryAfterMs, resetMs }
-    } catch (err) {
-      throw unavailable(err)
-    }
-  }
-
-  const bounded = <T>(work: Promise<T>): Promise<T> =>
-    withDeadline(work, () => new LimiterUnavailableError(`The rate-limit store did not answer within ${DEADLINE_MS} ms.`), DEADLINE_MS)
-
-  // Counting calls wait for the end of this turn of the event loop (setImmediate runs after the poll phase has read
+  // Calls wait for the end of this turn of the event loop (setImmediate runs after the poll phase has read
   // every ready socket), then go as one script run, in the order they were made, each at its own `now`.
   let queue: Pending[] = []
   const send = async (batch: Pending[]) => {
@@ -103,7 +87,8 @@ export function createRedisLimitStore(url: string, logger: Logger, opts: RedisLi
     let reply: number[]
     try {
       // One deadline for the whole batch, from the end of the turn that made its calls.
-      reply = await bounded(connecting().then(() => commands.rlSlidingWindowBatch(keys.length, ...keys, ...args)))
+      reply = await withDeadline(connecting().then(() => commands.rlSlidingWindowBatch(keys.length, ...keys, ...args)),
+        () => new LimiterUnavailableError(`The rate-limit store did not answer within ${DEADLINE_MS} ms.`), DEADLINE_MS)
     } catch (err) {
       const e = err instanceof LimiterUnavailableError ? err : unavailable(err)
       for (const p of batch) p.reject(e)
@@ -113,7 +98,7 @@ export function createRedisLimitStore(url: string, logger: Logger, opts: RedisLi
     for (const p of batch) {
       at++ // the call's own verdict: admitted iff every window had room
       p.resolve(p.rules.map((r) => {
-        const [room, hits, retryAfterMs, resetMs] = reply.slice(at, (at += 4)) as Reply
+        const [room, hits, retryAfterMs, resetMs] = reply.slice(at, (at += 4)) as WindowReply
         return { allowed: room === 1, limit: r.limit, remaining: r.limit - hits, retryAfterMs, resetMs }
       }))
     }
@@ -133,12 +118,12 @@ export function createRedisLimitStore(url: string, logger: Logger, opts: RedisLi
     kind: 'redis',
     async consume(key, limit, windowMs, cost = 1) {
       assertLimitArgs(key, limit, windowMs, cost)
-      // A call with one window decides exactly as the single-window script.
       return (await callAll([{ key, limit, windowMs }], cost))[0]!
     },
     async peek(key, limit, windowMs) {
       assertLimitArgs(key, limit, windowMs, 1)
-      return bounded(call(key, limit, windowMs, 0))
+      // Cost 0: decided like a hit, recorded nowhere.
+      return (await callAll([{ key, limit, windowMs }], 0))[0]!
     },
     async consumeAll(rules, cost = 1) {
       assertLimitRules(rules, cost)

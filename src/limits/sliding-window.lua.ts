@@ -1,67 +1,17 @@
-// The Redis side of the sliding-window log. One script, so trim + count + admit is a single atomic step for every
-// process sharing the Redis (that is what makes "exactly `limit`" hold under concurrency).
+// The Redis side of the sliding-window log: one script, so trim + count + admit is a single atomic step for every
+// process sharing the Redis (that is what makes "exactly `limit`" hold under concurrency). It decides a batch of calls
+// (LimitStore.consume, consumeAll and peek) one after the other: the calls a process makes within one turn of its
+// event loop share one round trip. Each call decides exactly as alone at its own `now` (trim and count each window;
+// if every window has room for `cost`, record the hits in every window, otherwise in none), in the order given, so a
+// batch decides what the same calls made one by one would. A call of cost 0 is a peek: it records nothing and
+// reports whether one more hit would be admitted.
 //
-// KEYS[1]  sorted set: one member per admitted hit, scored by its timestamp (epoch ms)
-// ARGV     now, windowMs, limit, cost (0 = peek: decide without recording), token (unique per call, makes members
-//          unique when several hits share a millisecond)
-// Returns  { allowed (0|1), hits in the window after the decision, retryAfterMs, resetMs }
-// Mirrors decisionFor() in memory-store.ts; a test feeds both the same sequence and compares every decision.
-export const slidingWindowLua = `
-local key = KEYS[1]
-local now = tonumber(ARGV[1])
-local window = tonumber(ARGV[2])
-local limit = tonumber(ARGV[3])
-local cost = tonumber(ARGV[4])
-
--- %.0f keeps 13-digit epoch milliseconds exact (Lua's default number formatting may not).
-redis.call('ZREMRANGEBYSCORE', key, '-inf', string.format('%.0f', now - window))
--- Only the newest \`limit\` hits can affect a decision for this limit: bounds memory even if a limit was lowered.
-redis.call('ZREMRANGEBYRANK', key, 0, -(limit + 1))
-local n = redis.call('ZCARD', key)
-
--- A peek reports whether one more hit would be admitted.
-local need = math.max(cost, 1)
-local allowed = 0
-if n + need <= limit then
-  allowed = 1
-  if cost > 0 then
-    local score = string.format('%.0f', now)
-    for i = 1, cost do
-      redis.call('ZADD', key, score, ARGV[5] .. ':' .. i)
-    end
-    n = n + cost
-  end
-end
-
--- After an admission (or for a peek) "room again" means room for one more hit.
-if allowed == 1 then need = 1 end
-local retry = 0
-if n + need > limit then
-  if need > limit then
-    retry = window
-  else
-    local idx = n + need - limit - 1
-    retry = tonumber(redis.call('ZRANGE', key, idx, idx, 'WITHSCORES')[2]) + window - now
-  end
-end
-
-local reset = 0
-if n > 0 then
-  reset = tonumber(redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')[2]) + window - now
-  -- The key lives exactly as long as its newest hit counts, so idle keys cost Redis nothing.
-  if allowed == 1 and cost > 0 then redis.call('PEXPIRE', key, reset) end
-end
-return { allowed, n, retry, reset }
-`
-
-// Calls of LimitStore.consumeAll (and consume, a call with one window) decided one after the other in one script: the
-// calls a process makes within one turn of its event loop share one round trip. Each call decides exactly as alone
-// at its own `now` (trim and count each window; if every window has room for `cost`, record the hits in every
-// window, otherwise in none), in the order given, so a batch decides what the same calls made one by one would.
-//
-// KEYS     the windows of every call, call after call
-// ARGV     for each call: now, cost (>= 1), token, its number of windows, then windowMs and limit for each window
+// KEYS     the windows of every call, call after call: sorted sets with one member per admitted hit, scored by its
+//          timestamp (epoch ms)
+// ARGV     for each call: now, cost (0 = peek), token (unique per call, makes members unique when several hits share a
+//          millisecond), its number of windows, then windowMs and limit for each window
 // Returns  for each call: admitted (0|1), then per window: room (0|1), hits after the decision, retryAfterMs, resetMs
+// Mirrors decisionFor() in memory-store.ts; tests feed both the same sequences and compare every decision.
 export const slidingWindowBatchLua = `
 local result = {}
 local a = 1
@@ -79,10 +29,12 @@ while a <= #ARGV do
     local key = KEYS[k + i]
     local window = tonumber(ARGV[a + 2 * i - 2])
     local limit = tonumber(ARGV[a + 2 * i - 1])
+    -- %.0f keeps 13-digit epoch milliseconds exact (Lua's default number formatting may not).
     redis.call('ZREMRANGEBYSCORE', key, '-inf', string.format('%.0f', now - window))
+    -- Only the newest \`limit\` hits can affect a decision for this limit: bounds memory even if a limit was lowered.
     redis.call('ZREMRANGEBYRANK', key, 0, -(limit + 1))
     count[i] = redis.call('ZCARD', key)
-    if count[i] + cost <= limit then room[i] = 1 else room[i] = 0; admitted = 0 end
+    if count[i] + math.max(cost, 1) <= limit then room[i] = 1 else room[i] = 0; admitted = 0 end
   end
 
   table.insert(result, admitted)
@@ -100,7 +52,7 @@ while a <= #ARGV do
     end
     -- A window with room reports "room for one more"; a window without, "room for the refused cost".
     local need = 1
-    if room[i] == 0 then need = cost end
+    if room[i] == 0 then need = math.max(cost, 1) end
     local retry = 0
     if n + need > limit then
       if need > limit then
@@ -113,7 +65,8 @@ while a <= #ARGV do
     local reset = 0
     if n > 0 then
       reset = tonumber(redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')[2]) + window - now
-      if admitted == 1 then redis.call('PEXPIRE', key, reset) end
+      -- The key lives exactly as long as its newest hit counts, so idle keys cost Redis nothing.
+      if admitted == 1 and cost > 0 then redis.call('PEXPIRE', key, reset) end
     end
     table.insert(result, room[i])
     table.insert(result, n)
