@@ -25,13 +25,9 @@ type DialectUri = keyof typeof DIALECTS
 // strict: false lets unknown keywords (`x-…`, provider extensions) through; validateFormats: false because no format
 // vocabulary is installed, so `format` is an annotation; allErrors stays false for tenant schemas (ajv's DoS advice).
 const COMPILE_OPTIONS: Options = { strict: false, validateFormats: false, logger: false, meta: false, validateSchema: false }
-
-// The meta-validators compile their dialects' meta-schemas: done at the first schema check, not at start-up (idle
-// memory, docs/performance.md issue 10 item 19). ajv itself is loaded at start-up anyway (graphql-jit's
-// fast-json-stringify uses it).
-let metaValidators: Map<string, Ajv> | undefined
-const metaValidatorFor = (dialect: DialectUri) =>
-  (metaValidators ??= new Map(Object.entries(DIALECTS).map(([uri, Dialect]) => [uri, new Dialect({ strict: false, allErrors: true, logger: false })]))).get(dialect)!
+const metaValidators = new Map(
+  Object.entries(DIALECTS).map(([uri, Dialect]) => [uri, new Dialect({ strict: false, allErrors: true, logger: false })]),
+)
 
 /** Problems that make `schema` unusable as a tool's inputSchema (empty when it is a valid, bounded object schema). */
 export function validateInputSchema(schema: unknown, path = 'inputSchema'): FieldProblem[] {
@@ -42,7 +38,7 @@ export function validateInputSchema(schema: unknown, path = 'inputSchema'): Fiel
   if (outOfBounds) return [{ path, message: outOfBounds }]
   const dialect = dialectOf(schema)
   if (!dialect) return [{ path: `${path}.$schema`, message: `must be one of ${Object.keys(DIALECTS).join(', ')}, or absent` }]
-  const meta = metaValidatorFor(dialect)
+  const meta = metaValidators.get(dialect)!
   if (!meta.validateSchema(schema)) return toProblems(meta.errors ?? [], path)
   if ((schema as Record<string, unknown>).type !== 'object') {
     return [{ path: `${path}.type`, message: "must be 'object': tool arguments are a JSON object" }]
