@@ -22,13 +22,13 @@ async function refusedWithin(base: string, headers: Record<string, string>, limi
 }
 
 describe.skipIf(!shared)('principal cache across two server processes', () => {
+  const env = {
+    NODE_ENV: 'test', DATABASE_URL: services.postgresUrl, REDIS_URL: services.redisUrl, WORKERS: '0',
+    JWT_SECRET: 'revocation-cache-secret-revocation-cache-secret', AUTH_RATE_LIMIT_PER_IP_PER_MINUTE: '100000',
+    // Far longer than the 1 s allowed: only the pushed revocation can explain a refusal or a new name in time.
+    PRINCIPAL_CACHE_SECONDS: '300', LOG_LEVELS: 'operations=warn',
+  }
   it('refuses a revoked API key and a logged-out token within 1 s on the other process', async () => {
-    const env = {
-      NODE_ENV: 'test', DATABASE_URL: services.postgresUrl, REDIS_URL: services.redisUrl, WORKERS: '0',
-      JWT_SECRET: 'revocation-cache-secret-revocation-cache-secret', AUTH_RATE_LIMIT_PER_IP_PER_MINUTE: '100000',
-      // Far longer than the 1 s allowed: only the pushed revocation can explain a refusal in time.
-      PRINCIPAL_CACHE_SECONDS: '300', LOG_LEVELS: 'operations=warn',
-    }
     const [a, b] = await Promise.all([startServerProcess(env), startServerProcess(env)])
     const ok = async (base: string, headers: Record<string, string>) => {
       const r = await post(base, '{ viewer { principal { kind } } }', undefined, headers)
@@ -60,12 +60,8 @@ describe.skipIf(!shared)('principal cache across two server processes', () => {
   }, 120_000)
 
   it('refuses a tenant\'s cached credentials within 1 s on the other process once its deletion is scheduled, and accepts them again after a cancel', async () => {
-    const env = {
-      NODE_ENV: 'test', DATABASE_URL: services.postgresUrl, REDIS_URL: services.redisUrl, WORKERS: '0',
-      JWT_SECRET: 'revocation-cache-secret-revocation-cache-secret', AUTH_RATE_LIMIT_PER_IP_PER_MINUTE: '100000',
-      PRINCIPAL_CACHE_SECONDS: '300', LOG_LEVELS: 'operations=warn', TENANT_DELETION_GRACE_SECONDS: '3600',
-    }
-    const [a, b] = await Promise.all([startServerProcess(env), startServerProcess(env)])
+    const deleting = { ...env, TENANT_DELETION_GRACE_SECONDS: '3600' }
+    const [a, b] = await Promise.all([startServerProcess(deleting), startServerProcess(deleting)])
     const tenantName = `deleting-${randomUUID()}`
     const signUp = await post(a.base, 'mutation($i: SignUpInput!) { signUp(input: $i) { accessToken } }', {
       i: { tenantName, email: `del-${randomUUID()}@example.test`, password },
@@ -97,11 +93,6 @@ describe.skipIf(!shared)('principal cache across two server processes', () => {
   }, 120_000)
 
   it('answers a tenant\'s new name within 1 s on the other process after a rename (the name is cached with the principal)', async () => {
-    const env = {
-      NODE_ENV: 'test', DATABASE_URL: services.postgresUrl, REDIS_URL: services.redisUrl, WORKERS: '0',
-      JWT_SECRET: 'revocation-cache-secret-revocation-cache-secret', AUTH_RATE_LIMIT_PER_IP_PER_MINUTE: '100000',
-      PRINCIPAL_CACHE_SECONDS: '300', LOG_LEVELS: 'operations=warn',
-    }
     const [a, b] = await Promise.all([startServerProcess(env), startServerProcess(env)])
     const signUp = await post(a.base, 'mutation($i: SignUpInput!) { signUp(input: $i) { accessToken } }', {
       i: { tenantName: 'before the rename', email: `ren-${randomUUID()}@example.test`, password },
