@@ -67,45 +67,35 @@ function samplesOf(file: string): { fn: string; source: string }[] {
   return profile.samples.map((id) => frames.get(id)!).filter((f) => f.fn !== '(idle)' && f.fn !== '(program)')
 }
 
-/** Self time per bucket as a share of all non-idle samples. Generated code (graphql-jit's compiled queries) has no url. */
-function shares(file: string) {
-  const samples = samplesOf(file)
+type Sample = ReturnType<typeof samplesOf>[number]
+
+/** Self time per key as a share of all non-idle samples, largest first (the first `limit` keys). */
+function tally(samples: Sample[], keyOf: (s: Sample) => string, limit = Infinity) {
   const counts = new Map<string, number>()
-  for (const { fn, source } of samples) {
-    const bucket = fn === '(garbage collector)' ? 'garbage collector'
-      : buckets.find(([, re]) => re.test(source))?.[0] ?? (source === '' ? 'generated / native (no url)' : 'other')
-    counts.set(bucket, (counts.get(bucket) ?? 0) + 1)
+  for (const s of samples) counts.set(keyOf(s), (counts.get(keyOf(s)) ?? 0) + 1)
+  return [...counts].sort((a, b) => b[1] - a[1]).slice(0, limit).map(([k, v]) => [k, (100 * v) / samples.length] as const)
+}
+
+/** The part of the stack a sample is in. Generated code (graphql-jit's compiled queries) has no url. */
+const bucketOf = ({ fn, source }: Sample) => fn === '(garbage collector)' ? 'garbage collector'
+  : buckets.find(([, re]) => re.test(source))?.[0] ?? (source === '' ? 'generated / native (no url)' : 'other')
+
+/** Prints the self time of a profile by part of the stack, by function and by source file. */
+function report(file: string) {
+  const samples = samplesOf(file)
+  for (const [title, rows] of [
+    ['self time by part of the stack:', tally(samples, bucketOf)],
+    ['functions with the most self time:', tally(samples, ({ fn, source }) => `${fn || '(anonymous)'} ${source}`, top)],
+    ['source files with the most self time:', tally(samples, ({ source }) => source, top)],
+  ] as const) {
+    console.log(`  ${title}`)
+    for (const [k, v] of rows) console.log(`  ${v.toFixed(1).padStart(5)} %  ${k}`)
   }
-  return [...counts].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, (100 * v) / samples.length] as const)
-}
-
-/** The `top` functions by self time (share of non-idle samples), named with their source file. */
-function hottest(file: string) {
-  const samples = samplesOf(file)
-  const counts = new Map<string, number>()
-  for (const { fn, source } of samples) counts.set(`${fn || '(anonymous)'} ${source}`, (counts.get(`${fn || '(anonymous)'} ${source}`) ?? 0) + 1)
-  return [...counts].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, v]) => [k, (100 * v) / samples.length] as const)
-}
-
-/** Source files by self time: where a package's share goes. */
-function bySource(file: string) {
-  const samples = samplesOf(file)
-  const counts = new Map<string, number>()
-  for (const { source } of samples) counts.set(source, (counts.get(source) ?? 0) + 1)
-  return [...counts].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, v]) => [k, (100 * v) / samples.length] as const)
-}
-
-const print = (title: string, rows: (readonly [string, number])[]) => {
-  console.log(`  ${title}`)
-  for (const [k, v] of rows) console.log(`  ${v.toFixed(1).padStart(5)} %  ${k}`)
 }
 
 // BENCH_PROFILE_FILE: analyse a profile written earlier instead of running the server.
 if (process.env.BENCH_PROFILE_FILE) {
-  const file = process.env.BENCH_PROFILE_FILE
-  print('self time by part of the stack:', shares(file))
-  print('functions with the most self time:', hottest(file))
-  print('source files with the most self time:', bySource(file))
+  report(process.env.BENCH_PROFILE_FILE)
   process.exit(0)
 }
 
@@ -132,9 +122,7 @@ try {
     if (!file) throw new Error(`no profile written in ${dir}`)
     const profile = path.join(dir, file)
     console.log(`\n## ${scenario}, ${name}: ${Math.round(sample.rps)} req/s while profiled (${profile})`)
-    print('self time by part of the stack:', shares(profile))
-    print('functions with the most self time:', hottest(profile))
-    print('source files with the most self time:', bySource(profile))
+    report(profile)
   }
 } finally {
   await services.stop()
